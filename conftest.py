@@ -1,0 +1,169 @@
+"""The fixed cast of every test: an ALT of each branch, staff of each branch, GRM,
+SESPS and an outsider; plus the services (PostgreSQL, Redis, Chromium) that some
+tests need. Under REQUIRE_SERVICES=1 (.ci/run) a missing service fails the test
+instead of skipping it."""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.test import Client
+
+from contacts.models import StaffRole
+from contacts.tests.factories import BranchFactory, UserFactory, make_alt, make_staff
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def service_missing(reason: str):
+    """Skip the test, or fail it when the CI run promises every service."""
+    if REQUIRE_SERVICES:
+        pytest.fail(f"service required but missing: {reason}")
+    pytest.skip(f"service missing: {reason}")
+
+
+# --- services -------------------------------------------------------------------
+
+
+@pytest.fixture
+def postgres(db):
+    """Tests of concurrency need PostgreSQL's row locks."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        service_missing("PostgreSQL (set DATABASE_URL)")
+    return connection
+
+
+@pytest.fixture(scope="session")
+def redis_url():
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if not url.startswith("redis://"):
+        service_missing("Redis (set CELERY_BROKER_URL=redis://...)")
+    parsed = urlparse(url)
+    try:
+        socket.create_connection((parsed.hostname, parsed.port or 6379), timeout=1).close()
+    except OSError:
+        service_missing(f"Redis not answering at {parsed.hostname}:{parsed.port}")
+    return url
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not CHROMIUM:
+        service_missing("Chromium (apt-get install chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "en-US", "timezone_id": "Asia/Tokyo"}
+
+
+# --- the cast ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def tokyo(db):
+    return BranchFactory(code="tokyo", name_en="Tokyo", name_ja="東京支店", emergency_phone="090-0000-1999")
+
+
+@pytest.fixture
+def osaka(db):
+    return BranchFactory(code="osaka", name_en="Osaka", name_ja="大阪支店", emergency_phone="090-0000-2999")
+
+
+@pytest.fixture
+def grm(db):
+    return make_staff(role=StaffRole.Role.GRM, email="grm@example.com", first_name="Haruka", last_name="Sato")
+
+
+@pytest.fixture
+def sesps(db):
+    return make_staff(role=StaffRole.Role.SESPS, email="sesps@example.com", first_name="Kenji", last_name="Watanabe")
+
+
+@pytest.fixture
+def mc_tokyo(tokyo):
+    return make_staff(role=StaffRole.Role.MC, branch=tokyo, email="mc.tokyo@example.com", first_name="Yuki")
+
+
+@pytest.fixture
+def mc_osaka(osaka):
+    return make_staff(role=StaffRole.Role.MC, branch=osaka, email="mc.osaka@example.com", first_name="Takeshi")
+
+
+@pytest.fixture
+def staff_tokyo(tokyo):
+    """A scheduler of the Tokyo branch."""
+    return make_staff(role=StaffRole.Role.SCHEDULER, branch=tokyo, email="staff.tokyo@example.com", first_name="Aiko")
+
+
+@pytest.fixture
+def staff_osaka(osaka):
+    return make_staff(role=StaffRole.Role.SCHEDULER, branch=osaka, email="staff.osaka@example.com", first_name="Mei")
+
+
+@pytest.fixture
+def trainer_tokyo(tokyo):
+    return make_staff(role=StaffRole.Role.TRAINER, branch=tokyo, email="trainer.tokyo@example.com")
+
+
+@pytest.fixture
+def trainer_osaka(osaka):
+    return make_staff(role=StaffRole.Role.TRAINER, branch=osaka, email="trainer.osaka@example.com")
+
+
+@pytest.fixture
+def alt_tokyo(tokyo, mc_tokyo, grm):
+    return make_alt(branch=tokyo, mc=mc_tokyo, grm=grm, email="alt.tokyo@example.com")
+
+
+@pytest.fixture
+def alt_osaka(osaka, mc_osaka, grm):
+    return make_alt(branch=osaka, mc=mc_osaka, grm=grm, email="alt.osaka@example.com")
+
+
+@pytest.fixture
+def applicant(grm):
+    """An ALT still in the placement phase: no branch yet."""
+    return make_alt(branch=None, grm=grm, email="alt.applicant@example.com")
+
+
+@pytest.fixture
+def outsider(db):
+    """Logged in, but neither an ALT nor staff."""
+    return UserFactory(email="outsider@example.com")
+
+
+@pytest.fixture
+def superuser(db):
+    return UserFactory(email="admin@example.com", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def client_for():
+    """A test client logged in as `user` (or anonymous for None)."""
+
+    def make(user=None) -> Client:
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return make

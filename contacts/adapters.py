@@ -1,0 +1,31 @@
+import uuid
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.db import transaction
+from django.utils import translation
+
+from .models import Notification, User
+from .services import _enqueue_delivery
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    """No public sign-up; account emails go through the outbox in the user's language."""
+
+    def is_open_for_signup(self, request):
+        return False
+
+    def send_mail(self, template_prefix, email, context):
+        user = User.objects.filter(email__iexact=email).first()
+        language = user.preferred_language if user else translation.get_language() or "en"
+        with translation.override(language):
+            message = self.render_mail(template_prefix, email, context)
+        notification = Notification.objects.create(
+            recipient=user,
+            to_email=email,
+            language=language[:8],
+            kind=f"account.{template_prefix.rsplit('/', 1)[-1]}",
+            key=f"account.{template_prefix}:{uuid.uuid4().hex}",
+            subject=message.subject[:255],
+            body=message.body,
+        )
+        transaction.on_commit(lambda: _enqueue_delivery(notification.pk))

@@ -1,0 +1,36 @@
+from django.apps import AppConfig, apps
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+def _sync_roles_after_last_app(app_config, **kwargs):
+    # post_migrate is sent once per app; permissions of later apps exist only
+    # after the last one, so act then.
+    with_models = [c for c in apps.get_app_configs() if c.models_module is not None]
+    if with_models and app_config is with_models[-1]:
+        from .roles import sync_role_groups
+
+        sync_role_groups()
+
+
+class ContactsConfig(AppConfig):
+    name = "contacts"
+    verbose_name = _("People and branches")
+    role_permissions = {
+        "MC": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
+        "SCHEDULER": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
+        "TRAINER": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
+        "SESPS": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
+        "GRM": [
+            "contacts.view_altprofile",
+            "contacts.add_altprofile",
+            "contacts.change_altprofile",
+            "contacts.view_branch",
+            "contacts.view_user",
+            "contacts.add_user",
+            "contacts.change_user",
+        ],
+    }
+
+    def ready(self):
+        post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="contacts.sync_role_groups")

@@ -1,0 +1,56 @@
+import time
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+
+class UserLanguageMiddleware:
+    """A logged-in user's remembered language wins over the cookie and the browser."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and user.preferred_language:
+            translation.activate(user.preferred_language)
+            request.LANGUAGE_CODE = user.preferred_language
+        return self.get_response(request)
+
+
+class SessionIdleMiddleware:
+    """End sessions after SESSION_COOKIE_AGE of inactivity.
+
+    Saving the session pushes its expiry forward; doing it at most every few
+    minutes keeps most requests free of a session write.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and not session.is_empty() and "_auth_user_id" in session:
+            now = int(time.time())
+            if now - session.get("_seen", 0) > settings.SESSION_IDLE_REFRESH_SECONDS:
+                session["_seen"] = now
+        return response
+
+
+class PrivatePagesNoStoreMiddleware:
+    """Pages with personal data are never kept by browsers or proxies."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(settings.STATIC_URL):
+            return response
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or response.get("Content-Type", "").startswith("text/calendar"):
+            add_never_cache_headers(response)
+            patch_cache_control(response, no_store=True, private=True)
+        return response

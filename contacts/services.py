@@ -1,0 +1,311 @@
+"""Every state change of the contacts app: accounts, roles and the email outbox."""
+
+import logging
+import uuid
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from .models import AltProfile, Branch, Notification, StaffRole, User
+from .roles import group_name_for_role
+
+logger = logging.getLogger(__name__)
+
+
+# --- the outbox -------------------------------------------------------------
+
+
+def render_email(*, template: str, context: dict, language: str) -> tuple[str, str]:
+    """Render `<template>_subject.txt` and `<template>_body.txt` in `language`.
+
+    Plain text only, rendered without HTML escaping (the "text" engine): what
+    an ALT or staff member typed is shown as typed and never as markup.
+    """
+    context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+    with translation.override(language):
+        subject = get_template(f"{template}_subject.txt", using="text").render(context)
+        body = get_template(f"{template}_body.txt", using="text").render(context)
+    subject = " ".join(subject.split())[:255]
+    return subject, body.strip() + "\n"
+
+
+def _enqueue_delivery(notification_id: int) -> None:
+    from .tasks import deliver_notification
+
+    try:
+        deliver_notification.delay(notification_id)
+    except Exception:  # the broker is down: the periodic sweep delivers it later
+        logger.warning("broker unavailable; notification %s left for the sweep", notification_id)
+
+
+def _enqueue_sweep() -> None:
+    from .tasks import deliver_pending_notifications
+
+    try:
+        deliver_pending_notifications.delay()
+    except Exception:
+        logger.warning("broker unavailable; pending notifications left for the sweep")
+
+
+def notify(
+    *,
+    kind: str,
+    key: str,
+    template: str,
+    context: dict,
+    recipient: User | None = None,
+    to_email: str | None = None,
+) -> Notification:
+    """Write one email to the outbox in the caller's transaction; send it after commit.
+
+    `key` is unique: calling again with the same key writes nothing and sends
+    nothing, which is what makes every task safe to run twice. The email is
+    rendered in the recipient's preferred language.
+    """
+    if recipient is None and not to_email:
+        raise ValueError("notify() needs a recipient or an address")
+    language = recipient.preferred_language if recipient else settings.LANGUAGE_CODE
+    subject, body = render_email(template=template, context={"recipient": recipient, **context}, language=language)
+    notification, created = Notification.objects.get_or_create(
+        key=key,
+        defaults={
+            "recipient": recipient,
+            "to_email": to_email or recipient.email,
+            "language": language,
+            "kind": kind,
+            "subject": subject,
+            "body": body,
+        },
+    )
+    if created:
+        transaction.on_commit(lambda: _enqueue_delivery(notification.pk))
+    return notification
+
+
+def notify_many(*, items: list[dict]) -> int:
+    """Write many emails at once (reminder fan-out): one insert, one queued sweep.
+
+    Each item has the arguments of `notify`. Rows whose key already exists are
+    skipped by the database (ON CONFLICT DO NOTHING). Returns rows attempted.
+    """
+    rows = []
+    for item in items:
+        recipient = item.get("recipient")
+        language = recipient.preferred_language if recipient else settings.LANGUAGE_CODE
+        subject, body = render_email(
+            template=item["template"],
+            context={"recipient": recipient, **item["context"]},
+            language=language,
+        )
+        rows.append(
+            Notification(
+                recipient=recipient,
+                to_email=item.get("to_email") or recipient.email,
+                language=language,
+                kind=item["kind"],
+                key=item["key"],
+                subject=subject,
+                body=body,
+            )
+        )
+    if rows:
+        Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        transaction.on_commit(_enqueue_sweep)
+    return len(rows)
+
+
+def notification_deliver(*, notification_id: int, connection=None) -> bool:
+    """Send one outbox row if this worker wins the claim. Returns True when sent.
+
+    The claim is a conditional UPDATE: of two workers, only the one that changed
+    the row goes on. A row stuck in SENDING (its worker died) is claimed again
+    after NOTIFICATION_CLAIM_TIMEOUT.
+    """
+    now = timezone.now()
+    stale = now - settings.NOTIFICATION_CLAIM_TIMEOUT
+    claimed = (
+        Notification.objects.filter(pk=notification_id, next_attempt_at__lte=now)
+        .filter(Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.SENDING, claimed_at__lt=stale))
+        .update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    )
+    if claimed != 1:
+        return False
+    notification = Notification.objects.get(pk=notification_id)
+    message = EmailMessage(
+        subject=notification.subject,
+        body=notification.body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[notification.to_email],
+        headers={
+            # A stable id lets mail systems drop a copy resent after a crash.
+            "Message-ID": f"<{notification.key.replace(' ', '_')}.{notification.pk}@alt-portal>",
+            "Auto-Submitted": "auto-generated",
+            "Content-Language": notification.language,
+        },
+        connection=connection,
+    )
+    try:
+        message.send()
+    except Exception as exc:
+        attempts = notification.attempts
+        failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
+        backoff = settings.NOTIFICATION_RETRY_BASE * (2 ** (attempts - 1))
+        Notification.objects.filter(pk=notification_id).update(
+            status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
+            next_attempt_at=timezone.now() + backoff,
+            last_error=f"{type(exc).__name__}"[:255],
+        )
+        logger.warning("notification %s not sent (attempt %s): %s", notification_id, attempts, type(exc).__name__)
+        return False
+    Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
+        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
+    )
+    return True
+
+
+def notifications_deliver_pending(*, limit: int = 2000) -> int:
+    """Send every outbox row that is due (broker was down, worker died). Returns the count sent."""
+    now = timezone.now()
+    stale = now - settings.NOTIFICATION_CLAIM_TIMEOUT
+    due = list(
+        Notification.objects.filter(next_attempt_at__lte=now)
+        .filter(Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.SENDING, claimed_at__lt=stale))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    if not due:
+        return 0
+    sent = 0
+    connection = get_connection()
+    try:
+        for pk in due:
+            sent += notification_deliver(notification_id=pk, connection=connection)
+    finally:
+        connection.close()
+    return sent
+
+
+def notification_retry(*, notification_ids) -> int:
+    """Put FAILED rows back in the queue (an admin action)."""
+    updated = Notification.objects.filter(pk__in=notification_ids, status=Notification.Status.FAILED).update(
+        status=Notification.Status.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=""
+    )
+    if updated:
+        transaction.on_commit(_enqueue_sweep)
+    return updated
+
+
+# --- accounts ---------------------------------------------------------------
+
+
+def password_set_url(user: User) -> str:
+    """An absolute link where `user` chooses a password (allauth's reset-from-key page)."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.utils import user_pk_to_url_str
+
+    path = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(user), "key": default_token_generator.make_token(user)},
+    )
+    return f"{settings.SITE_URL}{path}"
+
+
+def user_invite(*, user: User, invited_by: User | None = None) -> Notification:
+    """Email `user` an invitation to set their password. There is no public sign-up."""
+    now = timezone.now()
+    notification = notify(
+        kind="account.invitation",
+        key=f"account.invitation:{user.pk}:{uuid.uuid4().hex}",
+        template="contacts/email/invitation",
+        context={"user": user, "url": password_set_url(user), "invited_by": invited_by},
+        recipient=user,
+    )
+    AltProfile.objects.filter(user=user).update(invited_at=now)
+    return notification
+
+
+@transaction.atomic
+def alt_account_create(
+    *,
+    email: str,
+    first_name: str,
+    last_name: str,
+    preferred_language: str = "en",
+    phone: str = "",
+    branch: Branch | None = None,
+    departure_date=None,
+    arrival_date=None,
+    invite: bool = True,
+    invited_by: User | None = None,
+) -> User:
+    """Create an ALT account with no usable password and send the invitation."""
+    user = User.objects.create_user(
+        email=email,
+        first_name=first_name,
+        last_name=last_name,
+        preferred_language=preferred_language,
+        phone=phone,
+    )
+    AltProfile.objects.create(user=user, branch=branch, departure_date=departure_date, arrival_date=arrival_date)
+    if invite:
+        user_invite(user=user, invited_by=invited_by)
+    return user
+
+
+def user_set_language(*, user: User, language: str) -> None:
+    """Remember the interface language for a logged-in user."""
+    if language in dict(settings.LANGUAGES) and user.preferred_language != language:
+        User.objects.filter(pk=user.pk).update(preferred_language=language)
+        user.preferred_language = language
+
+
+# --- staff roles --------------------------------------------------------------
+
+
+def staff_roles_sync(*, user: User) -> None:
+    """Give `user` exactly the groups of their roles; staff status follows the roles."""
+    roles = set(StaffRole.objects.filter(user=user).values_list("role", flat=True))
+    wanted = {group_name_for_role(role) for role in roles}
+    role_groups = {group_name_for_role(role) for role in StaffRole.Role.values}
+    current = set(user.groups.filter(name__in=role_groups).values_list("name", flat=True))
+    if wanted - current:
+        user.groups.add(*Group.objects.filter(name__in=wanted - current))
+    if current - wanted:
+        user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+    is_staff = bool(roles) or user.is_superuser
+    if user.is_staff != is_staff:
+        User.objects.filter(pk=user.pk).update(is_staff=is_staff)
+        user.is_staff = is_staff
+
+
+@transaction.atomic
+def staff_role_grant(*, user: User, role: str, branch: Branch | None = None, is_contact: bool = True) -> StaffRole:
+    """Give `user` a role (for a branch, or national) and the matching permissions."""
+    staff_role, _created = StaffRole.objects.get_or_create(
+        user=user, role=role, branch=branch, defaults={"is_contact": is_contact}
+    )
+    staff_roles_sync(user=user)
+    return staff_role
+
+
+def user_deactivate(*, user: User) -> None:
+    """Lock an account out and end every session it has."""
+    from django.contrib.sessions.models import Session
+
+    User.objects.filter(pk=user.pk).update(is_active=False)
+    user.is_active = False
+    # Sessions are not indexed by user; the auth hash is, so scan only live ones.
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
+            session.delete()
+
+
+def expire_in(days: int):
+    return timezone.now() + timedelta(days=days)

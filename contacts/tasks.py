@@ -1,0 +1,15 @@
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def deliver_notification(notification_id: int) -> bool:
+    """Send one outbox row; a second run finds it claimed or sent and does nothing."""
+    return services.notification_deliver(notification_id=notification_id)
+
+
+@shared_task(acks_late=True)
+def deliver_pending_notifications() -> int:
+    """Send every row still unsent: the broker was down, or a worker died mid-send."""
+    return services.notifications_deliver_pending()

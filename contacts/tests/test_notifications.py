@@ -1,0 +1,149 @@
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from contacts import services
+from contacts.models import Notification
+from contacts.tasks import deliver_pending_notifications
+
+
+def _notify(user, key="test:1"):
+    return services.notify(
+        kind="account.invitation",
+        key=key,
+        template="contacts/email/invitation",
+        context={"user": user, "url": "http://127.0.0.1:8000/x"},
+        recipient=user,
+    )
+
+
+def test_email_is_written_then_sent_after_commit(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        notification = _notify(alt_tokyo)
+    assert Notification.objects.get(pk=notification.pk).status == Notification.Status.PENDING
+    assert mailoutbox == []
+    for callback in callbacks:
+        callback()
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == ["alt.tokyo@example.com"]
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.SENT
+    assert notification.sent_at is not None
+
+
+def test_rolled_back_transaction_sends_nothing(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        try:
+            with transaction.atomic():
+                _notify(alt_tokyo)
+                raise RuntimeError("the caller failed")
+        except RuntimeError:
+            pass
+    assert mailoutbox == []
+    assert not Notification.objects.exists()
+
+
+def test_same_key_twice_sends_one_email(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(alt_tokyo)
+    deliver_pending_notifications()
+    assert len(mailoutbox) == 1
+    assert Notification.objects.count() == 1
+
+
+def test_email_is_in_the_recipients_language(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    alt_tokyo.preferred_language = "ja"
+    alt_tokyo.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(alt_tokyo)
+    assert "パスワード" in mailoutbox[0].subject
+
+
+def test_two_workers_delivering_the_same_row_send_it_once(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        notification = _notify(alt_tokyo)
+    assert services.notification_deliver(notification_id=notification.pk) is True
+    assert services.notification_deliver(notification_id=notification.pk) is False
+    assert services.notifications_deliver_pending() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_broker_down_leaves_the_row_for_the_sweep(alt_tokyo, mailoutbox, settings, django_capture_on_commit_callbacks):
+    from interac_portal.celery import app
+
+    app.conf.task_always_eager = False
+    old_url = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens on the discard port
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            notification = _notify(alt_tokyo)
+    finally:
+        app.conf.task_always_eager = True
+        app.conf.broker_url = old_url
+    notification.refresh_from_db()
+    assert notification.status == Notification.Status.PENDING
+    assert mailoutbox == []
+    assert deliver_pending_notifications() == 1
+    assert deliver_pending_notifications() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_row_stuck_with_a_dead_worker_is_sent_again_later(alt_tokyo, mailoutbox, settings):
+    notification = Notification.objects.create(
+        recipient=alt_tokyo,
+        to_email=alt_tokyo.email,
+        kind="test",
+        key="stuck",
+        subject="s",
+        body="b",
+        status=Notification.Status.SENDING,
+        claimed_at=timezone.now() - timedelta(minutes=1),
+    )
+    assert deliver_pending_notifications() == 0  # still within the claim timeout
+    Notification.objects.filter(pk=notification.pk).update(
+        claimed_at=timezone.now() - settings.NOTIFICATION_CLAIM_TIMEOUT - timedelta(seconds=1)
+    )
+    assert deliver_pending_notifications() == 1
+    assert len(mailoutbox) == 1
+
+
+@pytest.fixture
+def broken_smtp(settings):
+    settings.EMAIL_BACKEND = "contacts.tests.broken_email.BrokenBackend"
+
+
+def test_failures_back_off_then_give_up_as_failed(alt_tokyo, broken_smtp, settings, time_machine):
+    time_machine.move_to(timezone.now(), tick=False)
+    notification = Notification.objects.create(
+        recipient=alt_tokyo, to_email=alt_tokyo.email, kind="test", key="k", subject="s", body="b"
+    )
+    waits = []
+    for _ in range(settings.NOTIFICATION_MAX_ATTEMPTS):
+        assert services.notifications_deliver_pending() == 0
+        notification.refresh_from_db()
+        waits.append(notification.next_attempt_at - timezone.now())
+        time_machine.move_to(notification.next_attempt_at, tick=False)
+    assert notification.status == Notification.Status.FAILED
+    assert notification.attempts == settings.NOTIFICATION_MAX_ATTEMPTS
+    assert waits[1] > waits[0]  # exponential backoff
+    assert services.notifications_deliver_pending() == 0  # FAILED is left for a person
+
+
+def test_failed_email_can_be_queued_again(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    notification = Notification.objects.create(
+        recipient=alt_tokyo,
+        to_email=alt_tokyo.email,
+        kind="test",
+        key="k",
+        subject="s",
+        body="b",
+        status=Notification.Status.FAILED,
+        attempts=5,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.notification_retry(notification_ids=[notification.pk]) == 1
+    assert len(mailoutbox) == 1

@@ -1,0 +1,50 @@
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import LanguageForm
+
+
+@login_required
+@require_GET
+def support_team(request: HttpRequest) -> HttpResponse:
+    profile = selectors.alt_profile_get_for_user(user=request.user)
+    team = selectors.support_team_for_alt(profile=profile)
+    return render(request, "contacts/support_team.html", {"profile": profile, "team": team})
+
+
+@require_GET
+def wellbeing(request: HttpRequest) -> HttpResponse:
+    # Open to everyone and deliberately stateless: nothing records who looked.
+    return render(request, "contacts/wellbeing.html")
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown language")
+    language = form.cleaned_data["language"]
+    next_url = form.cleaned_data["next"] or request.headers.get("referer", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = reverse("dashboard")
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    translation.activate(language)
+    response = HttpResponseRedirect(next_url)
+    from django.conf import settings
+
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response

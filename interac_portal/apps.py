@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class InteracPortalConfig(AppConfig):
+    name = "interac_portal"
+    verbose_name = "ALT Portal"

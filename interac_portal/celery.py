@@ -1,0 +1,35 @@
+import os
+
+from celery import Celery
+from celery.schedules import crontab
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interac_portal.settings")
+
+app = Celery("interac_portal")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+# Schedules are in Asia/Tokyo (CELERY_TIMEZONE). Every task is safe to run
+# twice: the Notification unique key decides what is sent.
+app.conf.beat_schedule = {
+    "deliver-pending-notifications": {
+        "task": "contacts.tasks.deliver_pending_notifications",
+        "schedule": crontab(minute="*/5"),
+    },
+    "send-elearning-invitations": {
+        "task": "onboarding.tasks.send_elearning_invitations",
+        "schedule": crontab(hour=9, minute=0),
+    },
+    "send-elearning-nudges": {
+        "task": "onboarding.tasks.send_elearning_nudges",
+        "schedule": crontab(hour=10, minute=0),
+    },
+    "send-session-reminders": {
+        "task": "training.tasks.send_session_reminders",
+        "schedule": crontab(minute=5),
+    },
+    "flag-overdue-requests": {
+        "task": "support.tasks.flag_overdue_requests",
+        "schedule": crontab(minute="*/15"),
+    },
+}

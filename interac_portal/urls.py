@@ -1,0 +1,33 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.http import Http404
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from . import views
+
+admin.autodiscover()
+_allauth_admin_login = secure_admin_login(admin.site.login)
+
+
+def _admin_login(request, *args, **kwargs):
+    # The admin signs in through the same allauth login (and its rate limits).
+    # A signed-in ALT is not told the admin exists: 404, as for any page they may not see.
+    if request.user.is_authenticated and not admin.site.has_permission(request):
+        raise Http404("Not found")
+    return _allauth_admin_login(request, *args, **kwargs)
+
+
+admin.site.login = _admin_login
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/signup/", RedirectView.as_view(pattern_name="account_login", permanent=False)),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("contacts/", include("contacts.urls")),
+    path("onboarding/", include("onboarding.urls")),
+    path("training/", include("training.urls")),
+    path("support/", include("support.urls")),
+]

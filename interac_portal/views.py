@@ -1,0 +1,76 @@
+"""The dashboard that shows every app, and the health check. The only place above the apps."""
+
+import logging
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from contacts import selectors as contacts_selectors
+from contacts.models import AltProfile
+from onboarding.selectors import onboarding_dashboard_card
+from support.selectors import support_dashboard_card
+from training.selectors import training_dashboard_card
+
+from .celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+# Each feature app contributes one card: a template and a selector that
+# returns its context, or None when there is nothing to show.
+DASHBOARD_CARDS = [
+    ("onboarding/_dashboard_card.html", onboarding_dashboard_card),
+    ("training/_dashboard_card.html", training_dashboard_card),
+    ("support/_dashboard_card.html", support_dashboard_card),
+]
+
+
+@login_required
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    profile = (
+        AltProfile.objects.select_related("branch", "managing_consultant", "grm_contact")
+        .filter(user=request.user)
+        .first()
+    )
+    if profile is None:
+        return render(request, "staff_home.html", {})
+    team = contacts_selectors.support_team_for_alt(profile=profile)
+    cards = []
+    for template, selector in DASHBOARD_CARDS:
+        context = selector(profile=profile)
+        if context is not None:
+            cards.append({"template": template, "context": context})
+    return render(request, "dashboard.html", {"profile": profile, "team": team, "cards": cards})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return True
+    except Exception:
+        logger.warning("health check: database unavailable")
+        return False
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0.1, timeout=2)
+        return True
+    except Exception:
+        logger.warning("health check: broker unavailable")
+        return False
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    state = {"database": "ok" if _database_ok() else "down", "broker": "ok" if _broker_ok() else "down"}
+    healthy = all(value == "ok" for value in state.values())
+    return JsonResponse({"status": "ok" if healthy else "down", **state}, status=200 if healthy else 503)

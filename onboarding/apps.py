@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OnboardingConfig(AppConfig):
+    name = "onboarding"
+    verbose_name = _("Onboarding")
+    # Permissions per staff role (contacts.roles): "app_label.codename".
+    role_permissions: dict[str, list[str]] = {}

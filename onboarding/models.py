@@ -1,0 +1,1 @@
+# Models of the onboarding app: see DESIGN.md.

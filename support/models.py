@@ -1,0 +1,1 @@
+# Models of the support app: see DESIGN.md.
