@@ -44,13 +44,20 @@ format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-# Extract and compile translations: one catalogue per app, one for the project templates.
+# Extract and compile translations: one catalogue per app, one (ROOT) for the
+# project templates. `make messages APPS=support ROOT=no` touches only support/.
+APPS ?= contacts onboarding training support
+ROOT ?= yes
 messages: $(VENV)/.dev
-	for app in contacts onboarding training support; do \
-	  (cd $$app && DJANGO_DEBUG=true ../$(PY) ../manage.py makemessages -l ja --no-obsolete --no-location) ; done
-	DJANGO_DEBUG=true $(PY) manage.py makemessages -l ja --no-obsolete --no-location \
-	  --ignore=contacts/* --ignore=onboarding/* --ignore=training/* --ignore=support/* --ignore=$(VENV)/* --ignore=bench/*
-	DJANGO_DEBUG=true $(PY) manage.py compilemessages --ignore=$(VENV)
+	for app in $(APPS); do \
+	  (cd $$app && DJANGO_DEBUG=true ../$(PY) ../manage.py makemessages -l ja --no-obsolete --no-location \
+	    && DJANGO_DEBUG=true ../$(PY) ../manage.py compilemessages -l ja --ignore=../$(VENV)) ; done
+	if [ "$(ROOT)" = yes ]; then \
+	  DJANGO_DEBUG=true $(PY) manage.py makemessages -l ja --no-obsolete --no-location \
+	    --ignore=contacts/* --ignore=onboarding/* --ignore=training/* --ignore=support/* \
+	    --ignore=$(VENV)/* --ignore=bench/* --ignore=tools/* \
+	  && DJANGO_DEBUG=true $(PY) manage.py compilemessages -l ja --ignore=$(VENV) --ignore=contacts \
+	    --ignore=onboarding --ignore=training --ignore=support; fi
 
 bench: $(VENV)/.dev
 	$(PY) bench/run.py

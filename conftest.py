@@ -167,3 +167,18 @@ def client_for():
         return client
 
     return make
+
+
+@pytest.fixture
+def browser_login(live_server):
+    """Log `page` in through the real login form. Factory users have this password."""
+
+    def login(page, email: str, password: str = "correct-horse-battery"):
+        page.goto(f"{live_server.url}/accounts/login/")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        return page
+
+    return login

@@ -207,7 +207,8 @@ WHITENOISE_MANIFEST_STRICT = False
 # Uploaded files (support attachments) live outside static/ and are never served
 # directly: a view checks who may see them.
 MEDIA_ROOT = Path(env.str("PORTAL_MEDIA_ROOT", default=str(VAR_DIR / "media")))
-MEDIA_URL = None
+# No URL serves MEDIA_ROOT (an absolute, unroutable base also keeps the test server from serving it).
+MEDIA_URL = "http://media.invalid/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 
