@@ -51,6 +51,33 @@ def redis_url():
     return url
 
 
+@pytest.fixture
+def broker_down(monkeypatch):
+    """The Celery broker refuses connections (nothing listens on the discard port).
+
+    Tasks are really published (not run eagerly), so `.delay()` fails as it
+    would in production when Redis is down.
+    """
+    from interac_portal.celery import app
+
+    def reset_pool():
+        # Forget pooled connections so the next publish connects to the current URL.
+        from kombu import pools
+
+        pools.reset()
+        app._pool = None
+        if "amqp" in app.__dict__:
+            app.amqp._producer_pool = None
+
+    monkeypatch.setenv("CELERY_BROKER_WRITE_URL", "redis://127.0.0.1:9/0")
+    reset_pool()
+    app.conf.task_always_eager = False
+    yield
+    app.conf.task_always_eager = True
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL")
+    reset_pool()
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     if not CHROMIUM:

@@ -51,7 +51,7 @@ def _enqueue_sweep() -> None:
     try:
         deliver_pending_notifications.delay()
     except Exception:
-        logger.warning("broker unavailable; pending notifications left for the sweep")
+        logger.warning("broker unavailable; pending notifications left for the sweep", exc_info=True)
 
 
 def notify(

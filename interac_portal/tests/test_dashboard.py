@@ -1,0 +1,39 @@
+import pytest
+from django.urls import reverse
+
+from contacts.models import StaffRole
+from contacts.tests.factories import make_staff
+
+
+def test_anonymous_visitor_is_sent_to_login(client, db):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/"
+
+
+def test_alt_is_greeted_with_branch_and_support_team(client_for, alt_tokyo):
+    page = client_for(alt_tokyo).get("/").content.decode()
+    assert f"Welcome, {alt_tokyo.first_name}" in page
+    assert "Your branch: Tokyo" in page
+    assert "My support team" in page
+    assert "090-0000-1999" in page
+
+
+def test_applicant_is_told_the_branch_will_follow(client_for, applicant):
+    page = client_for(applicant).get("/").content.decode()
+    assert "Your placement is being arranged" in page
+
+
+def test_staff_get_a_link_to_the_admin(client_for, staff_tokyo):
+    page = client_for(staff_tokyo).get("/").content.decode()
+    assert reverse("admin:index") in page
+
+
+@pytest.mark.parametrize("extra", [1, 20])
+def test_dashboard_query_count_is_constant(client_for, alt_tokyo, tokyo, extra, django_assert_max_num_queries):
+    for n in range(extra):
+        make_staff(role=StaffRole.Role.SCHEDULER, branch=tokyo, email=f"s{n}@example.com")
+    client = client_for(alt_tokyo)
+    client.get("/")
+    with django_assert_max_num_queries(10):
+        assert client.get("/").status_code == 200
