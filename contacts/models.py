@@ -171,7 +171,10 @@ class StaffRole(models.Model):
         ordering = ["role", "user__last_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["user", "role", "branch"], name="staffrole_unique_per_branch", nulls_distinct=False
+                fields=["user", "role", "branch"], condition=Q(branch__isnull=False), name="staffrole_unique_per_branch"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role"], condition=Q(branch__isnull=True), name="staffrole_unique_national"
             ),
             models.CheckConstraint(
                 condition=(Q(role__in=["MC", "TRAINER", "SCHEDULER"], branch__isnull=False))

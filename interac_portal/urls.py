@@ -1,4 +1,5 @@
 from allauth.account.decorators import secure_admin_login
+from django.conf import settings
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path
@@ -31,3 +32,7 @@ urlpatterns = [
     path("training/", include("training.urls")),
     path("support/", include("support.urls")),
 ]
+
+if settings.BENCH_BASELINE:
+    # `make bench` compares every page with this constant view in the same run.
+    urlpatterns.append(path("bench/baseline/", views.baseline, name="bench_baseline"))

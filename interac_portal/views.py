@@ -74,3 +74,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
     state = {"database": "ok" if _database_ok() else "down", "broker": "ok" if _broker_ok() else "down"}
     healthy = all(value == "ok" for value in state.values())
     return JsonResponse({"status": "ok" if healthy else "down", **state}, status=200 if healthy else 503)
+
+
+def baseline(request: HttpRequest) -> HttpResponse:
+    """A bare Django view: the yardstick of `make bench`."""
+    return HttpResponse(b"ok", content_type="text/plain")

@@ -1,0 +1,72 @@
+"""Start-up behaviour of the one settings module, checked in fresh processes."""
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def _run(*args, **env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_TASK"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=settings.BASE_DIR,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start():
+    result = _run("check", DJANGO_DEBUG="false", DJANGO_ALLOWED_HOSTS="portal.example.com")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY is required" in result.stderr
+
+
+def test_debug_off_without_allowed_hosts_refuses_to_start():
+    result = _run("check", DJANGO_DEBUG="false", DJANGO_SECRET_KEY="x" * 60)
+    assert result.returncode != 0
+    assert "DJANGO_ALLOWED_HOSTS is required" in result.stderr
+
+
+def test_deploy_check_is_clean_with_production_variables():
+    result = _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k3y" * 12,
+        DJANGO_ALLOWED_HOSTS="portal.example.com",
+    )
+    assert result.returncode == 0, result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_seed_demo_refuses_to_run_with_debug_off():
+    result = _run(
+        "seed_demo",
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY="x" * 60,
+        DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        DATABASE_URL="sqlite:///:memory:",
+    )
+    assert result.returncode != 0
+    assert "--force" in result.stderr
+
+
+def test_pages_carry_security_headers(client, db):
+    response = client.get("/accounts/login/")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_pages_with_personal_data_are_not_stored(client_for, alt_tokyo):
+    response = client_for(alt_tokyo).get("/contacts/")
+    assert "no-store" in response["Cache-Control"]
