@@ -25,6 +25,15 @@ def service_missing(reason: str):
     pytest.skip(f"service missing: {reason}")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache (Redis in CI): no test inherits another's."""
+    from django.core.cache import cache
+
+    yield
+    cache.clear()
+
+
 # --- services -------------------------------------------------------------------
 
 
