@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run test lint format bench messages vendor clean
+.PHONY: help run prod test lint format bench messages vendor backup restore clean
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + scheduler on http://127.0.0.1:8000"
@@ -28,6 +28,33 @@ run: $(VENV)/.runtime
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
+
+# Production on one machine: gunicorn, two Celery workers, one scheduler, debug off.
+# Needs DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), DJANGO_SECRET_KEY and
+# DJANGO_ALLOWED_HOSTS; see docs/deploy.md. Plain HTTP on 127.0.0.1 also needs
+# DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false (TLS is the proxy's job).
+prod: $(VENV)/.runtime
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL is required (PostgreSQL)"; exit 2; }
+	@test -n "$$CELERY_BROKER_URL" || { echo "CELERY_BROKER_URL is required (Redis)"; exit 2; }
+	mkdir -p var/run
+	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input -v0
+	DJANGO_DEBUG=false $(PY) manage.py check --deploy
+	DJANGO_DEBUG=false $(VENV)/bin/honcho start -f Procfile.prod
+
+# pg_dump / pg_restore of DATABASE_URL. `make restore FILE=backups/x.dump TARGET_DATABASE_URL=...`
+BACKUP_DIR ?= backups
+backup:
+	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL is required"; exit 2; }
+	mkdir -p $(BACKUP_DIR)
+	pg_dump --format=custom --no-owner --file "$(BACKUP_DIR)/portal-$$(date +%Y%m%d-%H%M%S).dump" "$$DATABASE_URL"
+	@ls -1t $(BACKUP_DIR)/*.dump | head -1
+
+restore:
+	@test -n "$(FILE)" || { echo "FILE=<dump> is required"; exit 2; }
+	@test -n "$${TARGET_DATABASE_URL:-$$DATABASE_URL}" || { echo "TARGET_DATABASE_URL is required"; exit 2; }
+	pg_restore --clean --if-exists --no-owner --exit-on-error --single-transaction \
+	  --dbname "$${TARGET_DATABASE_URL:-$$DATABASE_URL}" "$(FILE)"
 
 test: $(VENV)/.dev
 	$(VENV)/bin/pytest $(PYTEST_ARGS)

@@ -33,4 +33,9 @@ class ContactsConfig(AppConfig):
     }
 
     def ready(self):
+        from django.contrib.auth.signals import user_login_failed
+
+        from .security import log_login_failed
+
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="contacts.sync_role_groups")
+        user_login_failed.connect(log_login_failed, dispatch_uid="contacts.log_login_failed")

@@ -1,6 +1,8 @@
 import logging
 import re
 
+from django.views.debug import SafeExceptionReporterFilter
+
 # Phone numbers and email addresses never reach the logs, whoever logs them.
 _PHONE = re.compile(r"(?<![\w.])\+?\d[\d\- ]{7,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
@@ -16,3 +18,19 @@ class ScrubPersonalData(logging.Filter):
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
         return True
+
+
+class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
+    """Error reports (emails to admins, logs) carry no form data and no local variables.
+
+    A traceback from a support request view would otherwise show what the ALT
+    wrote about their health or their home.
+    """
+
+    def get_post_parameters(self, request):
+        if request is None:
+            return {}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)
+
+    def get_traceback_frame_variables(self, request, tb_frame):
+        return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]

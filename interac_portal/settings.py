@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "contacts.middleware.PrivatePagesNoStoreMiddleware",
+    "contacts.security.RefusedAccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "interac_portal.urls"
@@ -310,10 +311,16 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "ERROR"},
         "django.security": {"level": "WARNING"},
+        "portal.security": {"level": "INFO"},
     },
 }
 
 ADMINS = [("Portal admins", a) for a in env.list("DJANGO_ADMINS", default=[])]
+DEFAULT_EXCEPTION_REPORTER_FILTER = "contacts.logging.PrivateExceptionReporterFilter"
+# Behind a reverse proxy that sets X-Forwarded-For (docs/deploy.md), log and
+# rate-limit by the client's address rather than the proxy's.
+USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)
+ALLAUTH_TRUSTED_PROXY_COUNT = 1 if USE_X_FORWARDED_FOR else 0
 
 # Outbox delivery: retries with exponential backoff, then FAILED.
 NOTIFICATION_MAX_ATTEMPTS = 5

@@ -1,0 +1,54 @@
+"""Security logging: failed logins and refused access, with user id, IP and time.
+
+Only ids, addresses and paths are logged: never the email typed, a phone
+number or what a request says (contacts.logging scrubs what slips through).
+"""
+
+import logging
+
+from django.conf import settings
+
+logger = logging.getLogger("portal.security")
+
+
+def client_ip(request) -> str:
+    if settings.USE_X_FORWARDED_FOR:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        if forwarded:
+            return forwarded.split(",")[0].strip()
+    return request.META.get("REMOTE_ADDR", "-")
+
+
+def log_login_failed(sender, credentials=None, request=None, **kwargs):
+    from .models import User
+
+    login = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
+    user_id = User.objects.filter(email__iexact=login).values_list("pk", flat=True).first() if login else None
+    logger.warning(
+        "login failed user=%s ip=%s",
+        user_id if user_id is not None else "unknown",
+        client_ip(request) if request is not None else "-",
+    )
+
+
+class RefusedAccessLogMiddleware:
+    """Log every 403 and 404 answered to a signed-in user, and every 403, for audit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and not request.path.startswith(settings.STATIC_URL):
+            user = getattr(request, "user", None)
+            authenticated = user is not None and user.is_authenticated
+            if authenticated or response.status_code == 403:
+                logger.warning(
+                    "refused access status=%s user=%s ip=%s method=%s path=%s",
+                    response.status_code,
+                    user.pk if authenticated else "anonymous",
+                    client_ip(request),
+                    request.method,
+                    request.path,
+                )
+        return response
