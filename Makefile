@@ -24,7 +24,7 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	touch $@
 
 run: $(VENV)/.runtime
-	mkdir -p var/run
+	mkdir -p $${PORTAL_VAR_DIR:-var}/run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
@@ -36,7 +36,7 @@ run: $(VENV)/.runtime
 prod: $(VENV)/.runtime
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL is required (PostgreSQL)"; exit 2; }
 	@test -n "$$CELERY_BROKER_URL" || { echo "CELERY_BROKER_URL is required (Redis)"; exit 2; }
-	mkdir -p var/run
+	mkdir -p $${PORTAL_VAR_DIR:-var}/run
 	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(PY) manage.py check --deploy

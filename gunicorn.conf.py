@@ -16,3 +16,5 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 # Path only, no query string (admin searches carry names), no referrer.
 access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logger_class = "interac_portal.gunicorn_logging.PrivacyLogger"
+# Several gunicorns share a machine in tests and benchmarks; signals are enough to manage them.
+control_socket_disable = True
