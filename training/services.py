@@ -173,7 +173,8 @@ def _promote_waitlist(session: TrainingSession, *, now) -> list[Registration]:
     )
     if not promoted:
         return []
-    keys = {r.pk: f"training.promoted:{r.pk}:{r.waitlisted_at:%Y%m%dT%H%M%S%f}" for r in promoted}
+    # Once per stay on the waiting list: a row waitlisted again later may be promoted again.
+    keys = {r.pk: f"training.promoted:{r.pk}:{(r.waitlisted_at or r.created):%Y%m%dT%H%M%S%f}" for r in promoted}
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
         status=Status.REGISTERED, waitlist_position=None, status_changed_at=now
     )
@@ -249,18 +250,17 @@ def _invite(session: TrainingSession, *, now) -> int:
     """Invite in a fixed number of queries: places while they last, then the waiting list."""
     if session.start <= now:
         return 0
-    on_list = Registration.objects.filter(session=session)
-    existing = set(on_list.values_list("alt_id", flat=True))
+    on_list = list(Registration.objects.filter(session=session).values_list("alt_id", "status", "waitlist_position"))
     profiles = list(
         AltProfile.objects.filter(profiles_for_session_q(session))
-        .exclude(user_id__in=existing)
+        .exclude(user_id__in=[alt_id for alt_id, _status, _position in on_list])
         .select_related("user")
         .order_by("arrival_date", "user_id")
     )
     if not profiles:
         return 0
-    free = max(session.capacity - _held_places(session), 0)
-    position = _next_waitlist_position(session)
+    free = max(session.capacity - sum(status in Registration.HOLDS_PLACE for _alt, status, _pos in on_list), 0)
+    position = max((pos or 0 for _alt, _status, pos in on_list), default=0) + 1
     rows = []
     for profile in profiles:
         row = Registration(session=session, alt=profile.user, invited=True, created=now, status_changed_at=now)
@@ -352,7 +352,7 @@ def attendance_record(*, session_id: int, marks: dict[int, str], by: User, now=N
     now = now or timezone.now()
     session = _lock_session(session_id)
     if not session.attendance_open(now):
-        raise TrainingError(_("Attendance can be taken from the day of the session."))
+        raise TrainingError(_("Attendance opens 24 hours before the start."))
     registrations = list(
         Registration.objects.filter(session=session, pk__in=list(marks)).select_related(
             "alt", "alt__alt_profile__managing_consultant"
