@@ -9,9 +9,12 @@ many ALTs), with unique keys so that a repeat changes nothing.
 
 from datetime import UTC, timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max, OuterRef, Q, Subquery
-from django.utils import timezone
+from django.template.loader import get_template
+from django.urls import reverse
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from contacts.models import AltProfile, Notification, User
@@ -308,7 +311,8 @@ def _drop_pending_reminders(session: TrainingSession) -> None:
 
 def _announce_move(session: TrainingSession, *, previous_start) -> None:
     _drop_pending_reminders(session)
-    start_key = _start_key(session)
+    # The old time is in the key too: a session moved back to an earlier time is announced again.
+    start_key = f"{previous_start.astimezone(UTC):%Y%m%dT%H%M%SZ}-{_start_key(session)}"
     notify_many(
         items=[
             _email(
@@ -396,6 +400,11 @@ def attendance_record(*, session_id: int, marks: dict[int, str], by: User, now=N
 # --- reminders -------------------------------------------------------------------------
 
 
+def _session_details(session: TrainingSession, language: str) -> str:
+    with translation.override(language):
+        return get_template("training/email/_session.txt", using="text").render({"session": session})
+
+
 def session_reminders_send(*, now=None) -> int:
     """Email the 7-day and 1-day reminders that are due; safe to run twice or on two workers.
 
@@ -418,22 +427,32 @@ def session_reminders_send(*, now=None) -> int:
             .select_related("session", "session__branch", "alt")
             .select_for_update(skip_locked=True, of=("self",))
         )
-        items, marked = [], {name: [] for name in REMINDERS}
+        items, marked, details = [], {name: [] for name in REMINDERS}, {}
+        url = settings.SITE_URL + reverse("training:index")
         for registration in registrations:
-            session = registration.session
-            if not registration.alt.is_active:
+            session, alt = registration.session, registration.alt
+            if not alt.is_active:
                 continue
             name = "1d" if session.start <= now + REMINDERS["1d"][0] else "7d"
             if getattr(registration, REMINDER_MARKERS[name]) == session.start:
                 continue
             marked[name].append(registration.pk)
+            # The session's lines are the same for everyone of a language: render them once.
+            language = alt.preferred_language
+            if (session.pk, language) not in details:
+                details[session.pk, language] = _session_details(session, language)
             items.append(
                 _email(
                     kind="training.reminder",
-                    key=f"training.reminder:{session.pk}:{registration.alt_id}:{name}:{_start_key(session)}",
+                    key=f"training.reminder:{session.pk}:{alt.pk}:{name}:{_start_key(session)}",
                     template="reminder",
-                    recipient=registration.alt,
-                    context={"session": session, "tomorrow": name == "1d"},
+                    recipient=alt,
+                    context={
+                        "session": session,
+                        "details": details[session.pk, language],
+                        "url": f"{url}#session-{session.pk}",
+                        "tomorrow": name == "1d",
+                    },
                 )
             )
         notify_many(items=items)

@@ -321,3 +321,17 @@ def test_session_changelist_shows_places_and_waiting_list(client_for, sesps, tok
 def test_arrival_window_needs_both_ends(client_for, sesps):
     response = client_for(sesps).post(ADD, _form(arrival_from=date(2030, 1, 1).isoformat()))
     assert "Give both ends of the arrival window." in response.content.decode()
+
+
+def test_moving_back_to_the_first_time_is_announced_too(
+    alt_tokyo, tokyo_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    from training import services
+
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    first = tokyo_session.start
+    for start in (first + timedelta(hours=1), first, first):
+        tokyo_session.start, tokyo_session.end = start, start + timedelta(hours=2)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.training_session_save(session=tokyo_session)
+    assert [m.subject for m in mailoutbox] == ["New time: Tokyo classroom skills"] * 2
