@@ -1,5 +1,144 @@
 """Demo data for the training app, called by `seed_demo` after the people exist."""
 
+from datetime import datetime, time, timedelta
+
+from django.utils import timezone
+
+from .models import Registration, TrainingSession
+
+Kind, Track = TrainingSession.Kind, TrainingSession.Track
+Status = Registration.Status
+
+
+def _at(day, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _session(*, title: str, branch, **fields) -> TrainingSession:
+    # Keyed by title and branch: a second run (even on a later day) finds the same rows.
+    session, _created = TrainingSession.objects.get_or_create(title=title, branch=branch, defaults=fields)
+    return session
+
+
+def _register(session: TrainingSession, alt, status: str, *, invited: bool = False, answered: bool = True) -> None:
+    Registration.objects.get_or_create(
+        session=session,
+        alt=alt,
+        defaults={
+            "status": status,
+            "invited": invited,
+            "answered_at": session.created if answered else None,
+            "marked_by": session.trainer if status in Registration.ATTENDANCE else None,
+        },
+    )
+
 
 def seed(*, people: dict) -> None:
-    """Create this app's demo rows. Idempotent: running it twice changes nothing."""
+    """Orientation on both tracks (national, SESPS), branch training and ALT meetings for
+    Tokyo and Osaka with their trainers, and registrations for the demo ALTs. Idempotent."""
+    today = people["today"]
+    day = lambda n: today + timedelta(days=n)  # noqa: E731
+    sesps, tokyo, osaka = people["sesps"], people["branches"]["tokyo"], people["branches"]["osaka"]
+
+    flagship = _session(
+        title="Initial orientation: flagship track",
+        branch=None,
+        kind=Kind.INITIAL_ORIENTATION,
+        track=Track.FLAGSHIP,
+        trainer=sesps,
+        description="Two days on teaching in Japanese schools, life in Japan and who to call.",
+        start=_at(day(25), 9, 30),
+        end=_at(day(26), 17, 0),
+        place="Head office training room, Kudanminami, Tokyo",
+        capacity=40,
+        required=True,
+        registration_deadline=_at(day(22), 18, 0),
+        arrival_from=day(10),
+        arrival_until=day(30),
+    )
+    _register(flagship, people["alt.predeparture"], Status.REGISTERED, invited=True, answered=False)
+    _session(
+        title="Initial orientation: alternate track",
+        branch=None,
+        kind=Kind.INITIAL_ORIENTATION,
+        track=Track.ALTERNATE,
+        trainer=sesps,
+        description="For ALTs who arrive after the flagship orientation.",
+        start=_at(day(60), 10, 0),
+        end=_at(day(60), 16, 0),
+        online_link="https://meet.example.com/alt-orientation-alternate",
+        capacity=15,
+        required=True,
+        registration_deadline=_at(day(57), 18, 0),
+        arrival_from=day(31),
+        arrival_until=day(75),
+    )
+    past_orientation = _session(
+        title="Initial orientation: flagship track (last intake)",
+        branch=None,
+        kind=Kind.INITIAL_ORIENTATION,
+        track=Track.FLAGSHIP,
+        trainer=sesps,
+        start=_at(day(-57), 9, 30),
+        end=_at(day(-56), 17, 0),
+        place="Head office training room, Kudanminami, Tokyo",
+        capacity=40,
+        required=True,
+        registration_deadline=_at(day(-60), 18, 0),
+        arrival_from=day(-70),
+        arrival_until=day(-58),
+    )
+    for code in ("tokyo", "osaka"):
+        _register(past_orientation, people[f"alt.{code}"], Status.ATTENDED, invited=True)
+
+    for code, branch, offset in (("tokyo", tokyo, 0), ("osaka", osaka, 2)):
+        trainer, alt, name = people[f"trainer.{code}"], people[f"alt.{code}"], branch.name_en
+        training = _session(
+            title=f"{name} branch training: classroom management",
+            branch=branch,
+            kind=Kind.BRANCH_TRAINING,
+            trainer=trainer,
+            start=_at(day(10 + offset), 14, 0),
+            end=_at(day(10 + offset), 17, 0),
+            place=f"{name} branch office, meeting room A",
+            capacity=25,
+            required=True,
+            registration_deadline=_at(day(8 + offset), 18, 0),
+        )
+        _register(training, alt, Status.REGISTERED, invited=True, answered=code == "osaka")
+        meeting = _session(
+            title=f"{name} ALT meeting",
+            branch=branch,
+            kind=Kind.ALT_MEETING,
+            trainer=trainer,
+            start=_at(day(3 + offset), 18, 0),
+            end=_at(day(3 + offset), 19, 30),
+            online_link=f"https://meet.example.com/{code}-alt-meeting",
+            capacity=30,
+            required=False,
+        )
+        if code == "tokyo":
+            _register(meeting, alt, Status.REGISTERED)
+        _session(
+            title=f"{name} workshop: team teaching with JTEs",
+            branch=branch,
+            kind=Kind.BRANCH_TRAINING,
+            trainer=trainer,
+            start=_at(day(17 + offset), 10, 0),
+            end=_at(day(17 + offset), 12, 0),
+            place=f"{name} branch office, meeting room B",
+            capacity=2,
+            required=False,
+        )
+        past = _session(
+            title=f"{name} branch training: first term review",
+            branch=branch,
+            kind=Kind.BRANCH_TRAINING,
+            trainer=trainer,
+            start=_at(day(-20 - offset), 14, 0),
+            end=_at(day(-20 - offset), 17, 0),
+            place=f"{name} branch office, meeting room A",
+            capacity=25,
+            required=True,
+        )
+        _register(past, alt, Status.ATTENDED if code == "tokyo" else Status.ABSENT, invited=True)

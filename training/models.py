@@ -1,1 +1,291 @@
-# Models of the training app: see DESIGN.md.
+"""Training sessions (orientation, branch training, ALT meetings) and who comes to them.
+
+Times are stored in UTC (USE_TZ) and shown in Japan time. Every state change
+goes through training.services, which locks the session row so that capacity
+holds when many ALTs sign up at once.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import AltProfile, Branch
+
+# A trainer can take the roll from this long before the start (on the day, on a phone).
+ATTENDANCE_OPENS_BEFORE = timedelta(hours=24)
+
+
+class TrainingSession(models.Model):
+    """One session: initial orientation (national), branch training or an ALT meeting."""
+
+    class Kind(models.TextChoices):
+        INITIAL_ORIENTATION = "INITIAL_ORIENTATION", _("Initial orientation")
+        BRANCH_TRAINING = "BRANCH_TRAINING", _("Branch training")
+        ALT_MEETING = "ALT_MEETING", _("ALT meeting")
+
+    class Track(models.TextChoices):
+        FLAGSHIP = "FLAGSHIP", _("Flagship")
+        ALTERNATE = "ALTERNATE", _("Alternate")
+
+    class Status(models.TextChoices):
+        SCHEDULED = "SCHEDULED", _("Scheduled")
+        CANCELLED = "CANCELLED", _("Cancelled")
+
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    track = models.CharField(
+        _("track"),
+        max_length=12,
+        choices=Track.choices,
+        blank=True,
+        help_text=_("Initial orientation only: the flagship track, or the alternate one for later arrivals."),
+    )
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    branch = models.ForeignKey(
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="training_sessions",
+        verbose_name=_("branch"),
+        help_text=_("Empty for a national session (initial orientation run by SESPS)."),
+    )
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="training_sessions_led",
+        verbose_name=_("trainer"),
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    place = models.CharField(_("place"), max_length=255, blank=True)
+    online_link = models.URLField(_("online link"), max_length=500, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), default=20)
+    required = models.BooleanField(
+        _("required"),
+        default=False,
+        help_text=_("Required sessions invite every ALT they apply to when saved."),
+    )
+    registration_deadline = models.DateTimeField(
+        _("registration deadline"),
+        null=True,
+        blank=True,
+        help_text=_("ALTs can register and withdraw until then. Empty: until the start."),
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
+    arrival_from = models.DateField(
+        _("for ALTs arriving from"),
+        null=True,
+        blank=True,
+        help_text=_("Initial orientation: the arrival dates of the ALTs it is for (both ends included)."),
+    )
+    arrival_until = models.DateField(_("for ALTs arriving until"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("training session")
+        verbose_name_plural = _("training sessions")
+        ordering = ["-start"]
+        indexes = [
+            models.Index(fields=["-start"], name="training_session_start_idx"),
+            models.Index(fields=["branch", "-start"], name="training_session_branch_idx"),
+            models.Index(fields=["status", "start"], name="training_session_status_idx"),
+            models.Index(fields=["kind", "-start"], name="training_session_kind_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="training_session_ends_after_start"),
+            models.CheckConstraint(condition=Q(capacity__gte=1), name="training_session_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(registration_deadline__isnull=True) | Q(registration_deadline__lte=F("start")),
+                name="training_session_deadline_before_start",
+            ),
+            models.CheckConstraint(
+                condition=(Q(kind="INITIAL_ORIENTATION") & ~Q(track=""))
+                | (~Q(kind="INITIAL_ORIENTATION") & Q(track="", branch__isnull=False)),
+                name="training_session_track_and_branch_match_kind",
+                violation_error_message=_(
+                    "An initial orientation needs a track; branch training and ALT meetings need a branch and no track."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(arrival_from__isnull=True, arrival_until__isnull=True)
+                | Q(arrival_from__isnull=False, arrival_until__isnull=False, arrival_from__lte=F("arrival_until")),
+                name="training_session_arrival_window",
+                violation_error_message=_("Give both ends of the arrival window, the first on or before the last."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.display_title} · {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
+
+    def get_absolute_url(self):
+        return reverse("training:index") + f"#session-{self.pk}"
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        if self.kind == self.Kind.INITIAL_ORIENTATION and self.track:
+            return f"{self.get_kind_display()} ({self.get_track_display()})"
+        return str(self.get_kind_display())
+
+    @property
+    def is_national(self) -> bool:
+        return self.branch_id is None
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def has_arrival_window(self) -> bool:
+        return self.arrival_from is not None
+
+    @property
+    def deadline(self):
+        """Until when ALTs can register and withdraw: the deadline, or the start."""
+        return self.registration_deadline or self.start
+
+    def is_open(self, now=None) -> bool:
+        """Whether ALTs can still register or withdraw."""
+        now = now or timezone.now()
+        return self.status == self.Status.SCHEDULED and now < self.deadline
+
+    def is_past(self, now=None) -> bool:
+        return self.start <= (now or timezone.now())
+
+    def attendance_open(self, now=None) -> bool:
+        return self.status == self.Status.SCHEDULED and (now or timezone.now()) >= self.start - ATTENDANCE_OPENS_BEFORE
+
+    def applies_to(self, profile: AltProfile) -> bool:
+        """Whether `profile`'s ALT may attend: the same rule as selectors.sessions_for_profile_q."""
+        if profile.branch_id is None:
+            return False
+        if self.branch_id is not None and self.branch_id != profile.branch_id:
+            return False
+        if self.has_arrival_window:
+            return profile.arrival_date is not None and self.arrival_from <= profile.arrival_date <= self.arrival_until
+        return profile.arrival_date is None or profile.arrival_date <= timezone.localdate(self.start)
+
+
+class Registration(models.Model):
+    """An ALT's place at a session (or on its waiting list), then their attendance."""
+
+    class Status(models.TextChoices):
+        REGISTERED = "REGISTERED", _("Registered")
+        WAITLISTED = "WAITLISTED", _("On the waiting list")
+        ATTENDED = "ATTENDED", _("Attended")
+        ABSENT = "ABSENT", _("Absent")
+        EXCUSED = "EXCUSED", _("Excused")
+
+    # Statuses that hold one of the session's places.
+    HOLDS_PLACE = (Status.REGISTERED, Status.ATTENDED, Status.ABSENT)
+    ATTENDANCE = (Status.ATTENDED, Status.ABSENT, Status.EXCUSED)
+
+    alt = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="training_registrations",
+        verbose_name=_("ALT"),
+    )
+    session = models.ForeignKey(
+        TrainingSession, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+    )
+    status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.REGISTERED)
+    invited = models.BooleanField(
+        _("invited"), default=False, help_text=_("Invited because the session is required for this ALT.")
+    )
+    answered_at = models.DateTimeField(
+        _("answered"), null=True, blank=True, help_text=_("When the ALT confirmed or declined the invitation.")
+    )
+    note = models.CharField(_("reason given"), max_length=500, blank=True)
+    waitlist_position = models.PositiveIntegerField(_("waiting list position"), null=True, blank=True)
+    waitlisted_at = models.DateTimeField(_("waitlisted"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("attendance taken by"),
+    )
+    # The session start each reminder was sent for: a moved session is reminded again.
+    reminded_7d_for = models.DateTimeField(null=True, blank=True, editable=False)
+    reminded_1d_for = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        ordering = ["session", "status", "waitlist_position", "created"]
+        constraints = [
+            models.UniqueConstraint(fields=["alt", "session"], name="registration_one_per_alt_and_session"),
+            models.CheckConstraint(
+                condition=Q(status="WAITLISTED", waitlist_position__isnull=False)
+                | (~Q(status="WAITLISTED") & Q(waitlist_position__isnull=True)),
+                name="registration_waitlist_position_iff_waitlisted",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["session", "status", "waitlist_position"], name="registration_session_idx"),
+            models.Index(fields=["alt", "status"], name="registration_alt_idx"),
+        ]
+
+    def __str__(self):
+        return f"registration #{self.pk}"
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == self.Status.WAITLISTED
+
+    @property
+    def awaits_answer(self) -> bool:
+        """An invitation to a required session that the ALT has neither confirmed nor declined."""
+        return (
+            self.invited
+            and self.answered_at is None
+            and self.status
+            in (
+                self.Status.REGISTERED,
+                self.Status.WAITLISTED,
+            )
+        )
+
+
+class CalendarFeed(models.Model):
+    """The secret token of an ALT's private iCalendar feed. Resetting it retires the old link."""
+
+    alt = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="training_calendar", verbose_name=_("ALT")
+    )
+    token = models.CharField(_("token"), max_length=64, unique=True)
+    created = models.DateTimeField(_("created"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return f"calendar feed #{self.pk}"
+
+    @staticmethod
+    def new_token() -> str:
+        return secrets.token_urlsafe(32)
+
+
+class AltTrainingRecord(AltProfile):
+    """The training record of an ALT: a view of AltProfile for MCs and trainers in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("ALT training record")
+        verbose_name_plural = _("ALT training records")

@@ -1,6 +1,335 @@
-"""Every read the training pages need."""
+"""Every read the training pages need, with the permission filter in one place."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from contacts.models import AltProfile, StaffRole, User
+
+from .models import CalendarFeed, Registration, TrainingSession
+
+# The attendance record covers this much time back from now.
+RECORD_PERIOD = timedelta(days=365)
+# The ALT page lists at most this many sessions open for registration.
+OPEN_SESSIONS_LIMIT = 50
+
+Status = Registration.Status
+
+
+def _start_of_day(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def sessions_for_profile_q(profile: AltProfile) -> Q:
+    """The sessions that apply to `profile`'s ALT (the rule of TrainingSession.applies_to).
+
+    A branch session is for the branch's ALTs who have arrived by its day; a
+    national session with an arrival window is for the ALTs arriving in that
+    window, and without one for every placed ALT who has arrived by its day.
+    ALTs without a branch (placement phase) have no sessions yet.
+    """
+    if profile.branch_id is None:
+        return Q(pk__in=[])
+    condition = Q(branch_id=profile.branch_id) | Q(branch__isnull=True)
+    if profile.arrival_date is None:
+        return condition & Q(arrival_from__isnull=True)
+    in_window = Q(arrival_from__lte=profile.arrival_date, arrival_until__gte=profile.arrival_date)
+    arrived_by_then = Q(arrival_from__isnull=True, start__gte=_start_of_day(profile.arrival_date))
+    return condition & (in_window | arrived_by_then)
+
+
+def profiles_for_session_q(session: TrainingSession) -> Q:
+    """The ALT profiles a session applies to: the same rule seen from the session."""
+    condition = Q(branch__isnull=False, user__is_active=True)
+    if session.branch_id is not None:
+        condition &= Q(branch_id=session.branch_id)
+    if session.has_arrival_window:
+        return condition & Q(arrival_date__gte=session.arrival_from, arrival_date__lte=session.arrival_until)
+    start_day = timezone.localdate(session.start)
+    return condition & (Q(arrival_date__isnull=True) | Q(arrival_date__lte=start_day))
+
+
+def _open_q(now) -> Q:
+    return Q(status=TrainingSession.Status.SCHEDULED) & (
+        Q(registration_deadline__gt=now) | Q(registration_deadline__isnull=True, start__gt=now)
+    )
+
+
+def held_places_subquery() -> Coalesce:
+    """Places taken at the session of the outer row: registered, attended or absent."""
+    counts = (
+        Registration.objects.filter(session=OuterRef("pk"), status__in=Registration.HOLDS_PLACE)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def waitlisted_subquery() -> Coalesce:
+    counts = (
+        Registration.objects.filter(session=OuterRef("pk"), status=Status.WAITLISTED)
+        .order_by()
+        .values("session")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+# --- the attendance record (attended / required over 12 months) -----------------
+
+
+@dataclass(frozen=True)
+class AttendanceRecord:
+    """Required sessions attended out of those the ALT held a place at (excused ones not counted)."""
+
+    attended: int = 0
+    required: int = 0
+    excused: int = 0
+    absent: int = 0
+    attended_total: int = 0
+
+    @property
+    def percent(self) -> int | None:
+        return round(100 * self.attended / self.required) if self.required else None
+
+    @property
+    def percent_step(self) -> int:
+        """The percentage rounded to a step of 5, for the portal.css progress bar classes."""
+        return 5 * round((self.percent or 0) / 5)
+
+
+def _record_window(now) -> tuple[datetime, datetime]:
+    return now - RECORD_PERIOD, now
+
+
+def record_from_registrations(registrations, *, now=None) -> AttendanceRecord:
+    """The record computed from an ALT's registrations already in memory (the /training/ page)."""
+    now = now or timezone.now()
+    since, until = _record_window(now)
+    attended = required = excused = absent = attended_total = 0
+    for registration in registrations:
+        session = registration.session
+        if session.is_cancelled or not (since <= session.start < until):
+            continue
+        if registration.status == Status.ATTENDED:
+            attended_total += 1
+        if not session.required:
+            continue
+        if registration.status == Status.ATTENDED:
+            attended += 1
+            required += 1
+        elif registration.status == Status.ABSENT:
+            absent += 1
+            required += 1
+        elif registration.status == Status.EXCUSED:
+            excused += 1
+    return AttendanceRecord(
+        attended=attended, required=required, excused=excused, absent=absent, attended_total=attended_total
+    )
+
+
+def _record_count(*, statuses, required_only=True, now=None) -> Coalesce:
+    since, until = _record_window(now or timezone.now())
+    condition = Q(
+        alt=OuterRef("user_id"),
+        status__in=statuses,
+        session__status=TrainingSession.Status.SCHEDULED,
+        session__start__gte=since,
+        session__start__lt=until,
+    )
+    if required_only:
+        condition &= Q(session__required=True)
+    counts = Registration.objects.filter(condition).order_by().values("alt").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
+def alt_profiles_with_record(queryset: QuerySet[AltProfile], *, now=None) -> QuerySet[AltProfile]:
+    """Annotate AltProfiles with their record: the admin list of MCs and trainers (one query)."""
+    return queryset.annotate(
+        record_attended=_record_count(statuses=[Status.ATTENDED], now=now),
+        record_required=_record_count(statuses=[Status.ATTENDED, Status.ABSENT], now=now),
+        record_absent=_record_count(statuses=[Status.ABSENT], now=now),
+        record_excused=_record_count(statuses=[Status.EXCUSED], now=now),
+    )
+
+
+def attendance_record_for_alt(*, user: User, now=None) -> AttendanceRecord:
+    """One ALT's record, in one query."""
+    registrations = Registration.objects.filter(
+        alt=user, session__start__gte=(now or timezone.now()) - RECORD_PERIOD
+    ).select_related("session")
+    return record_from_registrations(registrations, now=now)
+
+
+# --- the ALT's pages -------------------------------------------------------------
+
+
+@dataclass
+class TrainingOverview:
+    upcoming: list = field(default_factory=list)
+    past: list = field(default_factory=list)
+    open_sessions: list = field(default_factory=list)
+    record: AttendanceRecord = field(default_factory=AttendanceRecord)
+
+    @property
+    def awaiting_answer(self) -> list:
+        return [r for r in self.upcoming if r.awaits_answer and not r.session.is_cancelled]
+
+
+def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverview:
+    """Everything /training/ shows an ALT, in two queries whatever the number of sessions.
+
+    Their registrations (upcoming, and past ones of the last 12 months with
+    attendance), the record computed from them, and the sessions still open for
+    registration that apply to them, with the places taken.
+    """
+    now = now or timezone.now()
+    registrations = list(
+        Registration.objects.filter(alt_id=profile.user_id, session__end__gte=now - RECORD_PERIOD)
+        .select_related("session", "session__branch", "session__trainer")
+        .order_by("session__start", "session_id")
+    )
+    overview = TrainingOverview(record=record_from_registrations(registrations, now=now))
+    for registration in registrations:
+        if registration.session.end > now:
+            overview.upcoming.append(registration)
+        else:
+            overview.past.append(registration)
+    overview.past.reverse()
+    mine = [r.session_id for r in registrations]
+    overview.open_sessions = list(
+        TrainingSession.objects.filter(_open_q(now), sessions_for_profile_q(profile))
+        .exclude(pk__in=mine)
+        .select_related("branch", "trainer")
+        .annotate(held=held_places_subquery())
+        .order_by("start", "pk")[:OPEN_SESSIONS_LIMIT]
+    )
+    return overview
+
+
+def session_get_for_alt(*, profile: AltProfile, pk: int) -> TrainingSession:
+    """A session the ALT may register for or holds a registration at; 404 otherwise."""
+    session = (
+        TrainingSession.objects.filter(pk=pk)
+        .filter(sessions_for_profile_q(profile) | Q(registrations__alt_id=profile.user_id))
+        .distinct()
+        .first()
+    )
+    if session is None:
+        raise Http404("No such session")
+    return session
 
 
 def training_dashboard_card(*, profile):
-    """Context for this app's card on the ALT dashboard, or None for no card."""
-    return None
+    """The next session and any required one not yet answered, in one query (or None for no card)."""
+    now = timezone.now()
+    upcoming = list(
+        Registration.objects.filter(
+            alt_id=profile.user_id,
+            status__in=[Status.REGISTERED, Status.WAITLISTED],
+            session__end__gt=now,
+            session__status=TrainingSession.Status.SCHEDULED,
+        )
+        .select_related("session", "session__branch")
+        .order_by("session__start")[:20]
+    )
+    if not upcoming and profile.branch_id is None:
+        return None
+    next_registration = next((r for r in upcoming if r.status == Status.REGISTERED), None)
+    return {
+        "next": next_registration,
+        "awaiting_answer": [r for r in upcoming if r.awaits_answer],
+    }
+
+
+# --- the calendar feed -------------------------------------------------------------
+
+
+def calendar_feed_alt(*, token: str) -> User:
+    """The ALT whose feed `token` opens; 404 for an unknown, reset or deactivated one."""
+    feed = CalendarFeed.objects.select_related("alt").filter(token=token, alt__is_active=True).first()
+    if feed is None:
+        raise Http404("No such calendar")
+    return feed.alt
+
+
+def calendar_registrations(*, user: User, now=None) -> list[Registration]:
+    """What goes into the feed: the ALT's sessions from 12 months back, cancelled ones included."""
+    now = now or timezone.now()
+    return list(
+        Registration.objects.filter(
+            alt=user,
+            status__in=[Status.REGISTERED, Status.WAITLISTED, Status.ATTENDED, Status.ABSENT],
+            session__start__gte=now - RECORD_PERIOD,
+        )
+        .select_related("session", "session__branch", "session__trainer")
+        .order_by("session__start")
+    )
+
+
+# --- staff: sessions and attendance ----------------------------------------------------
+
+
+def staff_sessions_q(*, user: User) -> Q | None:
+    """The sessions `user` takes attendance for; None when they may not take any.
+
+    SESPS (national trainers) and superusers: every session. A branch trainer:
+    their branch's sessions, and any session they are the named trainer of.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return None
+    if user.is_superuser:
+        return Q()
+    roles = list(StaffRole.objects.filter(user=user).values_list("role", "branch_id"))
+    if any(role == StaffRole.Role.SESPS for role, _ in roles):
+        return Q()
+    branches = [branch for role, branch in roles if role == StaffRole.Role.TRAINER]
+    if not branches:
+        return None
+    return Q(branch_id__in=branches) | Q(trainer=user)
+
+
+def staff_session_list(*, user: User, now=None) -> list[TrainingSession]:
+    """Sessions for the trainer's phone: from a week ago to a month ahead, with places taken."""
+    condition = staff_sessions_q(user=user)
+    if condition is None:
+        raise Http404("Not a trainer")
+    now = now or timezone.now()
+    return list(
+        TrainingSession.objects.filter(
+            condition, start__gte=now - timedelta(days=7), start__lte=now + timedelta(days=31)
+        )
+        .select_related("branch", "trainer")
+        .annotate(held=held_places_subquery(), waitlisted=waitlisted_subquery())
+        .order_by("start", "pk")
+    )
+
+
+def staff_session_get(*, user: User, pk: int) -> TrainingSession:
+    """A session the trainer may take attendance for; 404 for any other."""
+    condition = staff_sessions_q(user=user)
+    if condition is None:
+        raise Http404("Not a trainer")
+    session = TrainingSession.objects.filter(condition, pk=pk).select_related("branch", "trainer").first()
+    if session is None:
+        raise Http404("No such session")
+    return session
+
+
+def attendance_sheet(*, session: TrainingSession) -> list[Registration]:
+    """Everyone on the session's list, those with a place first, then the waiting list."""
+    order = {Status.WAITLISTED: 1}
+    registrations = list(
+        Registration.objects.filter(session=session)
+        .select_related("alt")
+        .order_by("alt__last_name", "alt__first_name", "alt__email")
+    )
+    registrations.sort(key=lambda r: (order.get(r.status, 0), r.waitlist_position or 0))
+    return registrations

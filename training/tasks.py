@@ -1,7 +1,9 @@
 from celery import shared_task
 
+from . import services
 
-@shared_task
+
+@shared_task(acks_late=True)
 def send_session_reminders() -> int:
-    """7 days and 1 day before each registered session (built with the training app)."""
-    return 0
+    """Hourly: the 7-day and 1-day reminders due. Safe to run twice or on two workers at once."""
+    return services.session_reminders_send()

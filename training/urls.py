@@ -6,4 +6,11 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("sessions/<int:pk>/register/", views.register, name="register"),
+    path("sessions/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("sessions/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
+    path("staff/sessions/", views.staff_sessions, name="staff_sessions"),
+    path("staff/sessions/<int:pk>/attendance/", views.attendance, name="attendance"),
 ]

@@ -1,13 +1,154 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.selectors import alt_profile_get_for_user
+
+from . import selectors, services
+from .calendar import build_calendar
+from .forms import AttendanceForm, WithdrawForm
+from .models import Registration
+from .services import TrainingError
+
+
+def _session_anchor(pk: int) -> str:
+    return reverse("training:index") + f"#session-{pk}"
+
+
+def _render_index(request: HttpRequest, profile, *, status: int = 200, error: str = "", failed=None):
+    """The ALT's training page; `failed` is (session id, WithdrawForm) to show again with its errors."""
+    overview = selectors.training_overview_for_alt(profile=profile)
+    for registration in overview.upcoming:
+        if failed and failed[0] == registration.session_id:
+            registration.withdraw_form = failed[1]
+        else:
+            registration.withdraw_form = WithdrawForm(auto_id=f"id_%s_{registration.session_id}")
+    feed = services.calendar_feed_for_alt(alt=request.user)
+    feed_url = request.build_absolute_uri(reverse("training:calendar_feed", args=[feed.token]))
+    context = {
+        "profile": profile,
+        "overview": overview,
+        "error": error,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+    }
+    return render(request, "training/index.html", context, status=status)
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
-    return render(request, "training/index.html", {"profile": profile})
+    return _render_index(request, profile)
+
+
+@login_required
+@require_POST
+def register(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = alt_profile_get_for_user(user=request.user)
+    # Only the session id comes from the form: the ALT is always the one logged in.
+    session = selectors.session_get_for_alt(profile=profile, pk=pk)
+    try:
+        registration = services.registration_create(alt=request.user, session_id=session.pk)
+    except TrainingError as exc:
+        return _render_index(request, profile, status=422, error=str(exc))
+    if registration.status == Registration.Status.WAITLISTED:
+        messages.info(
+            request,
+            _(
+                "The session is full: you are number %(position)s on the waiting list. "
+                "We will email you if a place frees."
+            )
+            % {"position": registration.waitlist_position},
+        )
+    else:
+        messages.success(request, _("You are registered for %(title)s.") % {"title": session.display_title})
+    return redirect(_session_anchor(pk))
+
+
+@login_required
+@require_POST
+def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = alt_profile_get_for_user(user=request.user)
+    session = selectors.session_get_for_alt(profile=profile, pk=pk)
+    form = WithdrawForm(request.POST, auto_id=f"id_%s_{pk}")
+    if not form.is_valid():
+        return _render_index(request, profile, status=422, error=_("Please check the form."), failed=(pk, form))
+    try:
+        services.registration_withdraw(alt=request.user, session_id=session.pk, reason=form.cleaned_data["reason"])
+    except TrainingError as exc:
+        form.add_error("reason", str(exc))
+        return _render_index(request, profile, status=422, error=str(exc), failed=(pk, form))
+    messages.success(request, _("Your place at %(title)s has been given up.") % {"title": session.display_title})
+    return redirect(_session_anchor(pk))
+
+
+@login_required
+@require_POST
+def confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    profile = alt_profile_get_for_user(user=request.user)
+    session = selectors.session_get_for_alt(profile=profile, pk=pk)
+    try:
+        services.registration_confirm(alt=request.user, session_id=session.pk)
+    except TrainingError as exc:
+        return _render_index(request, profile, status=422, error=str(exc))
+    messages.success(request, _("Thank you: your trainer knows you will attend."))
+    return redirect(_session_anchor(pk))
+
+
+@login_required
+@require_POST
+def calendar_reset(request: HttpRequest) -> HttpResponse:
+    alt_profile_get_for_user(user=request.user)
+    services.calendar_feed_reset(alt=request.user)
+    messages.success(request, _("Your calendar link has been reset. Subscribe again with the new link."))
+    return redirect(reverse("training:index") + "#calendar")
+
+
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    # No login: calendar apps cannot log in. The secret token is the key, and resetting it retires it.
+    alt = selectors.calendar_feed_alt(token=token)
+    registrations = selectors.calendar_registrations(user=alt)
+    with translation.override(alt.preferred_language):
+        body = build_calendar(registrations=registrations)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="training.ics"'
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+# --- staff: the roll on a phone ---------------------------------------------------------
+
+
+@login_required
+@require_GET
+def staff_sessions(request: HttpRequest) -> HttpResponse:
+    sessions = selectors.staff_session_list(user=request.user)
+    return render(request, "training/staff/sessions.html", {"sessions": sessions})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendance(request: HttpRequest, pk: int) -> HttpResponse:
+    session = selectors.staff_session_get(user=request.user, pk=pk)
+    registrations = selectors.attendance_sheet(session=session)
+    form = AttendanceForm(request.POST or None, registrations=registrations)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                changed = services.attendance_record(session_id=session.pk, marks=form.marks(), by=request.user)
+            except TrainingError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Attendance saved (%(count)s changed).") % {"count": changed})
+                return redirect("training:attendance", pk=session.pk)
+        status = 422
+    context = {"session": session, "form": form, "attendance_open": session.attendance_open()}
+    return render(request, "training/staff/attendance.html", context, status=status)

@@ -1,0 +1,237 @@
+from django.contrib import admin
+from django.contrib.admin import RelatedOnlyFieldListFilter
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import StaffRole, User
+from contacts.scoping import BranchScopedAdminMixin
+from contacts.selectors import branch_scope_for_user
+
+from . import selectors, services
+from .forms import TrainingSessionAdminForm
+from .models import AltTrainingRecord, Registration, TrainingSession
+
+
+class RegistrationInline(admin.TabularInline):
+    """Who is on the list. Read-only here: registration goes through the ALT's page (capacity,
+    waiting list) and attendance through the attendance page, so that the rules hold."""
+
+    model = Registration
+    extra = 0
+    can_delete = False
+    fields = ["alt", "alt_email", "status", "invited", "answered_at", "waitlist_position", "note", "marked_by"]
+    readonly_fields = fields
+    ordering = ["status", "waitlist_position", "alt__last_name"]
+    show_change_link = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("alt", "marked_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("email"))
+    def alt_email(self, obj):
+        return obj.alt.email
+
+
+@admin.register(TrainingSession)
+class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
+    """Branch staff see their branch's sessions; national sessions (no branch) only national staff."""
+
+    form = TrainingSessionAdminForm
+    branch_lookup = "branch"
+    list_display = [
+        "title_display",
+        "kind",
+        "track",
+        "start_display",
+        "branch",
+        "trainer",
+        "places",
+        "waitlisted",
+        "required",
+        "status",
+        "attendance_link",
+    ]
+    list_filter = ["kind", "status", "required", "track", ("branch", RelatedOnlyFieldListFilter)]
+    list_select_related = ["branch", "trainer"]
+    search_fields = ["title", "place"]
+    ordering = ["-start"]
+    show_full_result_count = False
+    list_per_page = 50
+    inlines = [RegistrationInline]
+    actions = ["cancel_sessions", "invite_alts"]
+    readonly_fields = ["attendance_link"]
+    fieldsets = (
+        (None, {"fields": ("kind", "track", "title", "description", "branch", "trainer")}),
+        (_("When and where (Japan time)"), {"fields": ("start", "end", "place", "online_link")}),
+        (_("Registration"), {"fields": ("capacity", "required", "registration_deadline", "status")}),
+        (
+            _("Initial orientation: for ALTs arriving"),
+            {"fields": ("arrival_from", "arrival_until"), "classes": ("collapse",)},
+        ),
+        (_("Attendance"), {"fields": ("attendance_link",)}),
+    )
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(held=selectors.held_places_subquery(), waitlisted_count=selectors.waitlisted_subquery())
+        )
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.national_allowed = branch_scope_for_user(user=request.user).all_branches
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "trainer":
+            scope = branch_scope_for_user(user=request.user)
+            trainers = Q(staff_roles__role=StaffRole.Role.SESPS) | Q(staff_roles__role=StaffRole.Role.TRAINER)
+            if not scope.all_branches:
+                trainers = Q(staff_roles__role=StaffRole.Role.TRAINER, staff_roles__branch__in=scope.branch_ids)
+            kwargs["queryset"] = User.objects.filter(trainers, is_active=True).distinct().order_by("last_name")
+            return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        scope = branch_scope_for_user(user=request.user)
+        if not scope.all_branches and len(scope.branch_ids) == 1:
+            initial.setdefault("branch", next(iter(scope.branch_ids)))
+        initial.setdefault("trainer", request.user.pk)
+        return initial
+
+    def save_model(self, request, obj, form, change):
+        services.training_session_save(session=obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Sessions are cancelled, not deleted: the attendance record depends on them.
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+    @admin.display(description=_("session"), ordering="title")
+    def title_display(self, obj):
+        return obj.display_title
+
+    @admin.display(description=_("start (Japan time)"), ordering="start")
+    def start_display(self, obj):
+        return timezone.localtime(obj.start).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("places taken"))
+    def places(self, obj):
+        held = getattr(obj, "held", None)
+        return f"{held} / {obj.capacity}" if held is not None else obj.capacity
+
+    @admin.display(description=_("waiting"))
+    def waitlisted(self, obj):
+        return getattr(obj, "waitlisted_count", "")
+
+    @admin.display(description=_("attendance"))
+    def attendance_link(self, obj):
+        if not obj or not obj.pk:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("training:attendance", args=[obj.pk]), gettext("Take attendance")
+        )
+
+    @admin.action(description=_("Cancel the selected sessions and tell the ALTs"), permissions=["change"])
+    def cancel_sessions(self, request, queryset):
+        count = sum(services.training_session_cancel(session_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext("%d session cancelled.", "%d sessions cancelled.", count) % count)
+
+    @admin.action(description=_("Invite the ALTs not invited yet (required sessions)"), permissions=["change"])
+    def invite_alts(self, request, queryset):
+        count = sum(services.training_session_invite(session_id=pk) for pk in queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext("%d ALT invited.", "%d ALTs invited.", count) % count)
+
+
+class MyAltsFilter(admin.SimpleListFilter):
+    title = _("managing consultant")
+    parameter_name = "mc"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("My ALTs"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "me":
+            return queryset.filter(managing_consultant=request.user)
+        return queryset
+
+
+@admin.register(AltTrainingRecord)
+class AltTrainingRecordAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
+    """Each ALT's attended / required sessions over the last 12 months, for MCs and trainers."""
+
+    branch_lookup = "branch"
+    list_display = ["alt_name", "alt_email", "branch", "managing_consultant", "required_attended", "absences"]
+    list_filter = [MyAltsFilter, ("branch", RelatedOnlyFieldListFilter)]
+    list_select_related = ["user", "branch", "managing_consultant"]
+    search_fields = ["user__email", "user__first_name", "user__last_name"]
+    ordering = ["user__last_name", "user__first_name"]
+    show_full_result_count = False
+    fields = ["user", "branch", "managing_consultant", "arrival_date", "required_attended", "history_table"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request).filter(branch__isnull=False)
+        return selectors.alt_profiles_with_record(queryset)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("ALT"), ordering="user__last_name")
+    def alt_name(self, obj):
+        return obj.user.display_name
+
+    @admin.display(description=_("email"), ordering="user__email")
+    def alt_email(self, obj):
+        return obj.user.email
+
+    @admin.display(description=_("required sessions attended (12 months)"), ordering="record_attended")
+    def required_attended(self, obj):
+        return f"{obj.record_attended} / {obj.record_required}"
+
+    @admin.display(description=_("absences"), ordering="record_absent")
+    def absences(self, obj):
+        return obj.record_absent
+
+    @admin.display(description=_("sessions (12 months)"))
+    def history_table(self, obj):
+        registrations = (
+            Registration.objects.filter(
+                alt_id=obj.user_id, session__start__gte=timezone.now() - selectors.RECORD_PERIOD
+            )
+            .select_related("session", "session__branch")
+            .order_by("-session__start")
+        )
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    timezone.localtime(r.session.start).strftime("%Y-%m-%d %H:%M"),
+                    r.session.display_title,
+                    gettext("required") if r.session.required else gettext("optional"),
+                    r.get_status_display() + (f" ({gettext('session cancelled')})" if r.session.is_cancelled else ""),
+                )
+                for r in registrations
+            ),
+        )
+        if not rows:
+            return gettext("No sessions.")
+        return format_html('<table class="training-history"><tbody>{}</tbody></table>', rows)

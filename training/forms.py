@@ -1,0 +1,106 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Registration, TrainingSession
+
+ATTENDANCE_CHOICES = [(status.value, status.label) for status in Registration.ATTENDANCE]
+
+
+class WithdrawForm(forms.Form):
+    """Withdraw, or decline a required session's invitation (then a reason is asked for)."""
+
+    reason = forms.CharField(
+        label=_("Why can you not attend?"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AttendanceForm(forms.Form):
+    """One choice per person on the session's list: attended, absent or excused."""
+
+    def __init__(self, *args, registrations: list[Registration], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.registrations = registrations
+        for registration in registrations:
+            initial = registration.status if registration.status in Registration.ATTENDANCE else None
+            self.fields[self.field_name(registration)] = forms.ChoiceField(
+                label=registration.alt.display_name,
+                choices=ATTENDANCE_CHOICES,
+                required=False,
+                initial=initial,
+                widget=forms.RadioSelect,
+            )
+
+    @staticmethod
+    def field_name(registration: Registration) -> str:
+        return f"reg-{registration.pk}"
+
+    def rows(self):
+        """(registration, bound field) pairs for the template."""
+        return [(r, self[self.field_name(r)]) for r in self.registrations]
+
+    def marks(self) -> dict[int, str]:
+        return {
+            r.pk: self.cleaned_data[self.field_name(r)]
+            for r in self.registrations
+            if self.cleaned_data.get(self.field_name(r))
+        }
+
+
+class TrainingSessionAdminForm(forms.ModelForm):
+    """The admin form: branch staff must pick their branch; times are entered in Japan time."""
+
+    # Set by the admin for the request: may this user create national sessions?
+    national_allowed = True
+
+    online_link = forms.URLField(label=_("online link"), required=False, max_length=500, assume_scheme="https")
+
+    class Meta:
+        model = TrainingSession
+        fields = [
+            "kind",
+            "track",
+            "title",
+            "description",
+            "branch",
+            "trainer",
+            "start",
+            "end",
+            "place",
+            "online_link",
+            "capacity",
+            "required",
+            "registration_deadline",
+            "status",
+            "arrival_from",
+            "arrival_until",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.national_allowed and not cleaned.get("branch"):
+            self.add_error("branch", _("Choose your branch: national sessions are run by SESPS."))
+        kind = cleaned.get("kind")
+        if kind and kind != TrainingSession.Kind.INITIAL_ORIENTATION:
+            if not cleaned.get("branch") and "branch" not in self.errors:
+                self.add_error("branch", _("Branch training and ALT meetings belong to a branch."))
+            if cleaned.get("track"):
+                self.add_error("track", _("Only an initial orientation has a track."))
+            if cleaned.get("arrival_from") or cleaned.get("arrival_until"):
+                self.add_error("arrival_from", _("Only an initial orientation has an arrival window."))
+        elif kind and not cleaned.get("track"):
+            self.add_error("track", _("Choose the flagship or the alternate track."))
+        start, end, deadline = cleaned.get("start"), cleaned.get("end"), cleaned.get("registration_deadline")
+        if start and end and end <= start:
+            self.add_error("end", _("The end must be after the start."))
+        if start and deadline and deadline > start:
+            self.add_error("registration_deadline", _("The registration deadline must be before the start."))
+        if bool(cleaned.get("arrival_from")) != bool(cleaned.get("arrival_until")):
+            self.add_error("arrival_until", _("Give both ends of the arrival window."))
+        elif cleaned.get("arrival_from") and cleaned["arrival_from"] > cleaned["arrival_until"]:
+            self.add_error("arrival_until", _("The window must end on or after its first day."))
+        if not cleaned.get("place") and not cleaned.get("online_link"):
+            self.add_error("place", _("Give a place or an online link."))
+        return cleaned

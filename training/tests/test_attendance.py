@@ -1,0 +1,144 @@
+"""The trainer's attendance page: one form, big buttons, only their sessions; absences reach the MC."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.tests.factories import make_alt, make_staff
+from training.models import Registration
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+
+def _url(session):
+    return reverse("training:attendance", args=[session.pk])
+
+
+@pytest.fixture
+def today_session(tokyo, trainer_tokyo):
+    """A required Tokyo training starting in an hour: attendance is open."""
+    start = timezone.now() + timedelta(hours=1)
+    return TrainingSessionFactory(
+        branch=tokyo,
+        trainer=trainer_tokyo,
+        title="Today in Tokyo",
+        start=start,
+        required=True,
+        registration_deadline=None,
+    )
+
+
+def test_trainer_marks_everyone_in_one_form(client_for, trainer_tokyo, tokyo, alt_tokyo, today_session):
+    present = RegistrationFactory(session=today_session, alt=alt_tokyo)
+    missing = RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo))
+    excused = RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo))
+    client = client_for(trainer_tokyo)
+    page = client.get(_url(today_session)).content.decode()
+    assert "btn-lg" in page and "Save attendance" in page
+    data = {f"reg-{present.pk}": "ATTENDED", f"reg-{missing.pk}": "ABSENT", f"reg-{excused.pk}": "EXCUSED"}
+    response = client.post(_url(today_session), data)
+    assert response.status_code == 302
+    statuses = dict(Registration.objects.values_list("pk", "status"))
+    assert statuses == {present.pk: "ATTENDED", missing.pk: "ABSENT", excused.pk: "EXCUSED"}
+    assert Registration.objects.get(pk=present.pk).marked_by == trainer_tokyo
+    page = client.get(_url(today_session)).content.decode()
+    assert 'value="ATTENDED" autocomplete="off" checked' in page
+
+
+def test_rows_left_blank_stay_as_they_are(client_for, trainer_tokyo, alt_tokyo, today_session):
+    registration = RegistrationFactory(session=today_session, alt=alt_tokyo)
+    client_for(trainer_tokyo).post(_url(today_session), {})
+    assert Registration.objects.get(pk=registration.pk).status == "REGISTERED"
+
+
+def test_an_absence_from_a_required_session_tells_the_mc_once(
+    client_for, trainer_tokyo, alt_tokyo, today_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    registration = RegistrationFactory(session=today_session, alt=alt_tokyo)
+    client = client_for(trainer_tokyo)
+    for status in ("ABSENT", "ATTENDED", "ABSENT"):
+        with django_capture_on_commit_callbacks(execute=True):
+            client.post(_url(today_session), {f"reg-{registration.pk}": status})
+    assert [m.to for m in mailoutbox] == [["mc.tokyo@example.com"]]
+    assert "Absent from required training" in mailoutbox[0].subject
+    assert "alt.tokyo@example.com" in mailoutbox[0].body
+
+
+def test_an_absence_from_an_optional_session_tells_nobody(
+    client_for, trainer_tokyo, alt_tokyo, today_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    today_session.required = False
+    today_session.save()
+    registration = RegistrationFactory(session=today_session, alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(trainer_tokyo).post(_url(today_session), {f"reg-{registration.pk}": "ABSENT"})
+    assert mailoutbox == []
+
+
+def test_an_unknown_choice_redisplays_the_form(client_for, trainer_tokyo, alt_tokyo, today_session):
+    registration = RegistrationFactory(session=today_session, alt=alt_tokyo)
+    response = client_for(trainer_tokyo).post(_url(today_session), {f"reg-{registration.pk}": "PARTYING"})
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
+    assert Registration.objects.get(pk=registration.pk).status == "REGISTERED"
+
+
+def test_attendance_is_not_taken_days_ahead(client_for, trainer_tokyo, alt_tokyo, tokyo_session):
+    registration = RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    client = client_for(trainer_tokyo)
+    assert "Attendance opens 24 hours before the start." in client.get(_url(tokyo_session)).content.decode()
+    response = client.post(_url(tokyo_session), {f"reg-{registration.pk}": "ABSENT"})
+    assert response.status_code == 422
+    assert Registration.objects.get(pk=registration.pk).status == "REGISTERED"
+
+
+def test_a_registration_of_another_session_is_ignored(client_for, trainer_tokyo, alt_tokyo, today_session, tokyo):
+    elsewhere = RegistrationFactory(session=TrainingSessionFactory(branch=tokyo), alt=alt_tokyo)
+    client_for(trainer_tokyo).post(_url(today_session), {f"reg-{elsewhere.pk}": "ABSENT"})
+    assert Registration.objects.get(pk=elsewhere.pk).status == "REGISTERED"
+
+
+@pytest.mark.parametrize("who", ["trainer_osaka", "mc_tokyo", "staff_tokyo", "alt_tokyo", "grm", "outsider"])
+def test_people_who_do_not_run_the_session_get_404(client_for, request, today_session, who):
+    client = client_for(request.getfixturevalue(who))
+    assert client.get(_url(today_session)).status_code == 404
+    assert client.post(_url(today_session), {}).status_code == 404
+
+
+def test_branch_trainers_get_404_for_national_sessions_and_sesps_see_all(
+    client_for, trainer_tokyo, sesps, orientation, today_session
+):
+    assert client_for(trainer_tokyo).get(_url(orientation)).status_code == 404
+    assert client_for(sesps).get(_url(orientation)).status_code == 200
+    assert client_for(sesps).get(_url(today_session)).status_code == 200
+
+
+def test_the_named_trainer_of_a_national_session_may_take_it(client_for, tokyo, orientation):
+    guest = make_staff(role="TRAINER", branch=tokyo, email="guest.trainer@example.com")
+    orientation.trainer = guest
+    orientation.save()
+    assert client_for(guest).get(_url(orientation)).status_code == 200
+
+
+def test_staff_session_list_shows_the_trainers_sessions(client_for, trainer_tokyo, today_session, osaka_session):
+    page = client_for(trainer_tokyo).get(reverse("training:staff_sessions")).content.decode()
+    assert "Today in Tokyo" in page
+    assert "Osaka team teaching" not in page
+    assert client_for(trainer_tokyo).post(reverse("training:staff_sessions")).status_code == 405
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_attendance_page_queries_do_not_grow_with_registrations(
+    client_for, trainer_tokyo, tokyo, today_session, n, django_assert_max_num_queries
+):
+    today_session.capacity = 100
+    today_session.save()
+    registrations = [RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo)) for _ in range(n)]
+    client = client_for(trainer_tokyo)
+    client.get(_url(today_session))
+    with django_assert_max_num_queries(6):
+        assert client.get(_url(today_session)).status_code == 200
+    data = {f"reg-{r.pk}": ("ABSENT" if i % 2 else "ATTENDED") for i, r in enumerate(registrations)}
+    with django_assert_max_num_queries(14):
+        assert client.post(_url(today_session), data).status_code == 302

@@ -1,0 +1,99 @@
+"""The private iCalendar feed: the ALT's own sessions, a resettable secret link."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from contacts.tests.factories import make_alt
+from training.models import CalendarFeed, TrainingSession
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+
+def _feed_url(user):
+    return reverse("training:calendar_feed", args=[CalendarFeed.objects.get(alt=user).token])
+
+
+@pytest.fixture
+def feed_client(client_for, alt_tokyo):
+    """The ALT has opened /training/ once, so their feed exists."""
+    client = client_for(alt_tokyo)
+    client.get(reverse("training:index"))
+    return client
+
+
+def test_the_training_page_shows_the_link_as_webcal_and_https(feed_client, alt_tokyo):
+    page = feed_client.get(reverse("training:index")).content.decode()
+    path = _feed_url(alt_tokyo)
+    assert f'href="webcal://testserver{path}"' in page
+    assert f'value="http://testserver{path}"' in page
+
+
+def test_the_feed_lists_the_alts_sessions_in_utc(client, feed_client, alt_tokyo, tokyo, tokyo_session):
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    cancelled = TrainingSessionFactory(branch=tokyo, title="Called off", status=TrainingSession.Status.CANCELLED)
+    RegistrationFactory(session=cancelled, alt=alt_tokyo)
+    someone_elses = TrainingSessionFactory(branch=tokyo, title="Not mine")
+    RegistrationFactory(session=someone_elses, alt=make_alt(branch=tokyo))
+    response = client.get(_feed_url(alt_tokyo))  # no login: calendar apps have none
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert "no-store" in response["Cache-Control"]
+    events = {str(e["summary"]): e for e in Calendar.from_ical(response.content).walk("VEVENT")}
+    assert set(events) == {"Tokyo classroom skills", "Cancelled: Called off"}
+    event = events["Tokyo classroom skills"]
+    assert event.decoded("dtstart") == tokyo_session.start
+    assert str(event["location"]) == "Meeting room A"
+    assert str(event["status"]) == "CONFIRMED"
+    assert str(events["Cancelled: Called off"]["status"]) == "CANCELLED"
+
+
+def test_an_unknown_token_answers_404(client, db):
+    assert client.get(reverse("training:calendar_feed", args=["not-a-token"])).status_code == 404
+
+
+def test_resetting_retires_the_old_link(client, feed_client, alt_tokyo):
+    old = _feed_url(alt_tokyo)
+    response = feed_client.post(reverse("training:calendar_reset"))
+    assert response.status_code == 302
+    new = _feed_url(alt_tokyo)
+    assert new != old
+    assert client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+    assert new in feed_client.get(reverse("training:index")).content.decode()
+
+
+def test_reset_is_post_only_and_for_alts(client_for, feed_client, staff_tokyo):
+    assert feed_client.get(reverse("training:calendar_reset")).status_code == 405
+    assert client_for(staff_tokyo).post(reverse("training:calendar_reset")).status_code == 404
+
+
+def test_a_deactivated_alts_feed_answers_404(client, feed_client, alt_tokyo):
+    url = _feed_url(alt_tokyo)
+    alt_tokyo.is_active = False
+    alt_tokyo.save()
+    assert client.get(url).status_code == 404
+
+
+def test_the_feed_is_in_the_alts_language(client, feed_client, alt_tokyo, tokyo):
+    session = TrainingSessionFactory(branch=tokyo, title="Called off", status=TrainingSession.Status.CANCELLED)
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    alt_tokyo.preferred_language = "ja"
+    alt_tokyo.save()
+    body = Calendar.from_ical(client.get(_feed_url(alt_tokyo)).content)
+    assert "中止" in str(next(iter(body.walk("VEVENT")))["summary"])
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_the_feed_takes_the_same_queries_for_1_or_50_sessions(
+    client, feed_client, alt_tokyo, tokyo, n, django_assert_max_num_queries
+):
+    for i in range(n):
+        RegistrationFactory(
+            session=TrainingSessionFactory(branch=tokyo, start=timezone.now() + timedelta(days=i + 1)), alt=alt_tokyo
+        )
+    url = _feed_url(alt_tokyo)
+    with django_assert_max_num_queries(2):
+        assert client.get(url).status_code == 200

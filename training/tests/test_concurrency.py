@@ -1,0 +1,102 @@
+"""Capacity, withdrawal and the waiting list when many ALTs act at once (PostgreSQL row locks)."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from contacts.tests.factories import make_alt
+from training import services
+from training.models import Registration
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def _run_together(jobs):
+    """Start every job at the same moment, each on its own thread and database connection."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        try:
+            barrier.wait(timeout=10)
+            job()
+        except Exception as exc:  # collected: the test asserts none happened
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors
+
+
+def test_many_concurrent_registrations_never_exceed_the_capacity(postgres, tokyo):
+    session = TrainingSessionFactory(branch=tokyo, capacity=5)
+    alts = [make_alt(branch=tokyo, email=f"alt{i}@example.com") for i in range(24)]
+    errors = _run_together(
+        [lambda alt=alt: services.registration_create(alt=alt, session_id=session.pk) for alt in alts]
+    )
+    assert errors == []
+    assert Registration.objects.filter(session=session, status="REGISTERED").count() == 5
+    waitlisted = Registration.objects.filter(session=session, status="WAITLISTED")
+    assert sorted(waitlisted.values_list("waitlist_position", flat=True)) == list(range(1, 20))
+
+
+def test_concurrent_withdrawals_promote_the_waiting_list_in_order(
+    postgres, tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = TrainingSessionFactory(branch=tokyo, capacity=4)
+    holders = [make_alt(branch=tokyo, email=f"holder{i}@example.com") for i in range(4)]
+    waiting = [make_alt(branch=tokyo, email=f"waiting{i}@example.com") for i in range(6)]
+    for alt in holders + waiting:
+        services.registration_create(alt=alt, session_id=session.pk)
+    errors = _run_together(
+        [lambda alt=alt: services.registration_withdraw(alt=alt, session_id=session.pk) for alt in holders]
+    )
+    assert errors == []
+    registered = set(
+        Registration.objects.filter(session=session, status="REGISTERED").values_list("alt__email", flat=True)
+    )
+    assert registered == {f"waiting{i}@example.com" for i in range(4)}
+    still_waiting = Registration.objects.filter(session=session, status="WAITLISTED").order_by("waitlist_position")
+    assert list(still_waiting.values_list("alt__email", flat=True)) == ["waiting4@example.com", "waiting5@example.com"]
+    services.registration_create(alt=make_alt(branch=tokyo), session_id=session.pk)
+    assert Registration.objects.filter(session=session, status="REGISTERED").count() == 4
+
+
+def test_registration_and_withdrawal_racing_keep_the_capacity(postgres, tokyo):
+    session = TrainingSessionFactory(branch=tokyo, capacity=3)
+    holders = [make_alt(branch=tokyo) for _ in range(3)]
+    for alt in holders:
+        RegistrationFactory(session=session, alt=alt)
+    newcomers = [make_alt(branch=tokyo) for _ in range(8)]
+    jobs = [lambda alt=alt: services.registration_withdraw(alt=alt, session_id=session.pk) for alt in holders]
+    jobs += [lambda alt=alt: services.registration_create(alt=alt, session_id=session.pk) for alt in newcomers]
+    assert _run_together(jobs) == []
+    assert Registration.objects.filter(session=session, status="REGISTERED").count() == 3
+    assert Registration.objects.filter(session=session, status="WAITLISTED").count() == 5
+
+
+def test_a_double_click_makes_one_registration(postgres, alt_tokyo, tokyo):
+    session = TrainingSessionFactory(branch=tokyo, capacity=5)
+    errors = _run_together([lambda: services.registration_create(alt=alt_tokyo, session_id=session.pk)] * 6)
+    assert errors == []
+    assert Registration.objects.filter(session=session).count() == 1
+
+
+def test_a_place_freed_after_the_start_is_not_given_away(postgres, tokyo):
+    session = TrainingSessionFactory(
+        branch=tokyo, capacity=1, start=timezone.now() + timedelta(hours=1), registration_deadline=None
+    )
+    holder, waiting = make_alt(branch=tokyo), make_alt(branch=tokyo)
+    services.registration_create(alt=holder, session_id=session.pk)
+    services.registration_create(alt=waiting, session_id=session.pk)
+    services._promote_waitlist(session, now=session.start + timedelta(minutes=1))
+    assert Registration.objects.get(alt=waiting).status == "WAITLISTED"

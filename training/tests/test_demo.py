@@ -1,0 +1,31 @@
+"""seed_demo: both orientation tracks, Tokyo and Osaka training and meetings, registrations; idempotent."""
+
+from django.core.management import call_command
+
+from training.models import Registration, TrainingSession
+
+
+def _snapshot():
+    sessions = list(TrainingSession.objects.order_by("pk").values_list("pk", "title", "start", "status", "capacity"))
+    registrations = list(Registration.objects.order_by("pk").values_list("pk", "session_id", "alt_id", "status"))
+    return sessions, registrations
+
+
+def test_seed_demo_creates_the_training_calendar_once(db, settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    first = _snapshot()
+    call_command("seed_demo")
+    assert _snapshot() == first
+
+    orientation = TrainingSession.objects.filter(kind="INITIAL_ORIENTATION", branch=None)
+    assert set(orientation.values_list("track", flat=True)) == {"FLAGSHIP", "ALTERNATE"}
+    assert set(orientation.values_list("trainer__email", flat=True)) == {"sesps@example.com"}
+    for code in ("tokyo", "osaka"):
+        branch_sessions = TrainingSession.objects.filter(branch__code=code)
+        assert set(branch_sessions.values_list("kind", flat=True)) == {"BRANCH_TRAINING", "ALT_MEETING"}
+        assert set(branch_sessions.values_list("trainer__email", flat=True)) == {f"trainer.{code}@example.com"}
+        assert Registration.objects.filter(alt__email=f"alt.{code}@example.com").count() >= 2
+    assert Registration.objects.filter(alt__email="alt.predeparture@example.com", session__track="FLAGSHIP").exists()
+    for registration in Registration.objects.select_related("session", "alt__alt_profile"):
+        assert registration.session.applies_to(registration.alt.alt_profile), registration.session.title

@@ -1,0 +1,192 @@
+"""/training/: what an ALT sees, registers for and withdraws from."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from contacts.tests.factories import make_alt
+from training.models import Registration, TrainingSession
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+INDEX = reverse("training:index")
+
+
+def _register_url(session):
+    return reverse("training:register", args=[session.pk])
+
+
+def _withdraw_url(session):
+    return reverse("training:withdraw", args=[session.pk])
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(INDEX)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
+
+
+@pytest.mark.parametrize("who", ["outsider", "staff_tokyo", "sesps"])
+def test_people_who_are_not_alts_get_404(client_for, request, who):
+    assert client_for(request.getfixturevalue(who)).get(INDEX).status_code == 404
+
+
+def test_alt_sees_sessions_of_their_branch_and_national_ones_only(
+    client_for, alt_tokyo, tokyo_session, osaka_session, orientation
+):
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    assert "Tokyo classroom skills" in page
+    assert "Flagship orientation" in page
+    assert "Osaka team teaching" not in page
+
+
+def test_alt_registers_and_sees_the_session_as_upcoming(client_for, alt_tokyo, tokyo_session):
+    client = client_for(alt_tokyo)
+    response = client.post(_register_url(tokyo_session))
+    assert response.status_code == 302
+    registration = Registration.objects.get(session=tokyo_session)
+    assert (registration.alt, registration.status) == (alt_tokyo, Registration.Status.REGISTERED)
+    page = client.get(INDEX).content.decode()
+    assert "You are registered for Tokyo classroom skills." in page
+    assert "Withdraw" in page
+
+
+def test_a_full_session_offers_the_waiting_list(client_for, alt_tokyo, tokyo, tokyo_session):
+    tokyo_session.capacity = 1
+    tokyo_session.save()
+    RegistrationFactory(session=tokyo_session, alt=make_alt(branch=tokyo))
+    client = client_for(alt_tokyo)
+    assert "Join the waiting list" in client.get(INDEX).content.decode()
+    client.post(_register_url(tokyo_session))
+    registration = Registration.objects.get(session=tokyo_session, alt=alt_tokyo)
+    assert registration.status == Registration.Status.WAITLISTED
+    assert registration.waitlist_position == 1
+    assert "On the waiting list (#1)" in client.get(INDEX).content.decode()
+
+
+def test_withdrawing_gives_the_place_to_the_first_on_the_waiting_list(
+    client_for, tokyo, alt_tokyo, tokyo_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    tokyo_session.capacity = 1
+    tokyo_session.save()
+    second, third = (
+        make_alt(branch=tokyo, email="second@example.com"),
+        make_alt(branch=tokyo, email="third@example.com"),
+    )
+    client_for(alt_tokyo).post(_register_url(tokyo_session))
+    client_for(second).post(_register_url(tokyo_session))
+    client_for(third).post(_register_url(tokyo_session))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(alt_tokyo).post(_withdraw_url(tokyo_session))
+    assert response.status_code == 302
+    assert not Registration.objects.filter(alt=alt_tokyo).exists()
+    statuses = dict(Registration.objects.values_list("alt__email", "status"))
+    assert statuses == {"second@example.com": "REGISTERED", "third@example.com": "WAITLISTED"}
+    assert [m.to for m in mailoutbox] == [["second@example.com"]]
+    assert "A place is yours" in mailoutbox[0].subject
+
+
+def test_a_forged_post_cannot_register_another_alt(client_for, alt_tokyo, tokyo, tokyo_session):
+    other = make_alt(branch=tokyo, email="other@example.com")
+    client_for(alt_tokyo).post(_register_url(tokyo_session), {"alt": other.pk, "alt_id": other.pk})
+    assert list(Registration.objects.values_list("alt__email", flat=True)) == ["alt.tokyo@example.com"]
+
+
+def test_a_forged_post_cannot_withdraw_another_alt(client_for, alt_tokyo, tokyo, tokyo_session):
+    other = make_alt(branch=tokyo, email="other@example.com")
+    RegistrationFactory(session=tokyo_session, alt=other)
+    response = client_for(alt_tokyo).post(_withdraw_url(tokyo_session), {"alt": other.pk})
+    assert response.status_code == 422
+    assert Registration.objects.filter(alt=other).exists()
+
+
+def test_registering_for_another_branchs_session_answers_404(client_for, alt_tokyo, osaka_session):
+    assert client_for(alt_tokyo).post(_register_url(osaka_session)).status_code == 404
+    assert not Registration.objects.exists()
+
+
+def test_registering_after_the_deadline_is_refused(client_for, alt_tokyo, tokyo_session):
+    tokyo_session.registration_deadline = timezone.now() - timedelta(minutes=1)
+    tokyo_session.save()
+    response = client_for(alt_tokyo).post(_register_url(tokyo_session))
+    assert response.status_code == 422
+    assert "Registration for this session has closed." in response.content.decode()
+    assert not Registration.objects.exists()
+
+
+def test_withdrawing_after_the_deadline_is_refused(client_for, alt_tokyo, tokyo_session):
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    tokyo_session.registration_deadline = timezone.now() - timedelta(minutes=1)
+    tokyo_session.save()
+    response = client_for(alt_tokyo).post(_withdraw_url(tokyo_session))
+    assert response.status_code == 422
+    assert Registration.objects.filter(alt=alt_tokyo, status="REGISTERED").exists()
+
+
+def test_a_cancelled_session_cannot_be_registered_for(client_for, alt_tokyo, tokyo_session):
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    tokyo_session.status = TrainingSession.Status.CANCELLED
+    tokyo_session.save()
+    other_session = TrainingSessionFactory(branch=tokyo_session.branch, status=TrainingSession.Status.CANCELLED)
+    response = client_for(alt_tokyo).post(_register_url(other_session))
+    assert response.status_code == 422
+    assert "This session has been cancelled." in response.content.decode()
+    assert "This session has been cancelled." in client_for(alt_tokyo).get(INDEX).content.decode()
+
+
+def test_registering_twice_keeps_one_registration(client_for, alt_tokyo, tokyo_session):
+    client = client_for(alt_tokyo)
+    client.post(_register_url(tokyo_session))
+    client.post(_register_url(tokyo_session))
+    assert Registration.objects.count() == 1
+
+
+@pytest.mark.parametrize("name", ["training:register", "training:withdraw", "training:confirm"])
+def test_state_changes_are_post_only(client_for, alt_tokyo, tokyo_session, name):
+    assert client_for(alt_tokyo).get(reverse(name, args=[tokyo_session.pk])).status_code == 405
+
+
+def test_past_sessions_show_the_attendance(client_for, alt_tokyo, tokyo):
+    start = timezone.now() - timedelta(days=3)
+    attended = TrainingSessionFactory(branch=tokyo, title="Went there", start=start, required=True)
+    missed = TrainingSessionFactory(branch=tokyo, title="Missed it", start=start - timedelta(days=1), required=True)
+    RegistrationFactory(session=attended, alt=alt_tokyo, status="ATTENDED")
+    RegistrationFactory(session=missed, alt=alt_tokyo, status="ABSENT")
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    past = page.split("Past sessions", 1)[1]
+    assert "Went there" in past and "Attended" in past
+    assert "Missed it" in past and "Absent" in past
+    assert "<strong>1 of 2</strong>" in page
+
+
+def test_required_sessions_are_marked(client_for, alt_tokyo, tokyo):
+    TrainingSessionFactory(branch=tokyo, title="Compulsory", required=True)
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    assert 'badge text-bg-warning">Required' in page
+
+
+def _fill(tokyo, alt, n):
+    others = [make_alt(branch=tokyo) for _ in range(3)]
+    for i in range(n):
+        mine = TrainingSessionFactory(branch=tokyo, start=timezone.now() + timedelta(days=2 + i), required=i % 2 == 0)
+        RegistrationFactory(session=mine, alt=alt, invited=i % 2 == 0)
+        for other in others:
+            RegistrationFactory(session=mine, alt=other)
+        gone = TrainingSessionFactory(branch=tokyo, start=timezone.now() - timedelta(days=2 + i), required=True)
+        RegistrationFactory(session=gone, alt=alt, status="ATTENDED")
+        TrainingSessionFactory(branch=tokyo, start=timezone.now() + timedelta(days=3 + i))
+        TrainingSessionFactory(branch=None, kind="INITIAL_ORIENTATION", start=timezone.now() + timedelta(days=4 + i))
+
+
+@pytest.mark.parametrize("sessions", [1, 50])
+def test_training_page_queries_do_not_grow_with_sessions(
+    client_for, alt_tokyo, tokyo, sessions, django_assert_max_num_queries
+):
+    _fill(tokyo, alt_tokyo, sessions)
+    client = client_for(alt_tokyo)
+    client.get(INDEX)  # the calendar token row is created on the first visit
+    with django_assert_max_num_queries(7):
+        response = client.get(INDEX)
+    assert response.status_code == 200
+    assert response.content.decode().count('class="card mb-3') >= 2 * sessions

@@ -1,0 +1,68 @@
+"""A required session's invitation on the ALT's side: confirm, or decline with a reason."""
+
+import pytest
+from django.urls import reverse
+
+from contacts.tests.factories import make_alt
+from training import services
+from training.models import Registration
+from training.tests.factories import TrainingSessionFactory
+
+INDEX = reverse("training:index")
+
+
+@pytest.fixture
+def required_session(tokyo, alt_tokyo, django_capture_on_commit_callbacks):
+    session = TrainingSessionFactory(branch=tokyo, required=True, title="Compulsory safety", capacity=1)
+    services.training_session_save(session=session)
+    return session
+
+
+def test_an_invited_alt_is_asked_to_answer(client_for, alt_tokyo, required_session):
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    assert "Please answer:" in page
+    assert "I will attend" in page and "I can't attend" in page
+
+
+def test_confirming_answers_the_invitation(client_for, alt_tokyo, required_session):
+    client = client_for(alt_tokyo)
+    response = client.post(reverse("training:confirm", args=[required_session.pk]))
+    assert response.status_code == 302
+    registration = Registration.objects.get(alt=alt_tokyo)
+    assert registration.answered_at is not None
+    assert registration.status == "REGISTERED"
+    assert "Please answer:" not in client.get(INDEX).content.decode()
+
+
+def test_declining_a_required_session_needs_a_reason(client_for, alt_tokyo, required_session):
+    response = client_for(alt_tokyo).post(reverse("training:withdraw", args=[required_session.pk]), {"reason": " "})
+    assert response.status_code == 422
+    assert "Please tell your trainer why you cannot attend" in response.content.decode()
+    assert Registration.objects.get(alt=alt_tokyo).status == "REGISTERED"
+
+
+def test_declining_with_a_reason_excuses_and_frees_the_place(
+    client_for, tokyo, alt_tokyo, required_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    waiting = make_alt(branch=tokyo, email="waiting@example.com")
+    services.registration_create(alt=waiting, session_id=required_session.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(alt_tokyo).post(
+            reverse("training:withdraw", args=[required_session.pk]), {"reason": "School sports day"}
+        )
+    assert response.status_code == 302
+    mine = Registration.objects.get(alt=alt_tokyo)
+    assert (mine.status, mine.note) == ("EXCUSED", "School sports day")
+    assert Registration.objects.get(alt=waiting).status == "REGISTERED"
+    promoted = [m.to for m in mailoutbox if m.subject.startswith("A place is yours")]
+    assert promoted == [["waiting@example.com"]]
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    assert "I can attend after all" in page
+
+
+def test_an_excused_alt_can_change_their_mind_before_the_deadline(client_for, alt_tokyo, required_session):
+    services.registration_withdraw(alt=alt_tokyo, session_id=required_session.pk, reason="Clash")
+    client_for(alt_tokyo).post(reverse("training:register", args=[required_session.pk]))
+    registration = Registration.objects.get(alt=alt_tokyo)
+    assert registration.status == "REGISTERED"
+    assert registration.invited and registration.answered_at is not None

@@ -1,0 +1,173 @@
+"""training.tasks.send_session_reminders: 7 days and 1 day before, once, in the ALT's language."""
+
+import math
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from contacts.models import Notification
+from contacts.tests.factories import make_alt
+from interac_portal.celery import app as celery_app
+from training import services
+from training.models import Registration, TrainingSession
+from training.tasks import send_session_reminders
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+
+def _session_in(tokyo, delta, **fields):
+    return TrainingSessionFactory(branch=tokyo, start=timezone.now() + delta, registration_deadline=None, **fields)
+
+
+def test_the_task_is_scheduled_hourly():
+    entry = next(
+        e for e in celery_app.conf.beat_schedule.values() if e["task"] == "training.tasks.send_session_reminders"
+    )
+    assert entry["schedule"].minute == {5}
+    assert entry["schedule"].hour == set(range(24))
+
+
+def test_a_week_ahead_and_a_day_ahead_each_once_even_run_twice(
+    tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    session = _session_in(tokyo, timedelta(days=7, hours=-1), title="Phonics")
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_session_reminders()
+    assert [m.subject for m in mailoutbox] == ["Reminder: Phonics is in a week"]
+    time_machine.move_to(session.start - timedelta(hours=20), tick=False)
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            send_session_reminders()
+    assert [m.subject for m in mailoutbox][1:] == ["Reminder: Phonics is tomorrow"]
+    time_machine.move_to(session.start + timedelta(minutes=5), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+    assert len(mailoutbox) == 2
+    assert mailoutbox[0].to == ["alt.tokyo@example.com"]
+
+
+def test_a_repeat_after_the_marker_is_lost_still_sends_nothing(
+    tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = _session_in(tokyo, timedelta(hours=10))
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_session_reminders() == 1
+    Registration.objects.update(reminded_1d_for=None)  # as if a worker died between the two writes
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+    assert len(mailoutbox) == 1
+    assert Notification.objects.filter(kind="training.reminder").count() == 1
+
+
+def test_reminders_are_in_the_alts_language(tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    alt_tokyo.preferred_language = "ja"
+    alt_tokyo.save()
+    RegistrationFactory(session=_session_in(tokyo, timedelta(hours=10), title="研修"), alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+    assert "明日" in mailoutbox[0].subject
+
+
+def test_no_reminder_for_cancelled_past_waitlisted_or_far_sessions(
+    tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    cancelled = _session_in(tokyo, timedelta(hours=10), status=TrainingSession.Status.CANCELLED)
+    past = _session_in(tokyo, timedelta(hours=-1))
+    far = _session_in(tokyo, timedelta(days=20))
+    full = _session_in(tokyo, timedelta(hours=10))
+    for session in (cancelled, past, far):
+        RegistrationFactory(session=session, alt=alt_tokyo)
+    RegistrationFactory(session=full, alt=alt_tokyo, status="WAITLISTED", waitlist_position=1)
+    RegistrationFactory(session=_session_in(tokyo, timedelta(hours=3)), alt=alt_tokyo, status="EXCUSED")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_session_reminders() == 0
+    assert mailoutbox == []
+
+
+def test_a_moved_session_is_reminded_for_its_new_time_only(
+    tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(timezone.now(), tick=False)
+    session = _session_in(tokyo, timedelta(hours=20), title="Moving")
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=False):
+        send_session_reminders()  # written to the outbox, not sent yet
+    session.start += timedelta(hours=2)
+    session.end += timedelta(hours=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.training_session_save(session=session)
+    assert [m.subject for m in mailoutbox] == ["New time: Moving"]  # the old reminder is dropped
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+    assert [m.subject for m in mailoutbox][1:] == ["Reminder: Moving is tomorrow"]
+    assert timezone.localtime(session.start).strftime("%H:%M") in mailoutbox[1].body
+
+
+def test_a_cancelled_session_drops_its_unsent_reminders(
+    tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = _session_in(tokyo, timedelta(hours=20))
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=False):
+        send_session_reminders()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.training_session_cancel(session_id=session.pk)
+    assert [m.subject.split(":")[0] for m in mailoutbox] == ["Cancelled"]
+
+
+@pytest.mark.parametrize("n", [1, 50])
+def test_one_run_takes_the_same_queries_for_1_or_50_sessions(tokyo, n, django_assert_max_num_queries):
+    alts = [make_alt(branch=tokyo) for _ in range(4)]
+    for i in range(n):
+        week = _session_in(tokyo, timedelta(days=6, hours=12 + i % 10))
+        day = _session_in(tokyo, timedelta(hours=2 + i % 20))
+        for alt in alts:
+            RegistrationFactory(session=week, alt=alt)
+            RegistrationFactory(session=day, alt=alt)
+    # Fixed, plus one insert per outbox batch: 1,000 rows on PostgreSQL, fewer on SQLite (999 parameters).
+    fields = Notification._meta.concrete_fields
+    batch = min(1000, connection.ops.bulk_batch_size(fields, [Notification()] * 8 * n) or 1000)
+    with django_assert_max_num_queries(5 + math.ceil(8 * n / batch)):
+        sent = services.session_reminders_send()
+    assert sent == 8 * n
+    with django_assert_max_num_queries(4):
+        assert services.session_reminders_send() == 0
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_each_reminder_once(postgres, tokyo, mailoutbox):
+    alts = [make_alt(branch=tokyo) for _ in range(15)]
+    for i in range(6):
+        session = _session_in(tokyo, timedelta(hours=3 + i))
+        for alt in alts:
+            RegistrationFactory(session=session, alt=alt)
+    barrier, errors = threading.Barrier(3), []
+
+    def worker():
+        try:
+            barrier.wait(timeout=10)
+            services.session_reminders_send()
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert Notification.objects.filter(kind="training.reminder").count() == 90
+    from contacts.services import notifications_deliver_pending
+
+    notifications_deliver_pending()
+    assert len(mailoutbox) == 90
+    assert len({(m.to[0], m.subject) for m in mailoutbox}) == 90
