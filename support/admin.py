@@ -20,7 +20,7 @@ from contacts.selectors import branch_scope_for_user
 
 from . import selectors, services
 from .forms import SupportRequestAdminForm
-from .models import OPEN_STATUSES, CannedReply, Message, Status, SupportRequest
+from .models import CannedReply, Message, Status, SupportRequest
 
 # --- filters ----------------------------------------------------------------------
 
@@ -62,7 +62,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
-        overdue = Q(status__in=OPEN_STATUSES, due_at__lt=Now())
+        # In terms of the indexed triage columns: open (rank 0 or 1) and past due.
+        overdue = Q(triage_rank__lt=2, triage_due__lt=Now())
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -295,6 +296,12 @@ class SupportRequestAdmin(BranchScopedAdminMixin, SimpleHistoryAdmin):
                 self.message_user(request, _("Internal note saved. The ALT does not see it."), messages.INFO)
             else:
                 self.message_user(request, _("Reply sent to the ALT by email."), messages.INFO)
+
+    def delete_model(self, request, obj):
+        services.support_requests_delete(queryset=SupportRequest.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.support_requests_delete(queryset=queryset)
 
     # --- actions ---
 

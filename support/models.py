@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -103,9 +103,33 @@ class SupportRequest(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # The due time the branch was last told about (flag_overdue_requests).
     overdue_flagged_for = models.DateTimeField(null=True, blank=True, editable=False)
+    # The triage order, kept by the database so that an index serves the admin list:
+    # open urgent requests (0), other open ones (1), then resolved and closed (2);
+    # open ones by due time, so overdue ones come first in their group.
+    triage_rank = models.GeneratedField(
+        expression=Case(
+            When(status__in=OPEN_STATUSES, urgency=Urgency.URGENT, then=Value(0)),
+            When(status__in=OPEN_STATUSES, then=Value(1)),
+            default=Value(2),
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
+    triage_due = models.GeneratedField(
+        expression=Case(When(status__in=OPEN_STATUSES, then=F("due_at")), default=None),
+        output_field=models.DateTimeField(null=True),
+        db_persist=True,
+    )
 
     history = HistoricalRecords(
-        excluded_fields=["submit_token", "version", "overdue_flagged_for", "last_activity_at"],
+        excluded_fields=[
+            "submit_token",
+            "version",
+            "overdue_flagged_for",
+            "last_activity_at",
+            "triage_rank",
+            "triage_due",
+        ],
         verbose_name=_("historical support request"),
     )
 
@@ -115,9 +139,11 @@ class SupportRequest(models.Model):
         ordering = ["-created"]
         permissions = [("view_confidential_request", _("Can see confidential (well-being) requests"))]
         indexes = [
-            # Branch scope + status filter + overdue (open and due_at < now) + due ordering.
-            models.Index(fields=["branch", "status", "due_at"], name="support_req_branch_status_due"),
-            models.Index(fields=["branch", "-created"], name="support_req_branch_created"),
+            # The admin list: a branch's requests in triage order (and the overdue filter), or everyone's.
+            models.Index(fields=["branch", "triage_rank", "triage_due", "-id"], name="support_req_branch_triage"),
+            models.Index(fields=["triage_rank", "triage_due", "-id"], name="support_req_triage"),
+            # The admin filters within a branch.
+            models.Index(fields=["branch", "status"], name="support_req_branch_status"),
             models.Index(fields=["branch", "urgency"], name="support_req_branch_urgency"),
             models.Index(fields=["branch", "category"], name="support_req_branch_category"),
             # The overdue sweep across all branches.

@@ -131,9 +131,11 @@ def _staff_recipients(support_request: SupportRequest, *, prefer_assignee: bool)
         return [{"recipient": person, "key": f"user{person.pk}"} for person in people]
     if branch.email:
         return [{"recipient": None, "to_email": branch.email, "key": "branch"}]
-    people = User.objects.filter(
-        is_active=True, staff_roles__branch=branch, staff_roles__role=StaffRole.Role.SCHEDULER
-    ).distinct()
+    # No branch address: its schedulers, or its MCs when it has no scheduler.
+    roles = StaffRole.objects.filter(branch=branch, user__is_active=True, role=StaffRole.Role.SCHEDULER)
+    if not roles.exists():
+        roles = StaffRole.objects.filter(branch=branch, user__is_active=True, role=StaffRole.Role.MC)
+    people = User.objects.filter(pk__in=roles.values("user_id"))
     return [{"recipient": person, "key": f"user{person.pk}"} for person in people]
 
 
@@ -530,6 +532,23 @@ def support_request_set_status(*, support_request: SupportRequest, status: str, 
     return True
 
 
+def support_requests_delete(*, queryset) -> int:
+    """Delete requests (superusers, in the admin) and, once that is committed, their files."""
+    with transaction.atomic():
+        names = list(Attachment.objects.filter(support_request__in=queryset).values_list("file", flat=True))
+        count = SupportRequest.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).delete()[0]
+        transaction.on_commit(lambda: _delete_files(names))
+    return count
+
+
+def _delete_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        with contextlib.suppress(Exception):
+            default_storage.delete(name)
+
+
 # --- the overdue sweep ------------------------------------------------------------
 
 
@@ -606,5 +625,5 @@ def _overdue_targets(support_request, schedulers: dict, mcs: dict) -> list[dict]
         return [{"recipient": person, "key": f"user{person.pk}"} for person in people]
     if support_request.branch.email:
         return [{"recipient": None, "to_email": support_request.branch.email, "key": "branch"}]
-    people = schedulers.get(support_request.branch_id, {}).values()
+    people = (schedulers.get(support_request.branch_id) or mcs.get(support_request.branch_id) or {}).values()
     return [{"recipient": person, "key": f"user{person.pk}"} for person in people]

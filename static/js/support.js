@@ -25,6 +25,16 @@
     showUrgent();
   }
 
+  // A second click while the first send is on its way does nothing (the server
+  // also recognises a form sent twice).
+  document.querySelectorAll("form[data-support-once]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.querySelectorAll("button[type=submit]").forEach(function (button) {
+        button.disabled = true;
+      });
+    });
+  });
+
   // Admin change page: a canned reply fills the reply box, to be edited before saving.
   var canned = document.querySelector("[data-support-canned]");
   var reply = document.querySelector("[data-support-reply]");

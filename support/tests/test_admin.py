@@ -126,7 +126,8 @@ def test_urgent_and_overdue_come_first(client_for, staff_tokyo, alt_tokyo, time_
     )
     done = SupportRequestFactory(alt=alt_tokyo, subject="Done", status=Status.RESOLVED, due_at=now - timedelta(days=9))
     page = client_for(staff_tokyo).get(CHANGELIST).content.decode()
-    positions = [page.index(r.reference) for r in (overdue, urgent, calm, done)]
+    # Urgent first, then the other open requests by due time (overdue first), then the rest.
+    positions = [page.index(r.reference) for r in (urgent, overdue, calm, done)]
     assert positions == sorted(positions)
     assert "overdue" in page
 

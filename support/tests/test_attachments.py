@@ -120,3 +120,16 @@ def test_non_ascii_file_name_is_kept_for_the_download(client_for, alt_tokyo):
     response = client_for(alt_tokyo).get(_url(attachment))
     assert "filename*=utf-8''%E4%BD%8F%E6%B0%91%E7%A5%A8.pdf" in response["Content-Disposition"]
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_deleting_a_request_removes_its_files(
+    client_for, superuser, request_with_file, media_root, django_capture_on_commit_callbacks
+):
+    support_request, attachment = request_with_file
+    path = media_root / attachment.file.name
+    url = reverse("admin:support_supportrequest_delete", args=[support_request.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(superuser).post(url, {"post": "yes"})
+    assert response.status_code == 302
+    assert not Attachment.objects.exists()
+    assert not path.exists()

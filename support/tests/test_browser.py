@@ -13,12 +13,23 @@ from .factories import PDF_BYTES
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def _new_page(browser, browser_context_args):
-    return browser.new_context(**browser_context_args).new_page()
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """A page in a browser of its own (another person), closed after the test."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(**browser_context_args)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
 
 
 def test_urgent_request_with_a_pdf_is_answered_and_resolved_by_its_branch_only(
-    page, browser, browser_context_args, live_server, browser_login, alt_tokyo, staff_tokyo, staff_osaka
+    page, new_page, live_server, browser_login, alt_tokyo, staff_tokyo, staff_osaka
 ):
     # The ALT asks for help.
     browser_login(page, "alt.tokyo@example.com")
@@ -42,7 +53,7 @@ def test_urgent_request_with_a_pdf_is_answered_and_resolved_by_its_branch_only(
     assert support_request.attachments.get().original_name == "referral.pdf"
 
     # Tokyo staff find it at the top of their list, reply and resolve it.
-    staff = _new_page(browser, browser_context_args)
+    staff = new_page()
     browser_login(staff, "staff.tokyo@example.com")
     staff.goto(f"{live_server.url}/admin/support/supportrequest/")
     staff.get_by_role("link", name=reference).click()
@@ -59,7 +70,7 @@ def test_urgent_request_with_a_pdf_is_answered_and_resolved_by_its_branch_only(
     expect(page.get_by_role("button", name="Reopen this request")).to_be_visible()
 
     # Osaka staff can neither find nor open it.
-    osaka = _new_page(browser, browser_context_args)
+    osaka = new_page()
     browser_login(osaka, "staff.osaka@example.com")
     osaka.goto(f"{live_server.url}/admin/support/supportrequest/?q={reference}")
     expect(osaka.get_by_text("0 results")).to_be_visible()

@@ -209,3 +209,34 @@ def test_detail_page_query_count_does_not_grow_with_messages(
         page = client.get(support_request.get_absolute_url()).content.decode()
     assert "x48.pdf" in page
     assert len(one.captured_queries) == len(fifty.captured_queries)
+
+
+def test_script_in_what_people_typed_stays_plain_text_in_emails(
+    client_for, alt_tokyo, staff_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    import uuid
+
+    from support.services import support_request_staff_save
+
+    data = {
+        "category": "OTHER",
+        "subject": XSS[0],
+        "details": XSS[1],
+        "urgency": "NORMAL",
+        "submit_token": str(uuid.uuid4()),
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(alt_tokyo).post(reverse("support:new"), data)
+    support_request = SupportRequest.objects.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        support_request_staff_save(
+            support_request=support_request, changed_fields=[], by=staff_tokyo, expected_version=1, reply=XSS[1]
+        )
+    received = next(m for m in mailoutbox if m.to == ["alt.tokyo@example.com"] and "received" in m.subject)
+    reply = next(m for m in mailoutbox if "reply" in m.subject)
+    for mail in (received, reply):
+        assert mail.content_subtype == "plain"
+        assert not getattr(mail, "alternatives", [])
+        assert "&lt;" not in mail.body and "&quot;" not in mail.body  # not HTML-escaped: it is text
+    assert XSS[0] in received.body
+    assert XSS[1] in reply.body

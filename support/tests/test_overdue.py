@@ -124,3 +124,14 @@ def test_two_workers_at_once_send_one_message_per_request(postgres, tokyo, staff
     assert errors == []
     assert Notification.objects.filter(kind="support.overdue").count() == 30
     assert SupportRequest.objects.filter(overdue_flagged_for__isnull=True).count() == 0
+
+
+def test_branch_without_address_or_scheduler_tells_its_mcs(
+    alt_tokyo, mc_tokyo, trainer_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    alt_tokyo.alt_profile.branch.email = ""
+    alt_tokyo.alt_profile.branch.save()
+    _overdue(alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_overdue_requests()
+    assert [m.to for m in mailoutbox] == [["mc.tokyo@example.com"]]
