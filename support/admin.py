@@ -146,7 +146,11 @@ class SupportRequestAdmin(BranchScopedAdminMixin, SimpleHistoryAdmin):
     search_fields = ["reference", "subject", "alt__first_name", "alt__last_name", "alt__email"]
     search_help_text = _("Reference, subject, or the ALT's name or email.")
     show_full_result_count = False
+    # Facet counts are a GROUP BY per filter over the whole branch: not on every page.
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
+    # The ALT's page is for the ALT; staff work here.
+    view_on_site = False
     actions = ["assign_to_me", "mark_in_progress", "mark_resolved"]
     inlines = [MessageInline]
     readonly_fields = [
