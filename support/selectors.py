@@ -1,6 +1,164 @@
-"""Every read the support pages need."""
+"""Every read the support pages and the admin need, with the permission filter in one place."""
+
+from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
+
+from contacts.models import AltProfile, StaffRole, User
+from contacts.roles import collect_role_permissions
+from contacts.selectors import branch_scope_for_user
+
+from .models import CONFIDENTIAL_PERMISSION, OPEN_STATUSES, Attachment, Category, Message, Status, SupportRequest
+
+# --- who sees what ------------------------------------------------------------
 
 
-def support_dashboard_card(*, profile):
-    """Context for this app's card on the ALT dashboard, or None for no card."""
-    return None
+def confidential_filter(*, user: User) -> Q:
+    """The rows `user` (staff) may see as far as confidentiality goes.
+
+    A well-being request is shown only to the ALT's own Managing Consultant
+    and to staff holding `support.view_confidential_request` (the MC role);
+    everyone else in the branch does not see it at all, not even in lists,
+    so neither its subject nor its existence leaks. Branch scoping is applied
+    separately (same branch only).
+    """
+    if user.is_superuser or user.has_perm(CONFIDENTIAL_PERMISSION):
+        return Q()
+    return ~Q(category=Category.WELLBEING) | Q(alt__alt_profile__managing_consultant=user)
+
+
+def support_requests_visible_to_staff(*, user: User) -> QuerySet:
+    """The requests `user` may see in the admin: their branches, minus what is confidential to them."""
+    if not user.is_authenticated or not user.is_active or not user.is_staff:
+        return SupportRequest.objects.none()
+    if not user.has_perm("support.view_supportrequest"):
+        return SupportRequest.objects.none()
+    scope = branch_scope_for_user(user=user)
+    queryset = SupportRequest.objects.all()
+    if not scope.all_branches:
+        queryset = queryset.filter(branch_id__in=scope.branch_ids)
+    return queryset.filter(confidential_filter(user=user))
+
+
+def support_request_get_for_alt(*, user: User, pk: int) -> SupportRequest:
+    """One of the ALT's own requests, with what its page shows; 404 for anyone else's."""
+    try:
+        return SupportRequest.objects.select_related("branch", "assignee").get(pk=pk, alt=user)
+    except SupportRequest.DoesNotExist:
+        raise Http404("No such request") from None
+
+
+def support_request_get_for_user(*, user: User, pk: int) -> SupportRequest:
+    """The request if `user` is its ALT or staff allowed to see it; 404 otherwise."""
+    queryset = SupportRequest.objects.filter(pk=pk)
+    try:
+        return queryset.get(alt=user)
+    except SupportRequest.DoesNotExist:
+        pass
+    try:
+        return support_requests_visible_to_staff(user=user).get(pk=pk)
+    except SupportRequest.DoesNotExist:
+        raise Http404("No such request") from None
+
+
+def attachment_get_for_user(*, user: User, request_pk: int, pk: int) -> Attachment:
+    """An attachment `user` may download; the ALT never gets files of internal notes."""
+    support_request = support_request_get_for_user(user=user, pk=request_pk)
+    try:
+        attachment = Attachment.objects.select_related("message").get(pk=pk, support_request=support_request)
+    except Attachment.DoesNotExist:
+        raise Http404("No such file") from None
+    if support_request.alt_id == user.pk and attachment.is_internal:
+        raise Http404("No such file")
+    return attachment
+
+
+# --- the ALT's pages ------------------------------------------------------------
+
+
+def support_requests_for_alt(*, user: User) -> list[SupportRequest]:
+    """The ALT's requests, open first, most recent activity first. One query."""
+    open_first = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
+    return list(
+        SupportRequest.objects.filter(alt=user)
+        .select_related("assignee")
+        .only(
+            "pk",
+            "reference",
+            "subject",
+            "category",
+            "urgency",
+            "status",
+            "created",
+            "last_activity_at",
+            "assignee__first_name",
+            "assignee__last_name",
+            "assignee__email",
+        )
+        .order_by(open_first, "-last_activity_at", "-pk")
+    )
+
+
+def support_thread_for_alt(*, support_request: SupportRequest) -> tuple[list[Message], list[Attachment]]:
+    """The messages the ALT may read (never internal notes), and the files sent with the request itself."""
+    public_files = Attachment.objects.order_by("created", "pk")
+    messages = list(
+        Message.objects.filter(support_request=support_request, is_internal=False)
+        .select_related("author")
+        .prefetch_related(Prefetch("attachments", queryset=public_files))
+        .order_by("created", "pk")
+    )
+    request_files = list(public_files.filter(support_request=support_request, message__isnull=True))
+    return messages, request_files
+
+
+def support_dashboard_card(*, profile: AltProfile):
+    """Context for the ALT dashboard card: open requests and what waits on the ALT. One query."""
+    if profile.branch_id is None:
+        return None
+    waiting_first = Case(When(status=Status.WAITING_ON_ALT, then=Value(0)), default=Value(1))
+    open_requests = list(
+        SupportRequest.objects.filter(alt_id=profile.user_id, status__in=OPEN_STATUSES)
+        .order_by(waiting_first, "-last_activity_at")
+        .values("pk", "reference", "subject", "status")[:100]
+    )
+    waiting = [r for r in open_requests if r["status"] == Status.WAITING_ON_ALT]
+    return {
+        "open_count": len(open_requests),
+        "waiting": waiting[:3],
+        "waiting_count": len(waiting),
+        "recent": [r for r in open_requests if r["status"] != Status.WAITING_ON_ALT][:3],
+    }
+
+
+# --- staff ----------------------------------------------------------------------
+
+
+def roles_that_see_confidential() -> set[str]:
+    return {role for role, perms in collect_role_permissions().items() if CONFIDENTIAL_PERMISSION in perms}
+
+
+def branch_colleagues(*, branch_id: int, confidential: bool = False) -> QuerySet:
+    """Staff of one branch a request may be assigned to (for well-being: those who may read it)."""
+    roles = StaffRole.objects.filter(branch_id=branch_id, user__is_active=True)
+    if confidential:
+        roles = roles.filter(role__in=roles_that_see_confidential())
+    return User.objects.filter(pk__in=roles.values("user_id")).order_by("first_name", "last_name", "email")
+
+
+def is_branch_colleague(*, user: User, support_request: SupportRequest) -> bool:
+    return branch_colleagues(branch_id=support_request.branch_id, confidential=support_request.is_confidential).filter(
+        pk=user.pk
+    ).exists() or (support_request.is_confidential and _is_alts_mc(user, support_request))
+
+
+def _is_alts_mc(user: User, support_request: SupportRequest) -> bool:
+    return AltProfile.objects.filter(user_id=support_request.alt_id, managing_consultant=user).exists()
+
+
+def attention_ordering() -> list:
+    """Open urgent requests first, then other open ones by due time (overdue first), then the rest, newest first.
+
+    The columns are generated by the database and indexed, so the admin list
+    does not sort a whole table on every page.
+    """
+    return ["triage_rank", "triage_due", "-pk"]

@@ -1,7 +1,9 @@
 from celery import shared_task
 
+from . import services
+
 
 @shared_task
 def flag_overdue_requests() -> int:
-    """Tell the branch about requests past their due time (built with the support app)."""
-    return 0
+    """Tell the assignee, or the branch, about requests past their due time; once per request and due time."""
+    return services.support_requests_flag_overdue()

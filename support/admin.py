@@ -1,0 +1,395 @@
+"""Branch staff triage requests here: scoped to their branch, confidential ones to those allowed."""
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.db.models.functions import Now
+from django.http import Http404
+from django.template.defaultfilters import linebreaksbr
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
+
+from contacts.models import StaffRole, User
+from contacts.scoping import BranchScopedAdminMixin
+from contacts.selectors import branch_scope_for_user
+
+from . import selectors, services
+from .forms import SupportRequestAdminForm
+from .models import CannedReply, Message, Status, SupportRequest
+
+# --- filters ----------------------------------------------------------------------
+
+
+class AssigneeFilter(admin.SimpleListFilter):
+    title = _("assigned to")
+    parameter_name = "assignee"
+
+    def lookups(self, request, model_admin):
+        scope = branch_scope_for_user(user=request.user)
+        choices = [("me", _("Me")), ("none", _("Nobody yet"))]
+        roles = StaffRole.objects.filter(branch__isnull=False, user__is_active=True)
+        if not scope.all_branches:
+            roles = roles.filter(branch_id__in=scope.branch_ids)
+        people = (
+            User.objects.filter(pk__in=roles.values("user_id"))
+            .exclude(pk=request.user.pk)
+            .order_by("first_name", "last_name")
+            .only("pk", "first_name", "last_name", "email")[:100]
+        )
+        return choices + [(str(person.pk), person.display_name) for person in people]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "me":
+            return queryset.filter(assignee=request.user)
+        if value == "none":
+            return queryset.filter(assignee__isnull=True)
+        if value and value.isdigit():
+            return queryset.filter(assignee_id=int(value))
+        return queryset
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        # In terms of the indexed triage columns: open (rank 0 or 1) and past due.
+        overdue = Q(triage_rank__lt=2, triage_due__lt=Now())
+        if self.value() == "yes":
+            return queryset.filter(overdue)
+        if self.value() == "no":
+            return queryset.exclude(overdue)
+        return queryset
+
+
+# --- the thread -------------------------------------------------------------------
+
+
+def _file_links(support_request_id, files):
+    return format_html_join(
+        "",
+        '<a href="{}" download>{}</a> ({} KB)<br>',
+        (
+            (reverse("support:attachment", args=[support_request_id, f.pk]), f.original_name, max(1, f.size // 1024))
+            for f in files
+        ),
+    )
+
+
+class MessageInline(admin.TabularInline):
+    """The thread, read-only: staff write through the reply box above it."""
+
+    model = Message
+    extra = 0
+    can_delete = False
+    fields = ["created", "author", "visibility", "text", "files"]
+    readonly_fields = fields
+    verbose_name = _("message")
+    verbose_name_plural = _("conversation")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("author").prefetch_related("attachments")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("seen by"))
+    def visibility(self, obj):
+        if obj.is_internal:
+            return format_html('<strong class="support-internal">{}</strong>', _("Internal note (staff only)"))
+        return _("Branch staff") if obj.from_staff else _("ALT")
+
+    @admin.display(description=_("message"))
+    def text(self, obj):
+        return linebreaksbr(obj.body, autoescape=True)
+
+    @admin.display(description=_("files"))
+    def files(self, obj):
+        return _file_links(obj.support_request_id, obj.attachments.all())
+
+
+# --- requests ---------------------------------------------------------------------
+
+
+@admin.register(SupportRequest)
+class SupportRequestAdmin(BranchScopedAdminMixin, SimpleHistoryAdmin):
+    form = SupportRequestAdminForm
+    list_display = [
+        "reference",
+        "subject_short",
+        "alt_name",
+        "category",
+        "urgency_display",
+        "status",
+        "assignee_name",
+        "due_display",
+        "last_activity_at",
+    ]
+    list_display_links = ["reference", "subject_short"]
+    list_filter = ["status", "category", "urgency", AssigneeFilter, OverdueFilter]
+    list_select_related = ["alt", "assignee"]
+    search_fields = ["reference", "subject", "alt__first_name", "alt__last_name", "alt__email"]
+    search_help_text = _("Reference, subject, or the ALT's name or email.")
+    show_full_result_count = False
+    # Facet counts are a GROUP BY per filter over the whole branch: not on every page.
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 50
+    # The ALT's page is for the ALT; staff work here.
+    view_on_site = False
+    actions = ["assign_to_me", "mark_in_progress", "mark_resolved"]
+    inlines = [MessageInline]
+    readonly_fields = [
+        "reference",
+        "alt_display",
+        "branch",
+        "details_display",
+        "request_files",
+        "created",
+        "due_display",
+        "resolved_at",
+        "last_activity_at",
+        "change_log",
+    ]
+    fieldsets = [
+        (None, {"fields": ["reference", "alt_display", "branch", "created"]}),
+        (_("Request"), {"fields": ["category", "subject", "details_display", "request_files"]}),
+        (_("Triage"), {"fields": ["urgency", "status", "assignee", "due_display", "resolved_at", "last_activity_at"]}),
+        (
+            _("Reply to the ALT or write an internal note"),
+            {"fields": ["reply_visibility", "canned_reply", "reply", "reply_attachment", "seen_version"]},
+        ),
+        (_("Changes"), {"fields": ["change_log"], "classes": ["collapse"]}),
+    ]
+    history_list_display = ["status", "assignee", "urgency"]
+
+    class Media:
+        js = ["js/support.js"]
+
+    # --- scope ---
+
+    def get_queryset(self, request):
+        # No select_related here: the changelist applies list_select_related only to a queryset without one.
+        queryset = super().get_queryset(request)
+        return queryset.filter(selectors.confidential_filter(user=request.user))
+
+    def get_ordering(self, request):
+        return selectors.attention_ordering()
+
+    def has_add_permission(self, request):
+        # Requests come from ALTs, through the portal.
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def history_view(self, request, object_id, extra_context=None):
+        # Checked first: simple_history would otherwise fall back to the
+        # history rows of a request outside the user's scope.
+        self.get_object(request, unquote(object_id))
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        raise Http404("Reverting is not offered: changes go through the form")
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    # --- columns ---
+
+    @admin.display(description=_("subject"), ordering="subject")
+    def subject_short(self, obj):
+        return obj.subject if len(obj.subject) <= 60 else f"{obj.subject[:57]}…"
+
+    @admin.display(description=_("ALT"), ordering="alt__last_name")
+    def alt_name(self, obj):
+        return obj.alt.display_name
+
+    @admin.display(description=_("assigned to"), ordering="assignee__first_name")
+    def assignee_name(self, obj):
+        return obj.assignee.display_name if obj.assignee_id else "—"
+
+    @admin.display(description=_("urgency"), ordering="urgency")
+    def urgency_display(self, obj):
+        if obj.urgency == "URGENT":
+            return format_html('<strong class="support-urgent">{}</strong>', obj.get_urgency_display())
+        return obj.get_urgency_display()
+
+    @admin.display(description=_("due"), ordering="due_at")
+    def due_display(self, obj):
+        when = timezone.localtime(obj.due_at).strftime("%Y-%m-%d %H:%M")
+        if obj.is_overdue:
+            return format_html('<strong class="support-overdue">{} · {}</strong>', when, _("overdue"))
+        return when
+
+    # --- change page ---
+
+    @admin.display(description=_("ALT"))
+    def alt_display(self, obj):
+        url = reverse("admin:contacts_user_change", args=[obj.alt_id])
+        return format_html('<a href="{}">{}</a> &lt;{}&gt;', url, obj.alt.display_name, obj.alt.email)
+
+    @admin.display(description=_("details"))
+    def details_display(self, obj):
+        return linebreaksbr(obj.details, autoescape=True)
+
+    @admin.display(description=_("files sent with the request"))
+    def request_files(self, obj):
+        files = obj.attachments.filter(message__isnull=True)
+        return _file_links(obj.pk, files) or "—"
+
+    @admin.display(description=_("who changed what, and when"))
+    def change_log(self, obj):
+        records = list(obj.history.select_related("history_user", "assignee").order_by("history_date", "history_id"))
+        tracked = [("status", _("status")), ("urgency", _("urgency")), ("assignee", _("assigned to"))]
+        tracked += [("category", _("category")), ("subject", _("subject"))]
+        lines, previous = [], None
+        for record in records:
+            who = record.history_user.display_name if record.history_user_id else _("the portal")
+            when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+            if previous is None:
+                what = _("created")
+            else:
+                changes = []
+                for field, label in tracked:
+                    before, after = _shown(previous, field), _shown(record, field)
+                    if before != after:
+                        changes.append(f"{label}: {before} → {after}")
+                if not changes:
+                    previous = record
+                    continue
+                what = "; ".join(changes)
+            lines.append((when, who, what))
+            previous = record
+        return format_html_join("", "{} · {} · {}<br>", reversed(lines)) or "—"
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if obj is not None and obj.status == Status.CLOSED:
+            form.base_fields["reply"].help_text = _("The request is closed; the ALT sees a reply but cannot answer.")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        message = services.support_request_staff_save(
+            support_request=obj,
+            changed_fields=form.changed_data,
+            by=request.user,
+            expected_version=data["seen_version"],
+            reply=data.get("reply") or "",
+            internal=data.get("reply_visibility") == "internal",
+            upload=data.get("reply_attachment"),
+            checked_file=form.checked_file,
+        )
+        if message is not None:
+            if message.is_internal:
+                self.message_user(request, _("Internal note saved. The ALT does not see it."), messages.INFO)
+            else:
+                self.message_user(request, _("Reply sent to the ALT by email."), messages.INFO)
+
+    def delete_model(self, request, obj):
+        services.support_requests_delete(queryset=SupportRequest.objects.filter(pk=obj.pk))
+
+    def delete_queryset(self, request, queryset):
+        services.support_requests_delete(queryset=queryset)
+
+    # --- actions ---
+
+    @admin.action(description=_("Assign to me"), permissions=["change"])
+    def assign_to_me(self, request, queryset):
+        done = skipped = 0
+        for support_request in queryset.select_related("branch"):
+            if services.support_request_assign(support_request=support_request, assignee=request.user, by=request.user):
+                done += 1
+            else:
+                skipped += 1
+        self.message_user(request, ngettext("%d request assigned to you.", "%d requests assigned to you.", done) % done)
+        if skipped:
+            self.message_user(
+                request,
+                ngettext(
+                    "%d request was not assigned: you do not work for its branch.",
+                    "%d requests were not assigned: you do not work for their branch.",
+                    skipped,
+                )
+                % skipped,
+                messages.WARNING,
+            )
+
+    def _set_status(self, request, queryset, status):
+        count = 0
+        for support_request in queryset:
+            count += services.support_request_set_status(
+                support_request=support_request, status=status, by=request.user
+            )
+        return count
+
+    @admin.action(description=_("Mark in progress"), permissions=["change"])
+    def mark_in_progress(self, request, queryset):
+        count = self._set_status(request, queryset, Status.IN_PROGRESS)
+        self.message_user(request, ngettext("%d request in progress.", "%d requests in progress.", count) % count)
+
+    @admin.action(description=_("Mark resolved (emails the ALT)"), permissions=["change"])
+    def mark_resolved(self, request, queryset):
+        count = self._set_status(request, queryset, Status.RESOLVED)
+        self.message_user(request, ngettext("%d request resolved.", "%d requests resolved.", count) % count)
+
+
+def _shown(record, field: str) -> str:
+    if field == "assignee":
+        return record.assignee.display_name if record.assignee_id and record.assignee else "—"
+    value = getattr(record, field)
+    display = getattr(record, f"get_{field}_display", None)
+    return str(display()) if display else str(value)
+
+
+# --- canned replies ---------------------------------------------------------------
+
+
+@admin.register(CannedReply)
+class CannedReplyAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["title", "category", "branch", "is_active"]
+    list_filter = ["category", "is_active"]
+    list_select_related = ["branch"]
+    search_fields = ["title", "body"]
+    unbranched_visible_to_branch_staff = True
+
+    def _may_edit(self, request, obj) -> bool:
+        scope = self.branch_scope(request)
+        if obj is None or scope.all_branches:
+            return True
+        # Replies shared by every branch are edited by national staff only.
+        return obj.branch_id in scope.branch_ids
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not self.branch_scope(request).all_branches and "branch" in form.base_fields:
+            form.base_fields["branch"].required = True
+            form.base_fields["branch"].help_text = ""
+        return form
+
+    def save_model(self, request, obj, form, change):
+        scope = self.branch_scope(request)
+        if not scope.all_branches and obj.branch_id not in scope.branch_ids:
+            raise PermissionDenied
+        super().save_model(request, obj, form, change)

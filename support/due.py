@@ -1,0 +1,87 @@
+"""When a request is due: its urgency counted in the branch's office hours.
+
+Urgent is 4 office hours; high, normal and low are 1, 3 and 5 office days (an
+office day is the branch's opening hours, e.g. 9 hours for 09:00-18:00).
+Weekends outside the branch's office days and Japanese public holidays do
+not count. Everything here is pure: no database, no clock.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+
+JAPAN = ZoneInfo("Asia/Tokyo")
+# A branch open on no day at all would loop forever; give up after this long.
+_MAX_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    opens: time
+    closes: time
+    days: str = "12345"  # ISO weekdays, Monday = 1
+
+    @property
+    def day_length(self) -> timedelta:
+        return datetime.combine(date.min, self.closes) - datetime.combine(date.min, self.opens)
+
+    @classmethod
+    def of(cls, branch) -> "OfficeHours":
+        return cls(opens=branch.office_opens, closes=branch.office_closes, days=branch.office_days)
+
+
+@lru_cache(maxsize=64)
+def _japanese_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays("JP", years=year).keys())
+
+
+def is_japanese_holiday(day: date) -> bool:
+    return day in _japanese_holidays(day.year)
+
+
+def office_time_for(urgency: str, hours: OfficeHours) -> timedelta:
+    """How much office time a request of `urgency` is given."""
+    if urgency == "URGENT":
+        return timedelta(hours=4)
+    days = {"HIGH": 1, "NORMAL": 3, "LOW": 5}.get(urgency, 3)
+    return hours.day_length * days
+
+
+def add_office_time(
+    start: datetime,
+    amount: timedelta,
+    hours: OfficeHours,
+    *,
+    is_holiday: Callable[[date], bool] = is_japanese_holiday,
+) -> datetime:
+    """`start` plus `amount` of office time, in Japan time.
+
+    Time before opening, after closing, on closed weekdays and on holidays
+    is skipped; a request sent after hours starts counting at the next opening.
+    Landing exactly on closing time stays on that day.
+    """
+    cursor = start.astimezone(JAPAN)
+    remaining = amount
+    day = cursor.date()
+    for _ in range(_MAX_DAYS):
+        if str(day.isoweekday()) in hours.days and not is_holiday(day):
+            opening = datetime.combine(day, hours.opens, tzinfo=JAPAN)
+            closing = datetime.combine(day, hours.closes, tzinfo=JAPAN)
+            begin = max(cursor, opening)
+            if begin < closing or (begin == closing and remaining == timedelta(0)):
+                available = closing - begin
+                if remaining <= available:
+                    return begin + remaining
+                remaining -= available
+        day += timedelta(days=1)
+        cursor = datetime.combine(day, time.min, tzinfo=JAPAN)
+    return start + amount
+
+
+def due_at_for(*, start: datetime, urgency: str, hours: OfficeHours, is_holiday=is_japanese_holiday) -> datetime:
+    """The due time of a request of `urgency` sent at `start` to a branch open `hours`."""
+    return add_office_time(start, office_time_for(urgency, hours), hours, is_holiday=is_holiday)

@@ -1,0 +1,192 @@
+import uuid
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Field, Layout
+from django import forms
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .files import ACCEPT_ATTRIBUTE, check_attachment
+from .models import CannedReply, Category, SupportRequest, Urgency
+from .selectors import branch_colleagues
+
+
+def _attachment_field() -> forms.FileField:
+    return forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("Optional. PDF, JPEG, PNG, HEIC or plain text, 10 MB at most."),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT_ATTRIBUTE}),
+    )
+
+
+class AttachmentMixin:
+    """Checks the optional file by its content; the result is kept in `checked_file`."""
+
+    attachment_field_name = "attachment"
+    checked_file = None
+
+    def _clean_attachment(self):
+        upload = self.cleaned_data.get(self.attachment_field_name)
+        if upload:
+            self.checked_file = check_attachment(upload)
+        return upload
+
+
+class SupportRequestForm(AttachmentMixin, forms.Form):
+    """The ALT's request. The labels are a contract: Category, Subject, Details, Urgency, Attachment."""
+
+    category = forms.ChoiceField(label=_("Category"), choices=[("", "---------"), *Category.choices])
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    details = forms.CharField(
+        label=_("Details"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("What happened, what you need, and when you are free to talk or go somewhere with us."),
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    attachment = _attachment_field()
+    submit_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].widget.attrs["data-support-category"] = "1"
+        self.fields["urgency"].widget.attrs["data-support-urgency"] = "1"
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> has the token
+        self.helper.layout = Layout(
+            Field("category"),
+            HTML('{% include "support/_category_help.html" %}'),
+            Field("subject"),
+            Field("details"),
+            Field("urgency"),
+            HTML('{% include "support/_urgent_note.html" %}'),
+            Field("attachment"),
+            Field("submit_token"),
+        )
+
+    @classmethod
+    def initial_for(cls, params) -> dict:
+        """A fresh form's initial data; `?category=CITY_HALL` (from the arrival checklist) preselects one."""
+        initial = {"submit_token": uuid.uuid4(), "urgency": Urgency.NORMAL}
+        if params.get("category") in Category.values:
+            initial["category"] = params["category"]
+        subject = (params.get("subject") or "").strip()
+        if subject:
+            initial["subject"] = subject[:200]
+        return initial
+
+    def clean_attachment(self):
+        return self._clean_attachment()
+
+
+class ReplyForm(AttachmentMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Message"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachment = _attachment_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True  # the page's own <form> has the token
+
+    def clean_attachment(self):
+        return self._clean_attachment()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("body") or "").strip() and not cleaned.get("attachment") and not self.errors:
+            raise forms.ValidationError(_("Write a message or attach a file."), code="empty")
+        return cleaned
+
+
+class CannedReplySelect(forms.Select):
+    """Each option carries its text, so the admin's script can copy it into the reply box."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-body"] = instance.body
+        return option
+
+
+class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
+    """The staff change form: fields, a reply or internal note, and the version it was loaded at."""
+
+    attachment_field_name = "reply_attachment"
+
+    reply = forms.CharField(
+        label=_("Reply or note"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 5, "cols": 80, "data-support-reply": "1"}),
+    )
+    reply_visibility = forms.ChoiceField(
+        label=_("Send as"),
+        choices=[
+            ("reply", _("Reply to the ALT (emailed to them)")),
+            ("internal", _("Internal note (staff only, never shown to the ALT)")),
+        ],
+        initial="reply",
+        widget=forms.RadioSelect,
+    )
+    canned_reply = forms.ModelChoiceField(
+        label=_("Start from a canned reply"),
+        queryset=CannedReply.objects.none(),
+        required=False,
+        widget=CannedReplySelect(attrs={"data-support-canned": "1"}),
+        help_text=_("Used as the reply when the box above is empty."),
+    )
+    reply_attachment = _attachment_field()
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=True)
+
+    class Meta:
+        model = SupportRequest
+        fields = ["category", "subject", "urgency", "status", "assignee"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk:
+            self.fields["seen_version"].initial = instance.version
+            if "assignee" in self.fields:
+                colleagues = branch_colleagues(branch_id=instance.branch_id, confidential=instance.is_confidential)
+                if instance.assignee_id:
+                    # Keep the current assignee selectable even if they left the branch.
+                    colleagues = colleagues.model.objects.filter(
+                        Q(pk__in=colleagues.values("pk")) | Q(pk=instance.assignee_id)
+                    ).order_by("first_name", "last_name", "email")
+                self.fields["assignee"].queryset = colleagues
+            self.fields["canned_reply"].queryset = CannedReply.objects.filter(
+                Q(branch__isnull=True) | Q(branch_id=instance.branch_id),
+                category=instance.category,
+                is_active=True,
+            )
+
+    def clean_reply_attachment(self):
+        return self._clean_attachment()
+
+    def clean(self):
+        cleaned = super().clean()
+        canned = cleaned.get("canned_reply")
+        if canned and not (cleaned.get("reply") or "").strip():
+            cleaned["reply"] = canned.body
+        if self.cleaned_data.get("reply_attachment") and not (cleaned.get("reply") or "").strip():
+            self.add_error("reply", _("Write a few words to go with the file."))
+        if self.instance.pk and "seen_version" in cleaned:
+            from .services import stale_message
+
+            # Lock the row until this save ends (the admin saves in a transaction):
+            # two saves cannot both pass this check.
+            rows = SupportRequest.objects.all()
+            if transaction.get_connection().in_atomic_block:
+                rows = rows.select_for_update()
+            current = rows.get(pk=self.instance.pk)
+            if current.version != cleaned["seen_version"]:
+                raise forms.ValidationError(stale_message(current), code="stale")
+        return cleaned

@@ -1,0 +1,97 @@
+"""The ALT's list of requests and their dashboard card."""
+
+from datetime import timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from support.models import Status
+
+from .factories import SupportRequestFactory
+
+URL = reverse("support:list")
+
+
+def test_alt_sees_only_their_requests_open_first(client_for, alt_tokyo, alt_osaka):
+    now = timezone.now()
+    SupportRequestFactory(alt=alt_tokyo, subject="Old resolved", status=Status.RESOLVED, last_activity_at=now)
+    SupportRequestFactory(alt=alt_tokyo, subject="Open one", last_activity_at=now - timedelta(days=3))
+    SupportRequestFactory(alt=alt_osaka, subject="Someone else's")
+    response = client_for(alt_tokyo).get(URL)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.index("Open one") < page.index("Old resolved")
+    assert "Someone else&#x27;s" not in page and "Someone else's" not in page
+    assert "Received" in page and "Resolved" in page
+
+
+def test_empty_list_invites_to_ask(client_for, alt_tokyo):
+    page = client_for(alt_tokyo).get(URL).content.decode()
+    assert "You have not asked for help yet" in page
+    assert reverse("support:new") in page
+
+
+def test_applicant_is_told_requests_open_with_a_branch(client_for, applicant):
+    page = client_for(applicant).get(URL).content.decode()
+    assert "once your branch is confirmed" in page
+
+
+def test_staff_and_outsiders_get_404(client_for, staff_tokyo, outsider):
+    assert client_for(staff_tokyo).get(URL).status_code == 404
+    assert client_for(outsider).get(URL).status_code == 404
+
+
+def test_list_refuses_post(client_for, alt_tokyo):
+    assert client_for(alt_tokyo).post(URL).status_code == 405
+
+
+def test_list_query_count_is_the_same_for_1_and_50_requests(
+    client_for, alt_tokyo, staff_tokyo, django_assert_max_num_queries
+):
+    client = client_for(alt_tokyo)
+    client.get(URL)  # the first request of a session also refreshes the session's expiry
+    SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo)
+    with django_assert_max_num_queries(6) as one:
+        client.get(URL)
+    for _ in range(49):
+        SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo)
+    with django_assert_max_num_queries(6) as fifty:
+        page = client.get(URL).content.decode()
+    assert len(one.captured_queries) == len(fifty.captured_queries)
+    assert page.count("/support/") >= 50
+
+
+def test_dashboard_card_shows_open_requests_and_what_waits_on_the_alt(client_for, alt_tokyo):
+    SupportRequestFactory(alt=alt_tokyo, subject="Phone plan", status=Status.WAITING_ON_ALT)
+    SupportRequestFactory(alt=alt_tokyo, subject="Bank", status=Status.IN_PROGRESS)
+    SupportRequestFactory(alt=alt_tokyo, subject="Done", status=Status.RESOLVED)
+    page = client_for(alt_tokyo).get(reverse("dashboard")).content.decode()
+    assert "2 open requests" in page
+    assert "1 request is waiting for your reply" in page
+    assert "Phone plan" in page
+    assert "Done" not in page
+
+
+def test_dashboard_card_with_no_requests_invites_to_ask(client_for, alt_tokyo):
+    page = client_for(alt_tokyo).get(reverse("dashboard")).content.decode()
+    assert "No open requests" in page
+    assert reverse("support:new") in page
+
+
+def test_dashboard_card_is_one_query(alt_tokyo, django_assert_num_queries):
+    from support.selectors import support_dashboard_card
+
+    profile = alt_tokyo.alt_profile
+    for _ in range(5):
+        SupportRequestFactory(alt=alt_tokyo, status=Status.WAITING_ON_ALT)
+    with django_assert_num_queries(1):
+        card = support_dashboard_card(profile=profile)
+    assert card["open_count"] == 5
+    assert card["waiting_count"] == 5
+
+
+def test_applicant_has_no_support_card(applicant, django_assert_num_queries):
+    from support.selectors import support_dashboard_card
+
+    with django_assert_num_queries(0):
+        assert support_dashboard_card(profile=applicant.alt_profile) is None

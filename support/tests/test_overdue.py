@@ -1,0 +1,137 @@
+"""flag_overdue_requests: one message per request and due time, however often and wherever it runs."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from contacts.models import Notification
+from contacts.tests.factories import make_alt
+from support.models import Category, Status, SupportRequest
+from support.services import support_requests_flag_overdue
+from support.tasks import flag_overdue_requests
+
+from .factories import SupportRequestFactory
+
+
+def _overdue(alt, **fields):
+    return SupportRequestFactory(alt=alt, due_at=timezone.now() - timedelta(hours=1), **fields)
+
+
+def test_assignee_is_told_once_even_when_run_twice(
+    alt_tokyo, staff_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    support_request = _overdue(alt_tokyo, assignee=staff_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert flag_overdue_requests() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert flag_overdue_requests() == 0
+    assert [m.to for m in mailoutbox] == [["staff.tokyo@example.com"]]
+    assert support_request.reference in mailoutbox[0].subject
+
+
+def test_unassigned_request_goes_to_the_branch_address(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    _overdue(alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_overdue_requests()
+    assert [m.to for m in mailoutbox] == [["tokyo@example.com"]]
+
+
+def test_branch_without_an_address_tells_its_schedulers(
+    alt_tokyo, staff_tokyo, trainer_tokyo, staff_osaka, mailoutbox, django_capture_on_commit_callbacks
+):
+    alt_tokyo.alt_profile.branch.email = ""
+    alt_tokyo.alt_profile.branch.save()
+    _overdue(alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_overdue_requests()
+    assert [m.to for m in mailoutbox] == [["staff.tokyo@example.com"]]
+
+
+def test_confidential_request_goes_to_the_alts_mc_without_its_subject(
+    alt_tokyo, mc_tokyo, staff_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    _overdue(alt_tokyo, category=Category.WELLBEING, subject="Feeling very low")
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_overdue_requests()
+    assert [m.to for m in mailoutbox] == [["mc.tokyo@example.com"]]
+    assert "Feeling very low" not in mailoutbox[0].body
+
+
+def test_a_new_due_time_is_flagged_again(alt_tokyo, staff_tokyo):
+    support_request = _overdue(alt_tokyo, assignee=staff_tokyo)
+    flag_overdue_requests()
+    SupportRequest.objects.filter(pk=support_request.pk).update(due_at=timezone.now() - timedelta(minutes=5))
+    assert flag_overdue_requests() == 1
+    assert Notification.objects.filter(kind="support.overdue").count() == 2
+
+
+def test_requests_not_yet_due_or_closed_are_left_alone(alt_tokyo, staff_tokyo):
+    SupportRequestFactory(alt=alt_tokyo, due_at=timezone.now() + timedelta(hours=1))
+    _overdue(alt_tokyo, status=Status.RESOLVED)
+    _overdue(alt_tokyo, status=Status.CLOSED)
+    assert flag_overdue_requests() == 0
+    assert not Notification.objects.filter(kind="support.overdue").exists()
+
+
+def test_waiting_on_alt_still_counts_as_open(alt_tokyo, staff_tokyo):
+    _overdue(alt_tokyo, status=Status.WAITING_ON_ALT, assignee=staff_tokyo)
+    assert flag_overdue_requests() == 1
+
+
+def test_query_count_does_not_grow_with_the_number_of_requests(
+    tokyo, osaka, mc_tokyo, staff_tokyo, staff_osaka, django_assert_max_num_queries
+):
+    osaka.email = ""
+    osaka.save()
+    alts = [make_alt(branch=branch, mc=mc_tokyo) for branch in (tokyo, osaka) for _ in range(3)]
+    for i in range(60):
+        alt = alts[i % len(alts)]
+        _overdue(
+            alt,
+            assignee=staff_tokyo if i % 3 == 0 and alt.alt_profile.branch == tokyo else None,
+            category=Category.WELLBEING if i % 5 == 0 else Category.OTHER,
+        )
+    with django_assert_max_num_queries(8):
+        assert support_requests_flag_overdue() == 60
+    assert Notification.objects.filter(kind="support.overdue").count() >= 60
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_send_one_message_per_request(postgres, tokyo, staff_tokyo, grm):
+    alt = make_alt(branch=tokyo, email="alt.many@example.com")
+    for _ in range(30):
+        _overdue(alt, assignee=staff_tokyo)
+    barrier = threading.Barrier(4)
+    errors = []
+
+    def worker():
+        try:
+            barrier.wait()
+            support_requests_flag_overdue()
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert Notification.objects.filter(kind="support.overdue").count() == 30
+    assert SupportRequest.objects.filter(overdue_flagged_for__isnull=True).count() == 0
+
+
+def test_branch_without_address_or_scheduler_tells_its_mcs(
+    alt_tokyo, mc_tokyo, trainer_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    alt_tokyo.alt_profile.branch.email = ""
+    alt_tokyo.alt_profile.branch.save()
+    _overdue(alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_overdue_requests()
+    assert [m.to for m in mailoutbox] == [["mc.tokyo@example.com"]]
