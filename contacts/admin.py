@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -60,6 +61,29 @@ class UserAdmin(BranchScopedAdminMixin, DjangoUserAdmin):
     def scope_filter(self, scope):
         return Q(alt_profile__branch__in=scope.branch_ids) | Q(staff_roles__branch__in=scope.branch_ids)
 
+    # Staff who may change users (GRM) change ALT accounts only: editing a colleague's or a
+    # superuser's email, or setting their password, would be a way into their account.
+    @staticmethod
+    def _is_protected(request, obj) -> bool:
+        return obj is not None and not request.user.is_superuser and (obj.is_superuser or obj.is_staff)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not self._is_protected(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not self._is_protected(request, obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        # Only superusers set someone else's password; people set their own through the invitation or reset link.
+        if not request.user.is_superuser:
+            raise Http404("Not found")
+        return super().user_change_password(request, id, form_url)
+
+    def _changeable(self, request, queryset):
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(is_superuser=False, is_staff=False)
+
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return self.add_fieldsets
@@ -85,7 +109,7 @@ class UserAdmin(BranchScopedAdminMixin, DjangoUserAdmin):
     @admin.action(description=_("Send an invitation to set a password"), permissions=["change"])
     def send_invitation(self, request, queryset):
         count = 0
-        for user in queryset:
+        for user in self._changeable(request, queryset):
             services.user_invite(user=user, invited_by=request.user)
             count += 1
         self.message_user(request, ngettext("%d invitation sent.", "%d invitations sent.", count) % count)
@@ -93,7 +117,7 @@ class UserAdmin(BranchScopedAdminMixin, DjangoUserAdmin):
     @admin.action(description=_("Deactivate and sign out"), permissions=["change"])
     def deactivate(self, request, queryset):
         count = 0
-        for user in queryset.exclude(pk=request.user.pk):
+        for user in self._changeable(request, queryset).exclude(pk=request.user.pk):
             services.user_deactivate(user=user)
             count += 1
         self.message_user(request, ngettext("%d account deactivated.", "%d accounts deactivated.", count) % count)

@@ -88,3 +88,25 @@ class BranchScopedInlineMixin:
             if isinstance(related_admin, BranchScopedAdminMixin):
                 kwargs["queryset"] = related_admin.get_queryset(request)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def admin_view_on_site(request, content_type_id, object_id):
+    """The admin's "view on site" redirect, only for a row the user may see in the admin.
+
+    Django's own answers a redirect for any row of any model, which tells a
+    branch's staff that another branch's request or session exists.
+    """
+    from django.contrib.admin.utils import unquote
+    from django.contrib.contenttypes.models import ContentType
+    from django.contrib.contenttypes.views import shortcut
+
+    try:
+        model = ContentType.objects.get_for_id(int(content_type_id)).model_class()
+    except (ContentType.DoesNotExist, ValueError):
+        raise Http404("Not found") from None
+    model_admin = admin.site._registry.get(model)
+    if model_admin is None or not model_admin.has_view_or_change_permission(request):
+        raise Http404("Not found")
+    if model_admin.get_object(request, unquote(object_id)) is None:
+        raise Http404("Not found")
+    return shortcut(request, content_type_id, object_id)

@@ -1,0 +1,335 @@
+"""The admin keeps each branch's rows to that branch, for every admin that holds branch data.
+
+The admins are discovered (every registered ModelAdmin that is a
+BranchScopedAdminMixin), so a new one joins these tests without being listed.
+The data is the demo (`seed_demo`, which every app extends) plus a few rows it
+lacks. "Osaka rows" of an admin are the rows Osaka staff see there and Tokyo
+staff do not; each Tokyo staff member (MC, scheduler, trainer) then tries to
+reach them through every door of the admin.
+"""
+
+import csv
+import io
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Permission
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db.models import ForeignKey, ManyToManyField
+from django.forms import ModelChoiceField
+from django.test import RequestFactory
+from django.urls import NoReverseMatch, reverse
+
+from contacts.models import AltProfile, Branch, StaffRole, User
+from contacts.scoping import BranchScopedAdminMixin
+from contacts.tests.factories import UserFactory
+from support.models import CannedReply, Category
+
+from .conftest import client_as
+from .urlwalk import all_routes
+from .world import db_snapshot, snapshot_diff
+
+TOKYO_STAFF = ["mc.tokyo@example.com", "staff.tokyo@example.com", "trainer.tokyo@example.com"]
+OSAKA_STAFF = ["mc.osaka@example.com", "staff.osaka@example.com", "trainer.osaka@example.com"]
+# Rows of each admin tried one by one (the changelist, autocomplete and actions take them all).
+ROWS_PER_ADMIN = 3
+
+
+def _scoped_admins():
+    found = [
+        (model, model_admin)
+        for model, model_admin in admin.site._registry.items()
+        if isinstance(model_admin, BranchScopedAdminMixin)
+    ]
+    return sorted(found, key=lambda pair: pair[0]._meta.label)
+
+
+SCOPED = _scoped_admins()
+
+
+def _ids(pairs):
+    return [model._meta.label for model, _ in pairs]
+
+
+@pytest.fixture
+def demo(db, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    branches = {b.code: b for b in Branch.objects.all()}
+    # What the demo lacks: a canned reply of each branch's own.
+    for code, branch in branches.items():
+        CannedReply.objects.create(category=Category.HOUSING, branch=branch, title=f"{code} landlord", body="...")
+    return {"branches": branches, "people": {u.email: u for u in User.objects.all()}}
+
+
+def _request(user, path="/admin/"):
+    request = RequestFactory().get(path)
+    request.user = User.objects.get(pk=user.pk)  # a fresh object: no cached scope
+    return request
+
+
+def _visible(model_admin, user) -> set:
+    return set(model_admin.get_queryset(_request(user)).values_list("pk", flat=True))
+
+
+def _osaka_rows(model_admin, demo, tokyo_user) -> set:
+    osaka = set().union(*(_visible(model_admin, demo["people"][e]) for e in OSAKA_STAFF))
+    return osaka - _visible(model_admin, tokyo_user)
+
+
+def _url(model, view, *args):
+    return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
+
+
+def _changelist_pks(client, url, params=None) -> tuple[int, set]:
+    """Every pk the changelist (all pages) shows; (status, pks)."""
+    pks, page = set(), 0
+    while True:
+        response = client.get(url, {**(params or {}), "p": page + 1} if page else (params or {}))
+        if response.status_code != 200:
+            return response.status_code, pks
+        changelist = response.context["cl"]
+        pks |= {obj.pk for obj in changelist.result_list}
+        page += 1
+        if page >= changelist.paginator.num_pages:
+            return 200, pks
+
+
+# --- the doors, one admin at a time ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SCOPED, ids=_ids(SCOPED))
+def test_branch_staff_cannot_reach_another_branchs_rows(model, model_admin, demo):
+    tried = 0
+    for email in TOKYO_STAFF:
+        attacker = demo["people"][email]
+        osaka_rows = _osaka_rows(model_admin, demo, attacker)
+        assert osaka_rows, (
+            f"No {model._meta.label} row is Osaka's and hidden from {email}: add some to the app's demo "
+            "(seed_demo) or to the `demo` fixture, so that this admin is really tested."
+        )
+        client = client_as(attacker)
+        pk_name = model._meta.pk.attname
+
+        # Lists: the changelist, a search, and the raw-id lookup popup.
+        for params in ({}, {"q": ""}, {"_to_field": pk_name, "_popup": "1"}):
+            status, shown = _changelist_pks(client, _url(model, "changelist"), params)
+            assert status in (200, 403), (email, params, status)
+            assert not shown & osaka_rows, (email, params)
+
+        # One row at a time: change (GET and POST), history, delete (GET and POST), view on site.
+        before = db_snapshot()
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        for pk in sorted(osaka_rows)[:ROWS_PER_ADMIN]:
+            for method, view, data in [
+                ("get", "change", None),
+                ("post", "change", {"_save": "Save"}),
+                ("get", "history", None),
+                ("get", "delete", None),
+                ("post", "delete", {"post": "yes"}),
+            ]:
+                response = getattr(client, method)(_url(model, view, pk), data)
+                assert response.status_code == 404, (email, method, view, pk, response.status_code)
+            response = client.get(reverse("admin:view_on_site", args=[content_type.pk, pk]))
+            assert response.status_code == 404, (email, "view_on_site", pk, response.status_code)
+            tried += 1
+
+        # Bulk actions on Osaka's ids, confirmed where the action asks for it.
+        actions = model_admin.get_actions(_request(attacker))
+        for action in actions:
+            client.post(
+                _url(model, "changelist"),
+                {"action": action, "_selected_action": sorted(osaka_rows), "index": 0, "post": "yes"},
+            )
+        assert not snapshot_diff(before, db_snapshot()), (email, list(actions))
+
+        # Export (django-import-export), where the admin has it.
+        if hasattr(model_admin, "get_export_queryset"):
+            exported = _export_pks(client, model, model_admin)
+            assert exported is None or not exported & {str(pk) for pk in osaka_rows}, email
+    assert tried
+
+
+@pytest.mark.parametrize(("model", "model_admin"), SCOPED, ids=_ids(SCOPED))
+def test_form_choices_offer_only_the_staff_members_branch(model, model_admin, demo):
+    """Foreign keys to Branch or to a scoped model: select boxes and raw-id inputs accept only what the user sees."""
+    for email in TOKYO_STAFF:
+        attacker = demo["people"][email]
+        request = _request(attacker)
+        visible = model_admin.get_queryset(request).first()
+        if model_admin.has_add_permission(request):
+            form_class = model_admin.get_form(request, None, change=False)
+        elif visible is not None and model_admin.has_change_permission(request, visible):
+            form_class = model_admin.get_form(request, visible, change=True)
+        else:
+            continue
+        for name, form_field in form_class.base_fields.items():
+            if not isinstance(form_field, ModelChoiceField):
+                continue
+            target = form_field.queryset.model
+            target_admin = admin.site._registry.get(target)
+            if target is Branch:
+                foreign = {demo["branches"]["osaka"].pk}
+            elif isinstance(target_admin, BranchScopedAdminMixin):
+                foreign = _osaka_rows(target_admin, demo, attacker)
+            else:
+                continue
+            offered = set(form_field.queryset.values_list("pk", flat=True))
+            assert not offered & foreign, (email, model._meta.label, name)
+
+
+def _autocomplete_fields():
+    """(source admin, field) pairs whose autocomplete lists a scoped model."""
+    pairs = []
+    for model, model_admin in admin.site._registry.items():
+        for name in model_admin.autocomplete_fields:
+            field = model._meta.get_field(name)
+            if isinstance(field, (ForeignKey, ManyToManyField)):
+                target_admin = admin.site._registry.get(field.remote_field.model)
+                if isinstance(target_admin, BranchScopedAdminMixin):
+                    pairs.append((model, name, target_admin))
+    return sorted(pairs, key=lambda p: (p[0]._meta.label, p[1]))
+
+
+AUTOCOMPLETE = _autocomplete_fields()
+
+
+@pytest.mark.parametrize(
+    ("model", "field_name", "target_admin"),
+    AUTOCOMPLETE,
+    ids=[f"{m._meta.label}.{f}" for m, f, _ in AUTOCOMPLETE],
+)
+def test_autocomplete_offers_nothing_of_another_branch(model, field_name, target_admin, demo):
+    for email in TOKYO_STAFF:
+        attacker = demo["people"][email]
+        foreign = {str(pk) for pk in _osaka_rows(target_admin, demo, attacker)}
+        client = client_as(attacker)
+        for term in ("", "a", "e", "osaka", "example"):
+            page = 1
+            while True:
+                response = client.get(
+                    reverse("admin:autocomplete"),
+                    {"app_label": model._meta.app_label, "model_name": model._meta.model_name,
+                     "field_name": field_name, "term": term, "page": page},
+                )  # fmt: skip
+                if response.status_code != 200:
+                    assert response.status_code in (403, 404), response.status_code
+                    break
+                body = response.json()
+                offered = {r["id"] for r in body["results"]}
+                assert not offered & foreign, (email, term)
+                if not body["pagination"]["more"]:
+                    break
+                page += 1
+
+
+def test_every_scoped_admin_is_tested():
+    """The discovery finds the admins we know of; new ones join by themselves."""
+    labels = set(_ids(SCOPED))
+    assert {"contacts.User", "contacts.AltProfile", "support.SupportRequest", "training.TrainingSession"} <= labels
+
+
+# --- people who must not be in the admin at all ------------------------------------------------
+
+
+def _admin_urls(demo) -> list[str]:
+    """Every admin URL pattern, with ids filled in from the demo."""
+    urls = []
+    for route in all_routes():
+        if not route.is_admin or not route.name:
+            continue
+        name = route.name.removeprefix("admin:")
+        try:
+            if route.params == ():
+                urls.append(reverse(route.name))
+            elif name == "app_list":
+                urls += [reverse(route.name, args=[app]) for app in ("contacts", "support", "training")]
+            elif name == "view_on_site":
+                ct = ContentType.objects.get_for_model(AltProfile)
+                urls.append(reverse(route.name, args=[ct.pk, AltProfile.objects.first().pk]))
+            elif name == "auth_user_password_change":
+                urls.append(reverse(route.name, args=[demo["people"]["alt.osaka@example.com"].pk]))
+            elif route.params == ("object_id",):
+                model = next(
+                    m for m in admin.site._registry if name.startswith(f"{m._meta.app_label}_{m._meta.model_name}_")
+                )
+                first = model._default_manager.first()
+                if first is not None:
+                    urls.append(reverse(route.name, args=[first.pk]))
+        except NoReverseMatch:
+            continue
+    return sorted(set(urls))
+
+
+def _no_admin(client, urls) -> dict:
+    wrong = {}
+    for url in urls:
+        if url.startswith(("/admin/login/", "/admin/logout/")):
+            continue
+        response = client.get(url, follow=True)
+        if response.status_code != 404:
+            wrong[url] = response.status_code
+    return wrong
+
+
+def test_alts_cannot_enter_the_admin(demo):
+    urls = _admin_urls(demo)
+    assert len(urls) > 40
+    for email in ("alt.tokyo@example.com", "alt.applicant@example.com"):
+        assert not _no_admin(client_as(demo["people"][email]), urls), email
+
+
+def test_staff_without_a_branch_see_nothing(demo):
+    """is_staff and every view permission, but no role: no admin page, and every scoped queryset is empty."""
+    loner = UserFactory(email="loner@example.com", is_staff=True)
+    loner.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
+    assert not StaffRole.objects.filter(user=loner).exists()
+    assert not _no_admin(client_as(loner), _admin_urls(demo))
+    for model, model_admin in SCOPED:
+        assert not model_admin.get_queryset(_request(loner)).exists(), model._meta.label
+
+
+# --- export -------------------------------------------------------------------------------
+
+
+class _Form(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.data, self.formats = {}, []
+        self._select = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "input" and attrs.get("name") and attrs.get("type") not in ("submit", "button"):
+            if attrs.get("type") != "checkbox" or "checked" in attrs:
+                self.data.setdefault(attrs["name"], []).append(attrs.get("value", "on"))
+        elif tag == "select":
+            self._select = attrs.get("name")
+        elif tag == "option" and self._select == "format":
+            self.formats.append(attrs.get("value"))
+
+
+def _export_pks(client, model, model_admin) -> set | None:
+    """The ids in a CSV export of the changelist, or None when the user may not export."""
+    url = _url(model, "export")
+    page = client.get(url)
+    if page.status_code != 200:
+        return None
+    form = _Form()
+    form.feed(page.content.decode())
+    csv_index = next((v for v in form.formats if v is not None), "0")
+    for value in form.formats:
+        if value is not None:
+            csv_index = value
+            break
+    response = client.post(url, {**form.data, "format": csv_index})
+    if "attachment" not in response.get("Content-Disposition", ""):
+        return None
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    if not rows:
+        return set()
+    header = [h.strip().lower() for h in rows[0]]
+    column = header.index("id") if "id" in header else 0
+    return {row[column] for row in rows[1:] if row}

@@ -1,0 +1,180 @@
+"""Object access, for every URL of the project that takes an id or a token, and every kind of person.
+
+One table: each URL pattern found by walking the resolver must have a row here
+(or a line in ELSEWHERE saying which test covers it), so a new URL cannot be
+added without saying who may open it. What people may not see answers 404
+(DESIGN.md), anonymous visitors go to the login page, and nothing changes.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.urls import reverse
+
+from .conftest import client_as
+from .urlwalk import routes_with_params
+from .world import ROLES, World, db_snapshot, snapshot_diff
+
+LOGIN = "login"  # redirected to the login page
+
+
+def expect(default=404, anonymous=LOGIN, **roles) -> dict:
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = anonymous
+    table.update(roles)
+    return table
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str
+    kwargs: Callable[[World], dict]
+    expect: dict
+    method: str = "get"
+    data: Callable[[World], dict] = lambda w: {}
+
+
+def _request(w):
+    return {"pk": w.request.pk}
+
+
+def _registered(w):
+    return {"pk": w.registered_session.pk}
+
+
+TABLE: dict[str, list[Case]] = {
+    # --- support: the ALT's own pages; staff work in the admin ---------------------------
+    "support:detail": [Case("the owner's request", _request, expect(owner=200))],
+    "support:sent": [Case("the owner's request", _request, expect(owner=200))],
+    "support:reply": [Case("reply", _request, expect(owner=302), "post", lambda w: {"body": "Thank you"})],
+    "support:solve": [Case("mark solved", _request, expect(owner=302), "post")],
+    "support:reopen": [Case("reopen", lambda w: {"pk": w.resolved.pk}, expect(owner=302), "post")],
+    "support:attachment": [
+        Case(
+            "file sent with the request",
+            lambda w: {"pk": w.request.pk, "attachment_pk": w.request_file.pk},
+            expect(owner=200, scheduler=200, mc=200),
+        ),
+        Case(
+            "file of an internal note",
+            lambda w: {"pk": w.request.pk, "attachment_pk": w.note_file.pk},
+            expect(scheduler=200, mc=200),
+        ),
+        Case(
+            "file of a well-being request",
+            lambda w: {"pk": w.wellbeing.pk, "attachment_pk": w.wellbeing_file.pk},
+            expect(owner=200, mc=200),
+        ),
+        Case(
+            "file of another request under the owner's request id",
+            lambda w: {"pk": w.request.pk, "attachment_pk": w.wellbeing_file.pk},
+            expect(),
+        ),
+        Case(
+            "an Osaka ALT's file",
+            lambda w: {"pk": w.osaka_request.pk, "attachment_pk": w.osaka_file.pk},
+            expect(other_branch_alt=200, other_branch_staff=200),
+        ),
+    ],
+    # --- training: sessions belong to a branch; the owner's registration to the owner -----
+    "training:register": [
+        Case("a Tokyo session", lambda w: {"pk": w.session.pk}, expect(owner=302, other_alt=302), "post"),
+        Case("an Osaka session", lambda w: {"pk": w.osaka_session.pk}, expect(other_branch_alt=302), "post"),
+    ],
+    "training:withdraw": [
+        # Another Tokyo ALT sees the session but has no registration to give up: refused, nothing changes.
+        Case("the owner's registration", _registered, expect(owner=302, other_alt=422), "post")
+    ],
+    "training:confirm": [Case("the owner's invitation", _registered, expect(owner=302, other_alt=422), "post")],
+    "training:attendance": [
+        Case("a Tokyo session's roll", lambda w: {"pk": w.today_session.pk}, expect(trainer=200, sesps=200)),
+        Case(
+            "marking the owner present",
+            lambda w: {"pk": w.today_session.pk},
+            expect(trainer=302, sesps=302),
+            "post",
+            lambda w: {f"reg-{w.today_registration.pk}": "ATTENDED"},
+        ),
+    ],
+    # The token is the key (calendar apps cannot log in): whoever holds it reads the feed,
+    # a reset token or a guessed one is 404 for everyone, signed in or not.
+    "training:calendar_feed": [
+        Case("the owner's current token", lambda w: {"token": w.feed.token}, expect(default=200, anonymous=200)),
+        Case("the owner's reset (old) token", lambda w: {"token": w.retired_token}, expect(anonymous=404)),
+        Case("a made-up token", lambda w: {"token": "x" * 43}, expect(anonymous=404)),
+    ],
+    # allauth's email confirmation: email verification is off and keys are signed; a made-up
+    # key confirms nothing for anyone.
+    "account_confirm_email": [Case("a made-up key", lambda w: {"key": "MQ:made-up"}, expect(anonymous=404), "post")],
+}
+
+# URL patterns with an id or token whose access is tested elsewhere.
+ELSEWHERE = {
+    "account_reset_password_from_key": (
+        "allauth's password reset / invitation key: contacts/tests/test_auth.py (invitation link, reset "
+        "without enumeration) and interac_portal/tests/security/test_login.py (a used key is refused)"
+    ),
+}
+ADMIN = "admin/ URLs (change, history, delete, autocomplete, popups, actions, export): test_admin_scoping.py"
+
+
+def _route_key(route) -> str:
+    return route.name or route.route
+
+
+def _params():
+    params = []
+    for route in routes_with_params():
+        if route.is_admin or _route_key(route) in ELSEWHERE:
+            continue
+        cases = TABLE.get(_route_key(route))
+        if not cases:
+            params.append(pytest.param(route, None, id=f"{_route_key(route)}:MISSING"))
+        for case in cases or []:
+            params.append(pytest.param(route, case, id=f"{_route_key(route)}:{case.label}"))
+    return params
+
+
+def _outcome(response) -> int | str:
+    if response.status_code == 302 and response["Location"].startswith(reverse("account_login")):
+        return LOGIN
+    return response.status_code
+
+
+def _refused(expected) -> bool:
+    return expected == LOGIN or expected >= 400
+
+
+@pytest.mark.parametrize(("route", "case"), _params())
+def test_each_person_gets_what_the_design_says(route, case, world):
+    assert case is not None, (
+        f"URL pattern {route.route!r} ({route.name}) takes {route.params} but is not in the object-access "
+        "TABLE: say who may open it (or where it is tested, in ELSEWHERE)."
+    )
+    assert set(case.expect) == set(ROLES)
+    url = reverse(route.name, kwargs=case.kwargs(world))
+    # Refused people first, each compared with the untouched world; then those allowed, the owner last.
+    order = sorted(ROLES, key=lambda role: (not _refused(case.expect[role]), role == "owner"))
+    before = db_snapshot()
+    got, leaks = {}, []
+    for role in order:
+        client = client_as(world.people[role])
+        response = getattr(client, case.method)(url, case.data(world))
+        got[role] = _outcome(response)
+        if hasattr(response, "streaming_content"):
+            response.close()
+        if _refused(case.expect[role]):
+            changes = snapshot_diff(before, db_snapshot())
+            if changes:
+                leaks.append(f"{role} changed {changes}")
+    wrong = {role: (got[role], case.expect[role]) for role in ROLES if got[role] != case.expect[role]}
+    assert not wrong, f"{case.method.upper()} {url}: (got, expected) {wrong}"
+    assert not leaks
+
+
+def test_table_has_no_stale_rows():
+    known = {_route_key(r) for r in routes_with_params()}
+    assert set(TABLE) <= known, set(TABLE) - known
+    assert set(ELSEWHERE) <= known, set(ELSEWHERE) - known
+    assert ADMIN

@@ -1,0 +1,134 @@
+"""One small portal with something of everything, owned by a Tokyo ALT, and the people who
+try to reach it. Shared by the attack tests (object access, CSRF, GET, headers)."""
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from django.apps import apps
+from django.utils import timezone
+
+from contacts.models import StaffRole
+from contacts.services import staff_role_grant
+from contacts.tests.factories import make_alt, make_staff
+from support.models import Attachment, Category, Status
+from support.tests.factories import PDF_BYTES, MessageFactory, SupportRequestFactory, upload
+from training.models import CalendarFeed
+from training.services import calendar_feed_for_alt
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+# Who tries. "owner" owns everything in the world; the others try to reach it.
+ROLES = [
+    "owner",  # a Tokyo ALT
+    "other_alt",  # another Tokyo ALT (same branch: branch checks alone would let them in)
+    "other_branch_alt",  # an Osaka ALT
+    "scheduler",  # Tokyo scheduler (same branch staff)
+    "trainer",  # Tokyo trainer (same branch staff)
+    "mc",  # the owner's Managing Consultant (Tokyo)
+    "other_branch_staff",  # Osaka MC, scheduler and trainer at once: every power, wrong branch
+    "grm",
+    "sesps",
+    "anonymous",
+]
+
+
+@dataclass
+class World:
+    people: dict
+    objects: dict = field(default_factory=dict)
+
+    def __getattr__(self, name):
+        try:
+            return self.objects[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def attach(support_request, *, message=None, name="lease.pdf"):
+    attachment = Attachment(
+        support_request=support_request,
+        message=message,
+        original_name=name,
+        content_type="application/pdf",
+        size=len(PDF_BYTES),
+    )
+    attachment.file.save(name, upload(name), save=False)
+    attachment.save()
+    return attachment
+
+
+def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, trainer_tokyo, grm, sesps) -> World:
+    other_alt = make_alt(branch=tokyo, mc=mc_tokyo, email="alt2.tokyo@example.com")
+    osaka_staff = make_staff(role=StaffRole.Role.MC, branch=osaka, email="all.osaka@example.com")
+    staff_role_grant(user=osaka_staff, role=StaffRole.Role.SCHEDULER, branch=osaka)
+    staff_role_grant(user=osaka_staff, role=StaffRole.Role.TRAINER, branch=osaka)
+    people = {
+        "owner": alt_tokyo,
+        "other_alt": other_alt,
+        "other_branch_alt": alt_osaka,
+        "scheduler": staff_tokyo,
+        "trainer": trainer_tokyo,
+        "mc": mc_tokyo,
+        "other_branch_staff": osaka_staff,
+        "grm": grm,
+        "sesps": sesps,
+        "anonymous": None,
+    }
+    world = World(people=people)
+    o = world.objects
+    o["request"] = SupportRequestFactory(alt=alt_tokyo, subject="Ward office visit", details="Which documents?")
+    o["request_file"] = attach(o["request"])
+    o["staff_reply"] = MessageFactory(support_request=o["request"], author=staff_tokyo, from_staff=True)
+    note = MessageFactory(support_request=o["request"], author=staff_tokyo, from_staff=True, is_internal=True)
+    o["note_file"] = attach(o["request"], message=note, name="internal.pdf")
+    o["wellbeing"] = SupportRequestFactory(
+        alt=alt_tokyo, category=Category.WELLBEING, subject="Feeling low", details="Hard to sleep."
+    )
+    o["wellbeing_file"] = attach(o["wellbeing"], name="letter.pdf")
+    o["resolved"] = SupportRequestFactory(alt=alt_tokyo, status=Status.RESOLVED, resolved_at=timezone.now())
+    o["osaka_request"] = SupportRequestFactory(alt=alt_osaka)
+    o["osaka_file"] = attach(o["osaka_request"])
+    o["session"] = TrainingSessionFactory(branch=tokyo, trainer=trainer_tokyo, title="Tokyo team teaching")
+    o["registered_session"] = TrainingSessionFactory(branch=tokyo, trainer=trainer_tokyo, title="Tokyo phonics")
+    o["registration"] = RegistrationFactory(session=o["registered_session"], alt=alt_tokyo, invited=True)
+    o["osaka_session"] = TrainingSessionFactory(branch=osaka, title="Osaka lesson plans")
+    start = timezone.now() + timedelta(hours=2)
+    o["today_session"] = TrainingSessionFactory(
+        branch=tokyo, trainer=trainer_tokyo, start=start, registration_deadline=None, title="Tokyo today"
+    )
+    o["today_registration"] = RegistrationFactory(session=o["today_session"], alt=alt_tokyo)
+    feed = calendar_feed_for_alt(alt=alt_tokyo)
+    o["retired_token"] = feed.token
+    feed.token = CalendarFeed.new_token()
+    feed.save(update_fields=["token"])
+    o["feed"] = feed
+    calendar_feed_for_alt(alt=other_alt)
+    return world
+
+
+# --- "did anything change?" -----------------------------------------------------------
+
+SNAPSHOT_APPS = {"contacts", "onboarding", "training", "support", "admin", "auth", "account"}
+# Columns that change on a mere visit by design: the login time.
+VOLATILE = {"contacts.User": {"last_login"}}
+
+
+def db_snapshot() -> dict:
+    """Every row of the project's tables (and the admin log), to compare before and after."""
+    state = {}
+    for model in apps.get_models():
+        meta = model._meta
+        if meta.app_label not in SNAPSHOT_APPS or meta.proxy or not meta.managed:
+            continue
+        skip = VOLATILE.get(meta.label, set())
+        names = [f.attname for f in meta.concrete_fields if f.attname not in skip]
+        state[meta.label] = sorted(model.objects.order_by().values_list(*names), key=repr)
+    return state
+
+
+def snapshot_diff(before: dict, after: dict) -> list[str]:
+    changed = []
+    for label, rows in after.items():
+        if before.get(label) != rows:
+            old, new = {repr(r) for r in before.get(label, [])}, {repr(r) for r in rows}
+            changed.append(f"{label}: -{sorted(old - new)[:3]} +{sorted(new - old)[:3]}")
+    return changed
