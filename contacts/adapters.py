@@ -14,6 +14,12 @@ class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request):
         return False
 
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth keys the failed-login limit by request host and address. The host comes from the
+        # Host header, and any port passes ALLOWED_HOSTS: "portal:1", "portal:2"... each got five
+        # fresh tries at one password. The address alone is the key.
+        return credentials.get("email", credentials.get("username", "")).strip().lower()
+
     def send_mail(self, template_prefix, email, context):
         user = User.objects.filter(email__iexact=email).first()
         language = user.preferred_language if user else translation.get_language() or "en"

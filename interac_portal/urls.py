@@ -27,6 +27,8 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_login", permanent=False)),
+    # Staff manage accounts: nobody adds or swaps a login address without verification.
+    path("accounts/email/", RedirectView.as_view(pattern_name="dashboard", permanent=False)),
     path("accounts/", include("allauth.urls")),
     # Before the admin's own: "view on site" only for rows the user may see there.
     path("admin/r/<path:content_type_id>/<path:object_id>/", admin.site.admin_view(admin_view_on_site)),
