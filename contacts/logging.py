@@ -1,22 +1,39 @@
 import logging
 import re
 
-from django.views.debug import SafeExceptionReporterFilter
+from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 # Phone numbers and email addresses never reach the logs, whoever logs them.
 _PHONE = re.compile(r"(?<![\w.])\+?\d[\d\- ]{7,}\d")
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# PostgreSQL explains a failed insert or update with the row's values ("DETAIL:  Failing row
+# contains (..., what the ALT wrote, ...)", "Key (email)=(...)"): the detail line goes.
+_DB_DETAIL = re.compile(r"^(\s*DETAIL:).*$", re.MULTILINE)
+_FORMATTER = logging.Formatter()
+
+
+def scrub(text: str) -> str:
+    """The text without phone numbers, email addresses or database row details."""
+    return _EMAIL.sub("[email]", _PHONE.sub("[phone]", _DB_DETAIL.sub(r"\1 [removed]", text)))
 
 
 class ScrubPersonalData(logging.Filter):
+    """Scrubs every log line and every traceback logged with it."""
+
     def filter(self, record):
         try:
             message = record.getMessage()
         except Exception:
             return True
-        scrubbed = _EMAIL.sub("[email]", _PHONE.sub("[phone]", message))
+        scrubbed = scrub(message)
         if scrubbed != message:
             record.msg, record.args = scrubbed, None
+        if record.exc_info and record.exc_info[0] is not None and not record.exc_text:
+            record.exc_text = _FORMATTER.formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)
         return True
 
 
@@ -27,6 +44,9 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
     wrote about their health or their home.
     """
 
+    # Request headers that carry a session, a query string (admin searches are names) or a URL with one.
+    _hidden_meta = re.compile(r"COOKIE|QUERY|REFERER|URI|AUTHORIZATION", re.IGNORECASE)
+
     def get_post_parameters(self, request):
         if request is None:
             return {}
@@ -34,3 +54,34 @@ class PrivateExceptionReporterFilter(SafeExceptionReporterFilter):
 
     def get_traceback_frame_variables(self, request, tb_frame):
         return [(name, self.cleansed_substitute) for name in tb_frame.f_locals]
+
+    def get_safe_cookies(self, request):
+        # The session cookie is a key to the account: no cookie value is shown.
+        return dict.fromkeys(getattr(request, "COOKIES", {}), self.cleansed_substitute)
+
+    def get_safe_request_meta(self, request):
+        meta = super().get_safe_request_meta(request)
+        return {k: self.cleansed_substitute if self._hidden_meta.search(k) else v for k, v in meta.items()}
+
+
+class PrivateExceptionReporter(ExceptionReporter):
+    """The error report without the query string, file names, the user's name or row data in messages."""
+
+    def get_traceback_data(self):
+        data = super().get_traceback_data()
+        hidden = self.filter.cleansed_substitute
+        if self.request is not None:
+            data["request_GET_items"] = [(key, hidden) for key in self.request.GET]
+            data["request_FILES_items"] = [(key, hidden) for key in self.request.FILES]
+            data["request_insecure_uri"] = data["request_insecure_uri"].split("?", 1)[0]
+            user = getattr(self.request, "user", None)
+            if data.get("user_str") and user is not None:
+                data["user_str"] = f"user id {user.pk}" if user.is_authenticated else "anonymous"
+        if data.get("exception_value"):
+            data["exception_value"] = scrub(data["exception_value"])
+        if data.get("exception_notes"):
+            data["exception_notes"] = scrub(data["exception_notes"])
+        for frame in data.get("frames", []):
+            if frame.get("exc_cause") is not None:
+                frame["exc_cause"] = scrub(str(frame["exc_cause"]))
+        return data

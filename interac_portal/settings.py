@@ -317,6 +317,7 @@ LOGGING = {
 
 ADMINS = [("Portal admins", a) for a in env.list("DJANGO_ADMINS", default=[])]
 DEFAULT_EXCEPTION_REPORTER_FILTER = "contacts.logging.PrivateExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "contacts.logging.PrivateExceptionReporter"
 # Behind a reverse proxy that sets X-Forwarded-For (docs/deploy.md), log and
 # rate-limit by the client's address rather than the proxy's.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)

@@ -1,0 +1,217 @@
+"""No request text, phone number or health detail in the logs, the admin log or the error emails.
+
+Logs are captured at the portal's own handler (what lands in the log file)
+and as raw records (what any other handler would get), while an ALT sends a
+well-being request with a phone number in it, while staff reply, and while an
+error occurs, on PostgreSQL an error whose message carries the failing row.
+"""
+
+import io
+import logging
+import runpy
+import uuid
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+from django.conf import settings
+from django.contrib.admin.models import LogEntry
+from django.core import mail
+from django.test import Client
+from django.urls import reverse
+
+from contacts.logging import ScrubPersonalData
+from interac_portal.gunicorn_logging import PrivacyLogger
+from support.models import Category, SupportRequest
+from support.tests.admin_forms import change_form_data
+from support.tests.factories import upload
+
+from .conftest import client_as
+
+SUBJECT = "Cannot sleep at night"
+DETAILS = "I feel hopeless since the diagnosis. Please call me on 090-1234-5678 after 18:00."
+REPLY = "Your MC will call you on 080-9999-0000; keep taking the antidepressant as prescribed."
+NOTE = "Internal: panic attacks, doctor in Shinjuku, mobile +81 90 8765 4321."
+FILE_NAME = "psychiatrist-letter.pdf"
+SECRETS = [
+    SUBJECT,
+    "hopeless",
+    "diagnosis",
+    "090-1234-5678",
+    "antidepressant",
+    "080-9999-0000",
+    "panic attacks",
+    "8765 4321",
+    "psychiatrist",
+]
+
+
+def _portal_handler() -> logging.Handler:
+    handlers = [h for h in logging.getLogger().handlers if any(isinstance(f, ScrubPersonalData) for f in h.filters)]
+    assert handlers, "the portal's console handler (with the scrub filter) is configured"
+    return handlers[0]
+
+
+@pytest.fixture
+def logs(caplog):
+    """(what the portal's handler wrote, raw records) for everything logged at INFO and above."""
+    handler = _portal_handler()
+    stream = io.StringIO()
+    previous = handler.setStream(stream)
+    caplog.set_level(logging.INFO)
+    try:
+        yield stream, caplog
+    finally:
+        handler.setStream(previous)
+
+
+def _leaks(text: str) -> list[str]:
+    return [secret for secret in SECRETS if secret.lower() in text.lower()]
+
+
+def _check_logs(logs):
+    stream, caplog = logs
+    written = stream.getvalue()
+    raw = "\n".join(record.getMessage() for record in caplog.records)
+    assert written, "the handler wrote nothing: the capture is broken"
+    assert not _leaks(written), written[-3000:]
+    assert not _leaks(raw), raw[-3000:]
+
+
+def _send_wellbeing_request(client, **overrides):
+    data = {
+        "category": Category.WELLBEING,
+        "subject": SUBJECT,
+        "details": DETAILS,
+        "urgency": "HIGH",
+        "submit_token": str(uuid.uuid4()),
+        "attachment": upload(FILE_NAME),
+        **overrides,
+    }
+    return client.post(reverse("support:new"), data)
+
+
+@pytest.fixture(autouse=True)
+def admins(settings):
+    settings.ADMINS = [("Portal admins", "admins@example.com")]
+
+
+def test_a_wellbeing_request_and_its_replies_leave_no_trace_in_logs(
+    logs, alt_tokyo, mc_tokyo, grm, broker_down, django_capture_on_commit_callbacks
+):
+    alt = client_as(alt_tokyo)
+    # Sent while the broker is down: the warning about the queued email is logged.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _send_wellbeing_request(alt)
+    assert response.status_code == 302
+    support_request = SupportRequest.objects.get(alt=alt_tokyo)
+    # A failed login, the phone number typed into the email field.
+    Client().post(reverse("account_login"), {"login": "090-1234-5678", "password": "wrong"})
+
+    mc = client_as(mc_tokyo)
+    url = reverse("admin:support_supportrequest_change", args=[support_request.pk])
+    for visibility, text in (("reply", REPLY), ("internal", NOTE)):
+        data = change_form_data(mc, url)
+        data.update({"reply": text, "reply_visibility": visibility, "subject": f"{SUBJECT} (call back)", "_save": "1"})
+        with django_capture_on_commit_callbacks(execute=True):
+            assert mc.post(url, data).status_code == 302
+    # A refused page and a 404 are logged for audit, with ids only.
+    client_as(alt_tokyo).get(url)
+    # GRM corrects the ALT's phone number in the user admin.
+    user_url = reverse("admin:contacts_user_change", args=[alt_tokyo.pk])
+    data = change_form_data(client_as(grm), user_url, form_id="user_form")
+    data.update({"phone": "090-1234-5678", "_save": "1"})
+    assert client_as(grm).post(user_url, data).status_code == 302
+
+    _check_logs(logs)
+    entries = list(LogEntry.objects.values_list("object_repr", "change_message"))
+    assert len(entries) >= 3
+    assert not _leaks(repr(entries)), entries
+    assert mail.outbox == []  # no error report was needed
+
+
+def test_an_error_while_sending_a_request_leaks_nothing(logs, alt_tokyo, monkeypatch, mailoutbox):
+    """The due time breaks: the insert fails, and PostgreSQL's message carries the failing row."""
+    import support.services
+
+    monkeypatch.setattr(support.services, "support_request_due_at", lambda **kwargs: None)
+    client = client_as(alt_tokyo, raise_request_exception=False)
+    response = client.post(reverse("support:new") + "?note=090-1234-5678", _wellbeing_form())
+    assert response.status_code == 500
+    page = response.content.decode()
+    assert "Traceback" not in page and not _leaks(page)
+    assert not SupportRequest.objects.exists()
+
+    _check_logs(logs)
+    reports = [m for m in mailoutbox if m.to == ["admins@example.com"]]
+    assert len(reports) == 1
+    report = reports[0].message().as_string()
+    assert "IntegrityError" in report  # the report is useful...
+    assert not _leaks(report), report[-4000:]  # ...and private
+    assert client.cookies["sessionid"].value not in report
+
+
+def _wellbeing_form():
+    return {
+        "category": Category.WELLBEING,
+        "subject": SUBJECT,
+        "details": DETAILS,
+        "urgency": "HIGH",
+        "submit_token": str(uuid.uuid4()),
+    }
+
+
+@pytest.mark.urls("interac_portal.tests.security.error_urls")
+def test_error_reports_carry_no_form_data_query_cookies_or_local_variables(logs, alt_tokyo, mailoutbox):
+    client = client_as(alt_tokyo, raise_request_exception=False)
+    session_cookie = client.cookies["sessionid"].value
+    response = client.post(
+        "/boom/?q=Cannot+sleep+at+night&phone=090-1234-5678",
+        {"details": DETAILS, "subject": SUBJECT},
+        headers={"referer": "http://testserver/admin/support/supportrequest/?q=hopeless"},
+    )
+    assert response.status_code == 500
+    _check_logs(logs)
+    (report,) = [m for m in mailoutbox if m.to == ["admins@example.com"]]
+    text = report.message().as_string()
+    assert "RuntimeError" in text and "error_urls.py" in text
+    assert not _leaks(text), text[-4000:]
+    assert session_cookie not in text
+
+
+def test_the_access_log_has_no_query_string_token_or_key():
+    """gunicorn's access log (the production format): paths only, secrets in paths masked."""
+    config = runpy.run_path(str(settings.BASE_DIR / "gunicorn.conf.py"))
+    from gunicorn.config import Config
+
+    cfg = Config()
+    cfg.set("accesslog", "-")
+    cfg.set("access_log_format", config["access_log_format"])
+    logger = PrivacyLogger(cfg)
+    stream = io.StringIO()
+    for handler in logger.access_log.handlers:
+        handler.setStream(stream)
+    response = SimpleNamespace(status="200 OK", sent=512, headers=[])
+    request = SimpleNamespace(headers=[("COOKIE", "sessionid=s3cr3t"), ("REFERER", "http://x/?q=hopeless")])
+    token = "Zk3v9yT1xQw8Lr2MbN5cH7dP0aS4eU6gJiK1oV3tY"
+    for path, query in [
+        (f"/training/calendar/{token}.ics", ""),
+        (f"/accounts/password/reset/key/4-{token}/", ""),
+        ("/admin/support/supportrequest/", "q=Cannot+sleep+at+night"),
+        ("/contacts/wellbeing/", ""),
+    ]:
+        environ = {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "RAW_URI": f"{path}?{query}" if query else path,
+            "SERVER_PROTOCOL": "HTTP/1.1",
+            "REMOTE_ADDR": "203.0.113.9",
+            "HTTP_REFERER": "http://x/?q=hopeless",
+        }
+        logger.access(response, request, environ, timedelta(milliseconds=12))
+    written = stream.getvalue()
+    assert "/training/calendar/" in written and "/accounts/password/reset/key/" in written
+    assert token not in written
+    assert "Cannot" not in written and "hopeless" not in written and "s3cr3t" not in written
+    assert "/contacts/wellbeing/" not in written  # who reads the counselling page is nobody's business
