@@ -68,7 +68,7 @@ def build_calendar(*, registrations: list[Registration]) -> bytes:
         location = _location(session)
         if location:
             event.add("location", location)
-        event.add("url", session.online_link or f"{page}#session-{session.pk}")
+        event.add("url", session.online_url or f"{page}#session-{session.pk}")
         if session.is_cancelled:
             event.add("status", "CANCELLED")
         elif registration.status == Registration.Status.WAITLISTED:

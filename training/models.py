@@ -138,6 +138,12 @@ class TrainingSession(models.Model):
         return str(self.get_kind_display())
 
     @property
+    def online_url(self) -> str:
+        """The online link if it is a web address. The form allows nothing else, but a row written
+        another way (an import, the shell) must not put a `javascript:` link on the ALT's page."""
+        return self.online_link if self.online_link.lower().startswith(("https://", "http://")) else ""
+
+    @property
     def is_national(self) -> bool:
         return self.branch_id is None
 

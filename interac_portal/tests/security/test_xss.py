@@ -1,0 +1,392 @@
+"""Stored XSS: markup, script, links and template text typed by ALTs and staff are shown as text.
+
+Every text field an ALT or a member of staff can write gets a payload, tagged
+so that we can tell where it shows (S1 = the request's subject, ...). Then the
+ALT pages, the staff pages, every admin list and change page, the calendar
+feed and every email are read back: the payload is there, as text, never as
+markup; no template tag is run; emails are plain text with no injected header.
+A Playwright check (with the CSP switched off, so that escaping alone is
+tested) sees no `alert` dialog on the pages that show the payloads.
+"""
+
+import re
+import uuid
+from datetime import timedelta
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib import admin
+from django.core import mail
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from contacts.models import AltProfile, Notification, User
+from contacts.tasks import deliver_pending_notifications
+from support.models import Attachment, CannedReply, Category, SupportRequest
+from support.tests.admin_forms import change_form_data
+from support.tests.factories import upload
+from training.forms import TrainingSessionAdminForm
+from training.models import Registration, TrainingSession
+from training.services import calendar_feed_for_alt, training_session_save
+
+from .conftest import client_as
+
+# What attackers type. FULL where the field is long enough, SHORT where it is not.
+FULL = '"><img src=x onerror=alert(1)><script>alert(1)</script>{{7*7}}{% now "Y" %} javascript:alert(1)'
+SHORT = '"><img src=x onerror=alert(1)>{{7*7}}'
+PAYLOADS = {"FULL": FULL, "SHORT": SHORT, "LINK": "javascript:alert(1)"}
+
+
+def _value(tag: str, max_length: int = 10_000) -> str:
+    text = f"{tag} {FULL}"
+    return text if len(text) <= max_length else f"{tag} {SHORT}"[:max_length]
+
+
+# tag -> (what it is, who writes it)
+FIELDS = {
+    "S1": "support request subject (ALT)",
+    "S2": "support request details (ALT)",
+    "S3": "ALT's reply",
+    "S4": "staff reply",
+    "S5": "internal note (staff)",
+    "S6": "attachment file name (ALT)",
+    "S7": "canned reply title and text (staff)",
+    "T1": "training session title (trainer)",
+    "T2": "training session description (trainer)",
+    "T3": "training session place (trainer)",
+    "T4": "training session online link (trainer)",
+    "T5": "reason for not attending (ALT)",
+    "U1": "ALT's name (GRM, admin)",
+    "U2": "staff member's name (superuser, admin)",
+    "B1": "branch name (superuser, admin)",
+    "B2": "branch address (superuser, admin)",
+    "P1": "ALT's home country (GRM, admin)",
+}
+
+
+def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, superuser) -> dict:
+    """Write a payload into every field, through the ALT's forms and the admin where it matters."""
+    # People and branch (admin).
+    User.objects.filter(pk=alt_tokyo.pk).update(first_name=_value("U1", 150), last_name="Carter")
+    AltProfile.objects.filter(user=alt_tokyo).update(country=_value("P1", 64))
+    for person in (staff_tokyo, mc_tokyo, trainer_tokyo):
+        User.objects.filter(pk=person.pk).update(first_name=_value("U2", 150))
+    tokyo.name_en, tokyo.address_en = _value("B1", 100), _value("B2", 255)
+    tokyo.save()
+
+    # The ALT asks for help, with a file, then replies (the ALT's own forms).
+    alt = client_as(User.objects.get(pk=alt_tokyo.pk))
+    response = alt.post(
+        reverse("support:new"),
+        {
+            "category": Category.OTHER,
+            "subject": _value("S1", 180) + "\r\nBcc: evil@example.net",
+            "details": _value("S2") + "\nsecond line",
+            "urgency": "NORMAL",
+            "submit_token": str(uuid.uuid4()),
+            "attachment": upload('S6 "><img src=x onerror=alert(1)>.pdf'),
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    support_request = SupportRequest.objects.get(alt=alt_tokyo)
+    assert alt.post(reverse("support:reply", args=[support_request.pk]), {"body": _value("S3")}).status_code == 302
+
+    # Staff answer in the admin: a canned reply offered there, a reply, an internal note.
+    CannedReply.objects.create(category=Category.OTHER, branch=tokyo, title=_value("S7", 100), body=_value("S7"))
+    staff = client_as(User.objects.get(pk=staff_tokyo.pk))
+    url = reverse("admin:support_supportrequest_change", args=[support_request.pk])
+    for visibility, tag in (("reply", "S4"), ("internal", "S5")):
+        data = change_form_data(staff, url)
+        data.update({"reply": _value(tag), "reply_visibility": visibility, "_save": "1"})
+        assert staff.post(url, data).status_code == 302
+
+    # A trainer's sessions: one required (everyone invited by email), one the ALT registers for.
+    start = (timezone.now() + timedelta(days=7)).replace(microsecond=0)
+    sessions = []
+    for required in (True, False):
+        session = TrainingSession(
+            kind=TrainingSession.Kind.BRANCH_TRAINING,
+            branch=tokyo,
+            trainer=trainer_tokyo,
+            title=_value("T1", 200),
+            description=_value("T2"),
+            place=_value("T3", 255),
+            online_link='https://meet.example.com/T4"><svg/onload=alert(1)>',
+            start=start + timedelta(hours=3 * len(sessions)),
+            end=start + timedelta(hours=3 * len(sessions) + 2),
+            registration_deadline=start - timedelta(days=1),
+            capacity=10,
+            required=required,
+        )
+        sessions.append(training_session_save(session=session))
+    required_session, optional_session = sessions
+    assert alt.post(reverse("training:register", args=[optional_session.pk])).status_code == 302
+    response = alt.post(reverse("training:withdraw", args=[required_session.pk]), {"reason": _value("T5", 500)})
+    assert response.status_code == 302
+    deliver_pending_notifications()
+    return {"request": support_request, "sessions": sessions, "feed": calendar_feed_for_alt(alt=alt_tokyo)}
+
+
+@pytest.fixture
+def payloads(
+    tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, superuser, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        written = write_payloads(
+            tokyo=tokyo,
+            alt_tokyo=alt_tokyo,
+            staff_tokyo=staff_tokyo,
+            mc_tokyo=mc_tokyo,
+            trainer_tokyo=trainer_tokyo,
+            grm=grm,
+            superuser=superuser,
+        )
+    return written
+
+
+# --- reading HTML back ----------------------------------------------------------------------
+
+
+class _Page(HTMLParser):
+    """Collects what would run (inline scripts, event handlers, javascript: URLs) and the visible text."""
+
+    URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "srcdoc"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+        self.text: list[str] = []
+        self.attributes: list[str] = []
+        self._inline_script = False
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            value = value or ""
+            self.attributes.append(value)
+            if name.startswith("on"):
+                self.problems.append(f"<{tag} {name}=...>")
+            if name in self.URL_ATTRIBUTES and re.sub(r"\s", "", value).lower().startswith(
+                ("javascript:", "data:text")
+            ):
+                self.problems.append(f"<{tag} {name}={value[:40]!r}>")
+        if tag == "img" and dict(attrs).get("src") == "x":
+            self.problems.append("<img src=x>")
+        if tag in ("iframe", "object", "embed", "base"):
+            self.problems.append(f"<{tag}>")
+        if tag == "script":
+            kind = dict(attrs).get("type", "")
+            if not dict(attrs).get("src") and kind != "application/json":
+                self.problems.append("inline <script>")
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def markup_problems(html: str) -> tuple[list[str], str, str]:
+    """(problems, visible text, attribute values) of a page."""
+    page = _Page()
+    page.feed(html)
+    return page.problems, "".join(page.text), "\n".join(page.attributes)
+
+
+def _tags_in(text: str) -> set[str]:
+    return {tag for tag in FIELDS if re.search(rf"(?<!\w){tag}[ \"]", text)}
+
+
+def _check_page(client, url, shown: dict, *, must_show=True) -> None:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    html = response.content.decode()
+    problems, text, attributes = markup_problems(html)
+    assert not problems, (url, problems)
+    tags = _tags_in(text) | _tags_in(attributes)
+    assert tags or not must_show, f"{url} shows no payload: the check would prove nothing"
+    # Shown as typed: the markup as text, template tags not run.
+    if FULL in text:
+        assert "{% now" in text and "{{7*7}}" in text
+    assert str(timezone.localdate().year) + " javascript" not in text
+    for tag in tags:
+        shown.setdefault(tag, set()).add(url)
+
+
+ALT_PAGES = ["dashboard", "support:list", "training:index", "contacts:support_team"]
+# Checked for markup, but they show none of the fields above (yet).
+QUIET_ALT_PAGES = ["onboarding:index", "contacts:wellbeing"]
+
+
+def test_payloads_are_shown_as_text_everywhere(payloads, alt_tokyo, trainer_tokyo, staff_tokyo, superuser):
+    shown: dict[str, set] = {}
+    request = payloads["request"]
+    alt = client_as(User.objects.get(pk=alt_tokyo.pk))
+    urls = [reverse(name) for name in ALT_PAGES]
+    urls += [reverse("support:detail", args=[request.pk]), reverse("support:sent", args=[request.pk])]
+    for url in urls:
+        _check_page(alt, url, shown)
+    for name in QUIET_ALT_PAGES:
+        _check_page(alt, reverse(name), shown, must_show=False)
+
+    trainer = client_as(User.objects.get(pk=trainer_tokyo.pk))
+    _check_page(trainer, reverse("training:staff_sessions"), shown)
+    for session in payloads["sessions"]:
+        _check_page(trainer, reverse("training:attendance", args=[session.pk]), shown)
+    # The branch's staff see the request with its canned replies offered.
+    _check_page(
+        client_as(User.objects.get(pk=staff_tokyo.pk)),
+        reverse("admin:support_supportrequest_change", args=[request.pk]),
+        shown,
+    )
+
+    # Every admin list and every row's change and history page, as a superuser.
+    root = client_as(superuser)
+    admin_pages = 0
+    for model, _model_admin in admin.site._registry.items():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        response = root.get(reverse(f"{prefix}_changelist"))
+        assert response.status_code == 200
+        assert not markup_problems(response.content.decode())[0], model
+        for pk in model._default_manager.values_list("pk", flat=True):
+            for view in ("change", "history"):
+                try:
+                    url = reverse(f"{prefix}_{view}", args=[pk])
+                except NoReverseMatch:
+                    continue
+                response = root.get(url)
+                assert response.status_code == 200, url
+                problems, text, attributes = markup_problems(response.content.decode())
+                assert not problems, (url, problems)
+                for tag in _tags_in(text) | _tags_in(attributes):
+                    shown.setdefault(tag, set()).add(url)
+                admin_pages += 1
+    assert admin_pages > 20
+
+    # Every field was rendered somewhere (so each was really tested).
+    assert set(FIELDS) <= set(shown), set(FIELDS) - set(shown)
+    # ALT-visible fields reach the ALT's pages; the internal note never does.
+    alt_seen = {
+        tag for tag, where in shown.items() if any(not u.startswith(("/admin", "/training/staff")) for u in where)
+    }
+    assert {"S1", "S2", "S3", "S4", "S6", "T1", "T3", "T4", "U2", "B1"} <= alt_seen
+    assert "S5" not in alt_seen
+
+
+def test_a_reflected_payload_in_the_query_string_is_text_too(alt_tokyo):
+    page = client_as(alt_tokyo).get(reverse("support:new"), {"subject": FULL, "category": FULL}).content.decode()
+    problems, _text, attributes = markup_problems(page)
+    assert not problems
+    assert FULL[:60] in attributes  # in the subject box, as its value
+
+
+def test_emails_are_plain_text_as_typed_without_injected_headers(payloads, mailoutbox):
+    rows = list(Notification.objects.all())
+    with_payload = [row for row in rows if _tags_in(row.subject + row.body)]
+    assert len(with_payload) >= 4
+    kinds = {row.kind for row in with_payload}
+    assert {"support.received", "support.reply", "training.invited"} <= kinds, kinds
+    for row in with_payload:
+        text = row.subject + "\n" + row.body
+        assert "&lt;" not in text and "&quot;" not in text and "&#x27;" not in text, row.kind  # as typed
+        if FULL in text:
+            assert '{% now "Y" %}' in text  # not run
+        assert "\n" not in row.subject and "\r" not in row.subject
+    assert mailoutbox
+    for message in mailoutbox:
+        assert message.content_subtype == "plain"
+        assert not getattr(message, "alternatives", None)
+        assert len(message.recipients()) == 1
+        assert "evil@example.net" not in message.recipients()
+        assert "Bcc:" not in message.message().as_string().split("\n\n", 1)[0]
+
+
+def test_the_calendar_feed_stays_one_event_per_session(payloads, client):
+    from icalendar import Calendar
+
+    response = client.get(reverse("training:calendar_feed", args=[payloads["feed"].token]))
+    calendar = Calendar.from_ical(response.content)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1  # the optional session; the required one was declined
+    assert str(events[0]["summary"]).startswith("T1 ")
+    assert not str(events[0]["url"]).lower().startswith("javascript")
+
+
+def test_a_javascript_link_is_refused_by_the_session_form(tokyo, trainer_tokyo):
+    for link in ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " javascript:alert(1)", "data:text/html,<script>x"]:
+        form = TrainingSessionAdminForm(data={"online_link": link})
+        form.is_valid()
+        assert "online_link" in form.errors, link
+
+
+def test_a_javascript_link_stored_anyway_is_not_a_link(tokyo, trainer_tokyo, alt_tokyo):
+    """A row from elsewhere (an import, the shell): the page shows it as text, never as a live link."""
+    start = timezone.now() + timedelta(days=5)
+    TrainingSession.objects.create(
+        kind=TrainingSession.Kind.BRANCH_TRAINING,
+        branch=tokyo,
+        trainer=trainer_tokyo,
+        title="Imported",
+        online_link="javascript:alert(1)",
+        start=start,
+        end=start + timedelta(hours=1),
+    )
+    problems, text, _attributes = markup_problems(client_as(alt_tokyo).get(reverse("training:index")).content.decode())
+    assert not problems
+    assert "javascript:alert(1)" in text
+
+
+# --- in a browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    # Without the Content Security Policy: escaping alone must keep the payloads inert.
+    return {**browser_context_args, "bypass_csp": True}
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_no_alert_fires_in_a_browser(
+    page, live_server, browser_login, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, superuser
+):
+    written = write_payloads(
+        tokyo=tokyo,
+        alt_tokyo=alt_tokyo,
+        staff_tokyo=staff_tokyo,
+        mc_tokyo=mc_tokyo,
+        trainer_tokyo=trainer_tokyo,
+        grm=grm,
+        superuser=superuser,
+    )
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    request = written["request"]
+    visits = {
+        "alt.tokyo@example.com": [
+            "/",
+            "/support/",
+            f"/support/{request.pk}/",
+            f"/support/{request.pk}/sent/",
+            "/training/",
+            "/contacts/",
+        ],
+        "staff.tokyo@example.com": [
+            f"/admin/support/supportrequest/{request.pk}/change/",
+            "/admin/support/supportrequest/",
+        ],
+        "trainer.tokyo@example.com": [
+            "/training/staff/sessions/",
+            f"/training/staff/sessions/{written['sessions'][0].pk}/attendance/",
+            f"/admin/training/trainingsession/{written['sessions'][0].pk}/change/",
+        ],
+    }
+    for email, paths in visits.items():
+        page.context.clear_cookies()
+        browser_login(page, email)
+        for path in paths:
+            page.goto(live_server.url + path)
+            expect(page.get_by_text(re.compile(r"\b(S1|T1|S4|U2) ")).first).to_be_visible()
+            assert page.locator("img[src='x'], svg[onload], [onerror]").count() == 0, path
+            page.mouse.move(10, 10)
+            page.mouse.move(400, 300)
+    assert dialogs == []
+    assert Attachment.objects.count() == 1 and Registration.objects.exists()
+    assert mail.outbox is not None
