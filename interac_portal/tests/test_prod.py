@@ -1,6 +1,6 @@
 """`make prod` on 127.0.0.1: gunicorn, two workers and a scheduler with debug off,
-PostgreSQL and Redis. Log in over HTTP, ask for something that sends an email,
-and see a worker deliver it."""
+PostgreSQL and Redis. Log in over HTTP, send a support request, and see a worker
+deliver its emails."""
 
 import os
 import re
@@ -17,6 +17,7 @@ from django.db import connection
 
 from contacts.models import Notification
 from contacts.tests.factories import make_alt
+from support.models import SupportRequest
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -113,14 +114,33 @@ def test_production_processes_serve_pages_and_deliver_email(prod, tokyo):
     assert "/static/vendor/bootstrap/bootstrap.min." in home.text  # hashed by collectstatic
     assert "Content-Security-Policy" in home.headers
 
-    page = session.get(f"{base}/accounts/password/reset/")
+    page = session.get(f"{base}/support/new/")
+    assert page.status_code == 200
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+    submit_token = re.search(r'name="submit_token" value="([^"]+)"', page.text).group(1)
     response = session.post(
-        f"{base}/accounts/password/reset/",
-        data={"email": "alt.prod@example.com", "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{base}/accounts/password/reset/"},
-        allow_redirects=False,
+        f"{base}/support/new/",
+        data={
+            "category": "CITY_HALL",
+            "subject": "Registering my address",
+            "details": "Which documents do I need at the ward office?",
+            "urgency": "NORMAL",
+            "submit_token": submit_token,
+            "csrfmiddlewaretoken": token,
+        },
+        headers={"Referer": f"{base}/support/new/"},
     )
-    assert response.status_code == 302
-    assert _wait_for(lambda: any(Path(mail_dir).iterdir()), timeout=30), "no email delivered by a worker"
-    assert Notification.objects.filter(to_email="alt.prod@example.com", status=Notification.Status.SENT).count() == 1
+    assert response.status_code == 200 and "/sent/" in response.url, response.text[:500]
+    request = SupportRequest.objects.get(alt__email="alt.prod@example.com")
+    assert request.reference in response.text
+
+    def delivered():
+        return (
+            Notification.objects.filter(status=Notification.Status.SENT).count() == 2
+            and len(list(mail_dir.iterdir())) == 2
+        )
+
+    assert _wait_for(delivered, timeout=30), "the worker did not deliver the request's emails"
+    mails = [path.read_text() for path in Path(mail_dir).iterdir()]
+    assert sum("alt.prod@example.com" in m and request.reference in m for m in mails) == 1  # the ALT's receipt
+    assert sum(tokyo.email in m and request.reference in m for m in mails) == 1  # the branch is told
