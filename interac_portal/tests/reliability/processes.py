@@ -21,6 +21,15 @@ PYTHON = sys.executable
 SECRET = "reliability-test-" + "k3y" * 16
 
 
+def sent_mails(mail_dir: Path) -> list[str]:
+    """Every message the file email backend wrote (several per file when sent over one connection)."""
+    separator = "\n" + "-" * 79 + "\n"
+    messages = []
+    for path in sorted(mail_dir.iterdir()):
+        messages += [m for m in path.read_text().split(separator) if m.strip()]
+    return messages
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

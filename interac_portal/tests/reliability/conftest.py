@@ -1,0 +1,37 @@
+import shutil
+
+import pytest
+
+from conftest import service_missing
+
+from .processes import RedisServer, reset_celery_pools
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def private_redis(tmp_path):
+    """A redis-server of this test's own, on a free port: killed and restarted at will."""
+    if not shutil.which("redis-server"):
+        service_missing("redis-server (apt-get install redis-server)")
+    server = RedisServer(tmp_path).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def broker_at(monkeypatch, private_redis):
+    """Tasks are really published, to the private Redis (as `broker_down` does with a dead port)."""
+    from interac_portal.celery import app
+
+    monkeypatch.setenv("CELERY_BROKER_WRITE_URL", private_redis.url)
+    reset_celery_pools()
+    app.conf.task_always_eager = False
+    yield private_redis
+    app.conf.task_always_eager = True
+    monkeypatch.delenv("CELERY_BROKER_WRITE_URL")
+    reset_celery_pools()

@@ -1,0 +1,139 @@
+"""Redis goes down while ALTs log in, send requests and register for sessions.
+
+The test runs its own redis-server (the shared one is never touched) as the
+broker and the cache, with a real Celery worker consuming from it. Redis is
+killed; ALTs carry on: every page works, every row is saved and the emails
+wait in the outbox. Redis comes back; the sweep (as the scheduler sends it)
+delivers every email exactly once.
+"""
+
+import os
+import re
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import Notification
+from contacts.tasks import deliver_notification, deliver_pending_notifications
+from contacts.tests.factories import make_alt
+from support.models import SupportRequest
+from training.models import Registration
+from training.tests.factories import TrainingSessionFactory
+
+from .processes import sent_mails, start_worker, wait_for
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "correct-horse-battery"
+ALTS = 4
+
+
+@pytest.fixture
+def cache_at(settings, broker_at):
+    """The cache (login rate limits) on the same Redis, as on a one-Redis production (settings.py
+    makes this backend of a redis:// CACHE_URL)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "contacts.cache.FallbackRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{broker_at.port}/1",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    return broker_at
+
+
+def _timed(call):
+    started = time.monotonic()
+    response = call()
+    return response, time.monotonic() - started
+
+
+def test_alts_carry_on_while_redis_is_down_and_every_email_goes_out_once(
+    postgres, tmp_path, broker_at, cache_at, tokyo, mc_tokyo, client
+):
+    redis = broker_at
+    worker = start_worker(tmp_path, CELERY_BROKER_URL=redis.url)
+    try:
+        alts = [make_alt(branch=tokyo, mc=mc_tokyo, email=f"alt{n}.down@example.com") for n in range(ALTS)]
+        session = TrainingSessionFactory(branch=tokyo, capacity=2, title="Tokyo phonics")
+
+        redis.kill()
+        slowest = 0.0
+        for n, alt in enumerate(alts):
+            browser = type(client)()
+            response, took = _timed(
+                lambda a=alt, b=browser: b.post(reverse("account_login"), {"login": a.email, "password": PASSWORD})
+            )
+            assert response.status_code == 302, response.content.decode()[:300]
+            slowest = max(slowest, took)
+            assert browser.get("/").status_code == 200
+            form = browser.get(reverse("support:new"))
+            token = re.search(r'name="submit_token" value="([^"]+)"', form.content.decode()).group(1)
+            data = {"category": "HOUSING", "subject": f"Leak {n}", "details": "Water from the ceiling.",
+                    "urgency": "HIGH", "submit_token": token}  # fmt: skip
+            response, took = _timed(lambda b=browser, d=data: b.post(reverse("support:new"), d))
+            assert response.status_code == 302
+            slowest = max(slowest, took)
+            assert browser.get(response["Location"]).status_code == 200  # the "sent" page
+            response, took = _timed(lambda b=browser: b.post(reverse("training:register", args=[session.pk])))
+            assert response.status_code == 302
+            slowest = max(slowest, took)
+            assert browser.get(reverse("training:index")).status_code == 200
+        health = client.get("/healthz/")
+        assert health.status_code == 503 and health.json()["broker"] == "down"
+
+        # Everything is saved; the emails wait in the outbox.
+        assert SupportRequest.objects.count() == ALTS
+        assert Registration.objects.filter(status="REGISTERED").count() == 2
+        assert Registration.objects.filter(status="WAITLISTED").count() == ALTS - 2
+        expected = Notification.objects.count()
+        assert expected == 2 * ALTS  # a receipt for each ALT, a notice to the branch for each request
+        assert not Notification.objects.exclude(status=Notification.Status.PENDING).exists()
+        assert slowest < 5, f"a request took {slowest:.1f}s with the broker down"
+
+        # Redis is back: the worker reconnects, the scheduler's sweep delivers the outbox.
+        redis.start()
+        assert wait_for(lambda: client.get("/healthz/").status_code == 200, timeout=30)
+        deliver_pending_notifications.delay()
+        mail_dir = Path(tmp_path / "mail")
+
+        def all_sent():
+            return Notification.objects.filter(status=Notification.Status.SENT).count() == expected
+
+        assert wait_for(all_sent, timeout=60), worker.output()[-3000:]
+        # Everything once: more sweeps and redelivered tasks send nothing more.
+        deliver_pending_notifications.delay()
+        for pk in Notification.objects.values_list("pk", flat=True):
+            deliver_notification.delay(pk)
+        marker = make_alt(branch=tokyo, email="alt.marker@example.com")
+        client.force_login(marker)
+        client.post(reverse("support:new"), {**data, "subject": "Marker", "submit_token": str(uuid.uuid4())})
+        assert wait_for(lambda: Notification.objects.filter(status="SENT").count() == expected + 2, timeout=60)
+        mails = sent_mails(mail_dir)
+        assert len(mails) == expected + 2
+        for n in range(ALTS):
+            assert sum(f"Leak {n}" in m for m in mails) == 2, n  # the receipt and the branch's notice, once each
+    finally:
+        worker.stop()
+
+
+def test_login_limits_still_hold_in_the_process_while_the_cache_is_down(cache_at, alt_tokyo, client):
+    cache_at.kill()
+    for _ in range(5):
+        assert client.post(reverse("account_login"), {"login": alt_tokyo.email, "password": "wrong"}).status_code == 200
+    response = client.post(reverse("account_login"), {"login": alt_tokyo.email, "password": PASSWORD})
+    assert "Too many failed login attempts" in response.content.decode()
+    cache_at.start()
+
+
+def test_a_redis_cache_url_gets_the_fallback_backend():
+    script = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
+    env = {**os.environ, "DJANGO_DEBUG": "true", "CACHE_URL": "redis://127.0.0.1:6379/1"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert "contacts.cache.FallbackRedisCache" in result.stdout, result.stderr
+    assert "'socket_timeout': 1" in result.stdout
