@@ -223,6 +223,8 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Email: console by default, SMTP in production (EMAIL_URL=smtp://...).
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+# An SMTP server that stops answering must not hold a worker forever: give up, retry later.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ALT Portal <portal@example.com>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -331,5 +333,6 @@ ALLAUTH_TRUSTED_PROXY_COUNT = 1 if USE_X_FORWARDED_FOR else 0
 # Outbox delivery: retries with exponential backoff, then FAILED.
 NOTIFICATION_MAX_ATTEMPTS = 5
 NOTIFICATION_RETRY_BASE = timedelta(minutes=1)
-# A row claimed by a worker that died is claimed again after this long.
-NOTIFICATION_CLAIM_TIMEOUT = timedelta(minutes=10)
+# A row claimed by a worker that died is claimed again after this long (well above EMAIL_TIMEOUT,
+# so that a slow send is never taken for a dead one).
+NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=600))
