@@ -33,7 +33,7 @@ class CourseFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"course{n}")
     title_en = "Before you fly"
     title_ja = "出発前研修"
-    is_current = True
+    is_current = False
 
 
 class ModuleFactory(factory.django.DjangoModelFactory):
@@ -92,9 +92,9 @@ def quiz_answers(task: Task, *, right: bool = True) -> dict:
     return answers
 
 
-def make_course(*, tasks_per_module=(2, 1), with_quiz=True) -> Course:
-    """A current course: modules of reading tasks, and a quiz at the end when asked."""
-    course = CourseFactory()
+def make_course(*, tasks_per_module=(2, 1), with_quiz=True, current=True) -> Course:
+    """A course (the current one unless told): modules of reading tasks, and a quiz at the end when asked."""
+    course = CourseFactory(is_current=current)
     module = None
     for index, count in enumerate(tasks_per_module, 1):
         module = ModuleFactory(course=course, order=index, title_en=f"Module {index}")
