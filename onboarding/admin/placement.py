@@ -267,10 +267,6 @@ class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin
                 request, gettext("Confirmed, but the branch has no Managing Consultant yet: assign one to the ALT.")
             )
 
-    def save_related(self, request, form, formsets, change):
-        # The stage history is written by the service, never through the inline.
-        pass
-
     @admin.action(description=_("Move the selected placements to the next stage"), permissions=["change"])
     def move_to_next_stage(self, request, queryset):
         moved, refused = 0, []
@@ -315,9 +311,9 @@ class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
 
-    def get_import_data_kwargs(self, request, **kwargs):
+    def get_import_data_kwargs(self, **kwargs):
         # The confirmed import, too, keeps nothing of a file with a bad row.
-        return {**super().get_import_data_kwargs(request, **kwargs), "rollback_on_validation_errors": True}
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
 
     def process_result(self, result, request):
         if result.has_errors() or result.has_validation_errors():
