@@ -116,6 +116,7 @@ class EnrolmentAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["alt", "alt__alt_profile__branch", "course"]
     search_fields = ["alt__email", "alt__first_name", "alt__last_name"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     readonly_fields = [
         "alt",
         "course",

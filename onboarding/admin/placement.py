@@ -146,6 +146,7 @@ class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin
     list_select_related = ["alt", "owner", "branch"]
     search_fields = ["alt__email", "alt__first_name", "alt__last_name"]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
     list_per_page = 100
     autocomplete_fields = ["alt"]
     inlines = [PlacementEventInline]
