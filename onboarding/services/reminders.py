@@ -5,14 +5,14 @@ on two workers at once: the Notification key decides what is sent."""
 from datetime import datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.services import notify_many
 
-from ..models import Enrolment, Placement, Stage
-from ..selectors import current_course, due_date_for, enrolment_progress_queryset
+from ..models import Enrolment, Placement, Stage, Task, TaskCompletion
+from ..selectors import counted_completions_filter, current_course, due_date_for
 
 INVITE_DAYS_BEFORE_DEPARTURE = 30
 NUDGE_EVERY_DAYS = 3
@@ -96,6 +96,21 @@ def _is_behind(*, done: int, total: int, enrolled_on, due_on, today) -> bool:
     return done * span < total * elapsed
 
 
+def _done_counts(course) -> dict:
+    """{enrolment id: tasks done that count} for every unfinished enrolment of `course`, in one query."""
+    return dict(
+        TaskCompletion.objects.filter(
+            counted_completions_filter(),
+            enrolment__course=course,
+            enrolment__completed_at__isnull=True,
+            task__module__course=course,
+        )
+        .values_list("enrolment")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+
 def elearning_nudges_send(*, today=None) -> int:
     """Remind ALTs who are behind schedule: at most once every 3 days, never on or after departure.
 
@@ -109,26 +124,33 @@ def elearning_nudges_send(*, today=None) -> int:
     # Nudged on day D, next at the earliest on D + 3, whatever the hour of the run.
     cutoff = timezone.make_aware(datetime.combine(today - timedelta(days=NUDGE_EVERY_DAYS - 1), time.min))
     with transaction.atomic():
-        candidates = enrolment_progress_queryset(
+        candidates = list(
             Enrolment.objects.filter(
                 course=course,
                 completed_at__isnull=True,
                 invited_at__isnull=False,
                 alt__placement__stage__in=COURSE_STAGES,
                 alt__placement__departure_date__gt=today,
-            ).filter(Q(last_nudged_at__isnull=True) | Q(last_nudged_at__lt=cutoff))
+            )
+            .filter(Q(last_nudged_at__isnull=True) | Q(last_nudged_at__lt=cutoff))
+            .select_related("alt")
+            .annotate(departure=F("alt__placement__departure_date"))
         )
-        behind = [
-            e
-            for e in candidates.select_related("alt").annotate(departure=F("alt__placement__departure_date"))
+        # Two grouped counts rather than a subquery per enrolment: the run stays
+        # a fixed handful of queries, and cheap, for ten thousand ALTs.
+        total = Task.objects.filter(module__course=course, is_active=True, module__is_active=True).count()
+        done = _done_counts(course)
+        behind = []
+        for e in candidates:
+            e.tasks_done, e.tasks_total = done.get(e.pk, 0), total
             if _is_behind(
                 done=e.tasks_done,
-                total=e.tasks_total,
+                total=total,
                 enrolled_on=timezone.localtime(e.enrolled_at).date(),
                 due_on=due_date_for(e.departure),
                 today=today,
-            )
-        ]
+            ):
+                behind.append(e)
         url = reverse("onboarding:index")
         notify_many(
             items=[
