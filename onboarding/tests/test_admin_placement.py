@@ -109,6 +109,16 @@ def test_change_form_refuses_confirming_without_branch(client_for, grm, placemen
     assert Placement.objects.get(pk=applicant.pk).stage == Stage.PLACEMENT
 
 
+def test_change_form_refuses_an_mc_of_another_branch(client_for, grm, placements, tokyo, mc_tokyo, mc_osaka):
+    applicant = placements["applicant"]
+    response = client_for(grm).post(
+        change_url(applicant), form_data(applicant, stage="CONFIRMED", branch=tokyo, managing_consultant=mc_osaka)
+    )
+    assert response.status_code == 200
+    assert "is not a Managing Consultant of Tokyo" in response.content.decode()
+    assert Placement.objects.get(pk=applicant.pk).stage == Stage.PLACEMENT
+
+
 def test_change_form_refuses_an_illegal_jump(client_for, grm, placements):
     applicant = placements["applicant"]
     response = client_for(grm).post(change_url(applicant), form_data(applicant, stage="ARRIVED"))

@@ -62,7 +62,10 @@ def test_invitation_in_japanese_for_a_japanese_speaker(clock, course, tokyo, mai
     alt.preferred_language = "ja"
     alt.save()
     send_elearning_invitations()
-    assert Notification.objects.get(recipient=alt).language == "ja"
+    invitation = Notification.objects.get(recipient=alt)
+    assert invitation.language == "ja"
+    assert "出発前研修" in invitation.subject
+    assert "様" in invitation.body and "2030-03-10" in invitation.body
 
 
 def test_no_course_no_invitations(clock, tokyo, db):
