@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from contacts.models import Branch, Language, User
@@ -55,6 +56,7 @@ class PlacementResource(resources.ModelResource):
         skip_unchanged = False
         report_skipped = True
         clean_model_instances = False
+        name = gettext_lazy("Placements with their ALT accounts")
 
     def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -234,3 +236,12 @@ class PlacementResource(resources.ModelResource):
         if user_changes:
             User.objects.filter(pk=placement.alt_id).update(**user_changes)
         return placement
+
+
+class AltAccountResource(PlacementResource):
+    """The accounts alone: a new email opens an account (and an APPLIED placement) and invites the ALT."""
+
+    class Meta(PlacementResource.Meta):
+        fields = (*ACCOUNT_COLUMNS, "departure_date", "arrival_date")
+        export_order = fields
+        name = gettext_lazy("ALT accounts")

@@ -9,10 +9,11 @@ from datetime import date
 from django import forms
 from django.contrib import admin, messages
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, F
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.formats import date_format
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
@@ -21,9 +22,11 @@ from import_export.formats import base_formats
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 
-from ..models import Placement, PlacementEvent, Stage
+from ..checklist import STEPS
+from ..models import ChecklistItem, Enrolment, Placement, PlacementEvent, Stage
 from ..models.placement import BRANCH_STAGES, PIPELINE
-from ..resources import PlacementResource
+from ..resources import AltAccountResource, PlacementResource
+from ..selectors import enrolment_progress_queryset
 from ..services import IllegalMove, allowed_moves, next_stage, placement_check_move
 from ..services import placement as placement_services
 
@@ -159,7 +162,7 @@ class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin
     autocomplete_fields = ["alt"]
     inlines = [PlacementEventInline]
     actions = ["move_to_next_stage"]
-    resource_classes = [PlacementResource]
+    resource_classes = [PlacementResource, AltAccountResource]
     import_formats = [base_formats.CSV]
     export_formats = [base_formats.CSV]
 
@@ -167,12 +170,36 @@ class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin
         if obj is None:
             return [(None, {"fields": ["alt", "stage", "owner", "branch", "departure_date", "arrival_date", "note"]})]
         return [
-            (None, {"fields": ["alt", "stage", "note", "branch", "managing_consultant", "owner"]}),
+            (None, {"fields": ["alt", "stage", "note", "branch", "managing_consultant", "owner", "progress"]}),
             (_("Travel"), {"fields": ["departure_date", "arrival_date"]}),
         ]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["alt"] if obj is not None else []
+        return ["alt", "progress"] if obj is not None else []
+
+    @admin.display(description=_("e-learning and checklist"))
+    def progress(self, obj):
+        enrolment = (
+            enrolment_progress_queryset(Enrolment.objects.filter(alt_id=obj.alt_id))
+            .order_by(F("course__is_current").desc(), "-enrolled_at")
+            .values("pk", "tasks_done", "tasks_total")
+            .first()
+        )
+        if enrolment is None:
+            course = gettext("Pre-departure course: not enrolled yet.")
+        else:
+            total, done = enrolment["tasks_total"], enrolment["tasks_done"]
+            course = format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:onboarding_enrolment_change", args=[enrolment["pk"]]),
+                gettext("Pre-departure course: %(done)s of %(total)s tasks (%(percent)s%%)")
+                % {"done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0},
+            )
+        if obj.stage != Stage.ARRIVED:
+            return course
+        ticked = ChecklistItem.objects.filter(alt_id=obj.alt_id, done_at__isnull=False).count()
+        checklist = gettext("Arrival checklist: %(done)s of %(total)s steps") % {"done": ticked, "total": len(STEPS)}
+        return format_html("{}<br>{}", course, checklist)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -92,3 +92,13 @@ def test_enrolment_list_query_count_does_not_grow(client_for, grm, tokyo, course
     client.get(ENROLMENTS)
     with django_assert_max_num_queries(12):
         assert client.get(ENROLMENTS).status_code == 200
+
+
+def test_the_placement_page_shows_course_progress(client_for, grm, enrolments, tokyo):
+    from onboarding.models import Stage
+    from onboarding.tests.factories import PlacementFactory
+
+    placement = PlacementFactory(alt=enrolments["tokyo"].alt, stage=Stage.ARRIVED, branch=tokyo)
+    page = client_for(grm).get(reverse("admin:onboarding_placement_change", args=[placement.pk])).content.decode()
+    assert "Pre-departure course: 1 of 4 tasks (25%)" in page
+    assert "Arrival checklist: 0 of 6 steps" in page

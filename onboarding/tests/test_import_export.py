@@ -140,3 +140,23 @@ def test_branch_staff_may_not_import_or_export(client_for, staff_tokyo):
     client = client_for(staff_tokyo)
     assert client.get(IMPORT).status_code == 403
     assert client.get(EXPORT).status_code == 403
+
+
+def test_alt_accounts_file_creates_accounts_and_updates_names(grm_client, applicant, grm):
+    PlacementFactory(alt=applicant, stage=Stage.PLACEMENT, owner=grm)
+    text = (
+        "email,first_name,last_name,preferred_language,phone,country,departure_date,arrival_date\n"
+        "alt.applicant@example.com,Noah,Williams-Lee,en,080-1111-2222,Canada,2031-04-01,2031-04-02\n"
+        "fresh@example.com,Mia,Sato,en,,Japan,,\n"
+    )
+    file = SimpleUploadedFile("accounts.csv", text.encode(), content_type="text/csv")
+    preview = grm_client.post(IMPORT, {"resource": "1", "format": "0", "import_file": file})
+    assert preview.context["confirm_form"] is not None
+    confirm(grm_client, preview)
+    applicant.refresh_from_db()
+    assert applicant.last_name == "Williams-Lee"
+    assert Placement.objects.get(alt=applicant).stage == Stage.PLACEMENT
+    assert str(AltProfile.objects.get(user=applicant).departure_date) == "2031-04-01"
+    fresh = User.objects.get(email="fresh@example.com")
+    assert Placement.objects.get(alt=fresh).stage == Stage.APPLIED
+    assert Notification.objects.filter(recipient=fresh, kind="account.invitation").exists()
