@@ -118,13 +118,17 @@ class PlacementForm(forms.ModelForm):
             except IllegalMove as refused:
                 self.add_error("stage", refused)
         mc = cleaned.get("managing_consultant")
-        if mc is not None and stage == Stage.CONFIRMED and self.original_stage not in BRANCH_STAGES and branch:
-            if not StaffRole.objects.filter(user=mc, role=StaffRole.Role.MC, branch=branch).exists():
-                self.add_error(
-                    "managing_consultant",
-                    gettext("%(person)s is not a Managing Consultant of %(branch)s.")
-                    % {"person": mc.display_name, "branch": branch.name},
-                )
+        confirming = stage == Stage.CONFIRMED and self.original_stage not in BRANCH_STAGES and branch
+        if (
+            mc is not None
+            and confirming
+            and not StaffRole.objects.filter(user=mc, role=StaffRole.Role.MC, branch=branch).exists()
+        ):
+            self.add_error(
+                "managing_consultant",
+                gettext("%(person)s is not a Managing Consultant of %(branch)s.")
+                % {"person": mc.display_name, "branch": branch.name},
+            )
         return cleaned
 
 
