@@ -167,6 +167,7 @@ class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin
     inlines = [PlacementEventInline]
     actions = ["move_to_next_stage"]
     resource_classes = [PlacementResource, AltAccountResource]
+    import_template_name = "admin/onboarding/placement/import.html"
     import_formats = [base_formats.CSV]
     export_formats = [base_formats.CSV]
 
