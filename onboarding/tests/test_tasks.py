@@ -208,3 +208,18 @@ def test_task_page_query_count_does_not_grow_with_tasks(
     client.get(reverse("onboarding:task", args=[tasks[0].pk]))
     with django_assert_max_num_queries(10):
         assert client.get(reverse("onboarding:task", args=[tasks[-1].pk])).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 50])
+def test_certificate_query_count_does_not_grow_with_tasks(
+    client_for, alt_tokyo, tokyo, django_assert_max_num_queries, size
+):
+    PlacementFactory(alt=alt_tokyo, stage=Stage.PRE_DEPARTURE, branch=tokyo)
+    course = make_course(tasks_per_module=(size,), with_quiz=True)
+    enrolment = EnrolmentFactory(alt=alt_tokyo, course=course)
+    for task in tasks_of(course):
+        complete(enrolment, task, score=100 if task.is_quiz else None)
+    client = client_for(alt_tokyo)
+    client.get(reverse("onboarding:certificate"))
+    with django_assert_max_num_queries(10):
+        assert client.get(reverse("onboarding:certificate")).status_code == 200
