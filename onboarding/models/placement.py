@@ -34,6 +34,8 @@ BRANCH_STAGES = (Stage.CONFIRMED, Stage.PRE_DEPARTURE, Stage.ARRIVED)
 class Placement(models.Model):
     """One ALT's way from application to arrival. Stage changes go through `placement_move`."""
 
+    Stage = Stage
+
     alt = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placement", verbose_name=_("ALT")
     )
