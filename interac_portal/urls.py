@@ -26,6 +26,7 @@ admin.site.login = _admin_login
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz/", views.healthz, name="healthz"),
+    path("favicon.ico", views.favicon),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_login", permanent=False)),
     # Staff manage accounts: nobody adds or swaps a login address without verification.
     path("accounts/email/", RedirectView.as_view(pattern_name="dashboard", permanent=False)),

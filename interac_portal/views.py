@@ -4,8 +4,9 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -74,6 +75,11 @@ def healthz(request: HttpRequest) -> JsonResponse:
     state = {"database": "ok" if _database_ok() else "down", "broker": "ok" if _broker_ok() else "down"}
     healthy = all(value == "ok" for value in state.values())
     return JsonResponse({"status": "ok" if healthy else "down", **state}, status=200 if healthy else 503)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    # Resolved per request: the hashed name exists only after collectstatic.
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def baseline(request: HttpRequest) -> HttpResponse:

@@ -1,13 +1,17 @@
+"""Daily e-learning emails (scheduled in interac_portal/celery.py). Thin wrappers: the work is in services."""
+
 from celery import shared_task
+
+from . import services
 
 
 @shared_task
 def send_elearning_invitations() -> int:
-    """Enrol and invite ALTs departing within 30 days (built with the onboarding app)."""
-    return 0
+    """Enrol and invite CONFIRMED ALTs departing within 30 days, once each."""
+    return services.elearning_invitations_send()
 
 
 @shared_task
 def send_elearning_nudges() -> int:
-    """Remind ALTs who are behind, before departure (built with the onboarding app)."""
-    return 0
+    """Remind ALTs who are behind schedule, at most every 3 days, none after departure."""
+    return services.elearning_nudges_send()

@@ -6,4 +6,9 @@ app_name = "onboarding"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("tasks/<int:pk>/", views.task_detail, name="task"),
+    path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
+    path("tasks/<int:pk>/quiz/", views.quiz_submit, name="quiz_submit"),
+    path("certificate/", views.certificate, name="certificate"),
+    path("checklist/<str:kind>/", views.checklist_tick, name="checklist_tick"),
 ]

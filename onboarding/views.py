@@ -1,13 +1,143 @@
+"""The ALT's onboarding pages: placement timeline, course, tasks, quiz, certificate, arrival checklist.
+
+Everything starts from the logged-in ALT: another ALT's rows are never reached (404).
+"""
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
 from contacts.selectors import alt_profile_get_for_user
+
+from . import selectors, services
+from .forms import AcknowledgementForm, ChecklistTickForm, QuizForm
+from .models import ChecklistItem, Stage, Task
+from .services.elearning import attempts_used
 
 
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
-    return render(request, "onboarding/index.html", {"profile": profile})
+    placement = selectors.placement_for_alt(user=request.user)
+    stage = placement.stage if placement else None
+    enrolment = selectors.enrolment_for_alt(user=request.user)
+    progress = (
+        selectors.course_progress(enrolment=enrolment, departure_date=profile.departure_date) if enrolment else None
+    )
+    context = {
+        "profile": profile,
+        "placement": placement,
+        "timeline": selectors.placement_timeline(stage=stage) if stage else None,
+        "helper": selectors.who_to_ask(profile=profile, stage=stage),
+        "progress": progress,
+        "course_waiting": progress is None and stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE),
+        "checklist": selectors.checklist_for_alt(user=request.user) if stage == Stage.ARRIVED else None,
+    }
+    return render(request, "onboarding/index.html", context)
+
+
+def _task_context(page, **extra) -> dict:
+    task = page.state.task
+    context = {"page": page, "task": task, "state": page.state, "progress": page.progress, **extra}
+    if task.is_quiz:
+        context.setdefault("form", QuizForm(questions=selectors.quiz_questions(task=task)))
+        used = attempts_used(enrolment=page.enrolment, task=task)
+        context["attempts_left"] = max(0, task.max_attempts - used) if task.max_attempts else None
+    elif task.kind == Task.Kind.ACKNOWLEDGEMENT:
+        context.setdefault("form", AcknowledgementForm())
+    context["next_state"] = page.progress.after(task.pk)
+    return context
+
+
+@login_required
+@require_GET
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    page = selectors.task_get_for_alt(user=request.user, pk=pk)
+    return render(request, "onboarding/task.html", _task_context(page))
+
+
+def _after_completion(page) -> HttpResponse:
+    following = page.progress.after(page.state.task.pk)
+    if following is not None:
+        return redirect("onboarding:task", pk=following.task.pk)
+    return redirect("onboarding:index")
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
+    page = selectors.task_get_for_alt(user=request.user, pk=pk)
+    task = page.state.task
+    if task.kind == Task.Kind.ACKNOWLEDGEMENT:
+        form = AcknowledgementForm(request.POST)
+        if not form.is_valid():
+            return render(request, "onboarding/task.html", _task_context(page, form=form), status=422)
+    try:
+        services.task_complete(enrolment=page.enrolment, task=task)
+    except services.TaskRefused as refused:
+        messages.error(request, refused.messages[0])
+        return render(request, "onboarding/task.html", _task_context(page), status=409)
+    messages.success(request, _("“%(task)s” is done.") % {"task": task.title})
+    page = selectors.task_get_for_alt(user=request.user, pk=pk)
+    if page.progress.complete:
+        return redirect("onboarding:certificate")
+    return _after_completion(page)
+
+
+@login_required
+@require_POST
+def quiz_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    page = selectors.task_get_for_alt(user=request.user, pk=pk)
+    task = page.state.task
+    if not task.is_quiz:
+        messages.error(request, _("This task is not a quiz."))
+        return render(request, "onboarding/task.html", _task_context(page), status=409)
+    questions = selectors.quiz_questions(task=task)
+    form = QuizForm(request.POST, questions=questions)
+    if not form.is_valid():
+        return render(request, "onboarding/task.html", _task_context(page, form=form), status=422)
+    try:
+        attempt = services.quiz_submit(enrolment=page.enrolment, task=task, answers=form.answers())
+    except services.QuizRefused as refused:
+        messages.error(request, refused.messages[0])
+        return render(request, "onboarding/task.html", _task_context(page, form=form), status=409)
+    if attempt.passed:
+        messages.success(request, _("You passed with %(score)s%%.") % {"score": attempt.score})
+        page = selectors.task_get_for_alt(user=request.user, pk=pk)
+        if page.progress.complete:
+            return redirect("onboarding:certificate")
+        return _after_completion(page)
+    _score, results = services.elearning.grade(questions=questions, answers=form.answers())
+    page = selectors.task_get_for_alt(user=request.user, pk=pk)
+    context = _task_context(
+        page,
+        attempt=attempt,
+        results=[(question, results[question.pk]) for question in questions],
+        form=QuizForm(questions=questions),
+    )
+    return render(request, "onboarding/task.html", context)
+
+
+@login_required
+@require_GET
+def certificate(request: HttpRequest) -> HttpResponse:
+    progress = selectors.certificate_for_alt(user=request.user)
+    return render(request, "onboarding/certificate.html", {"progress": progress})
+
+
+@login_required
+@require_POST
+def checklist_tick(request: HttpRequest, kind: str) -> HttpResponse:
+    alt_profile_get_for_user(user=request.user)
+    placement = selectors.placement_for_alt(user=request.user)
+    if placement is None or placement.stage != Stage.ARRIVED or kind not in ChecklistItem.Kind.values:
+        raise Http404("No such checklist step")
+    form = ChecklistTickForm(request.POST)
+    form.is_valid()
+    services.checklist_item_set(alt=request.user, kind=kind, done=form.cleaned_data.get("done", False))
+    return redirect(reverse("onboarding:index") + "#checklist")

@@ -299,8 +299,15 @@ class CannedReply(models.Model):
         ordering = ["category", "title"]
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "branch", "title"], name="cannedreply_unique_title", nulls_distinct=False
-            )
+                fields=["category", "branch", "title"],
+                condition=models.Q(branch__isnull=False),
+                name="cannedreply_unique_title",
+            ),
+            models.UniqueConstraint(
+                fields=["category", "title"],
+                condition=models.Q(branch__isnull=True),
+                name="cannedreply_unique_title_national",
+            ),
         ]
 
     def __str__(self):

@@ -8,7 +8,7 @@ from django.conf import settings
 
 
 def _run(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_TASK"))}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_TASK", "STATIC_MANIFEST"))}
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,

@@ -140,7 +140,7 @@ class Migration(migrations.Migration):
                 'verbose_name': 'canned reply',
                 'verbose_name_plural': 'canned replies',
                 'ordering': ['category', 'title'],
-                'constraints': [models.UniqueConstraint(fields=('category', 'branch', 'title'), name='cannedreply_unique_title', nulls_distinct=False)],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('branch__isnull', False)), fields=('category', 'branch', 'title'), name='cannedreply_unique_title'), models.UniqueConstraint(condition=models.Q(('branch__isnull', True)), fields=('category', 'title'), name='cannedreply_unique_title_national')],
             },
         ),
         migrations.AddIndex(

@@ -1,0 +1,369 @@
+"""The placement pipeline in the admin, for GRM (every branch) and branch staff (their branch).
+
+Every stage change, from the change form, the bulk action or the CSV import,
+goes through `services.placement_move`, so an illegal move is refused alike.
+"""
+
+from datetime import date
+
+from django import forms
+from django.contrib import admin, messages
+from django.db import transaction
+from django.db.models import Count, F
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportMixin
+from import_export.formats import base_formats
+
+from contacts.models import StaffRole, User
+from contacts.scoping import BranchScopedAdminMixin
+
+from ..checklist import STEPS
+from ..models import ChecklistItem, Enrolment, Placement, PlacementEvent, Stage
+from ..models.placement import BRANCH_STAGES, PIPELINE
+from ..resources import AltAccountResource, PlacementResource
+from ..selectors import enrolment_progress_queryset
+from ..services import IllegalMove, allowed_moves, next_stage, placement_check_move
+from ..services import placement as placement_services
+
+
+class DepartureMonthFilter(admin.SimpleListFilter):
+    title = _("departure month")
+    parameter_name = "departure_month"
+
+    def lookups(self, request, model_admin):
+        months = model_admin.get_queryset(request).order_by().dates("departure_date", "month")
+        return [(f"{m:%Y-%m}", date_format(m, "YEAR_MONTH_FORMAT")) for m in months]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            start = date(year, month, 1)
+        except ValueError:
+            return queryset.none()
+        end = date(year + (month == 12), month % 12 + 1, 1)
+        return queryset.filter(departure_date__gte=start, departure_date__lt=end)
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    """GRM staff, from the roles table: never a list of every user."""
+
+    title = _("owner (GRM)")
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        roles = StaffRole.objects.filter(role=StaffRole.Role.GRM).select_related("user").order_by("user__email")
+        return [(str(r.user_id), r.user.display_name) for r in roles]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(owner_id=int(value))
+        return queryset
+
+
+class PlacementForm(forms.ModelForm):
+    note = forms.CharField(
+        label=_("Note on the stage change"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    managing_consultant = forms.ModelChoiceField(
+        label=_("Managing Consultant"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("On confirmation. Leave empty to assign the branch's MC with the fewest ALTs."),
+    )
+
+    class Meta:
+        model = Placement
+        fields = ["alt", "stage", "owner", "branch", "departure_date", "arrival_date"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.original_stage = self.instance.stage if self.instance.pk else None
+        self.original_branch_id = self.instance.branch_id if self.instance.pk else None
+        self.fields["managing_consultant"].queryset = (
+            User.objects.filter(staff_roles__role=StaffRole.Role.MC, is_active=True).distinct().order_by("email")
+        )
+        if "stage" in self.fields:
+            if self.original_stage:
+                keep = (self.original_stage, *allowed_moves(self.original_stage))
+            else:
+                keep = placement_services.START_STAGES
+            self.fields["stage"].choices = [(v, label) for v, label in Stage.choices if v in keep]
+            self.fields["stage"].help_text = _("Only the moves the pipeline allows from the current stage are offered.")
+        if "owner" in self.fields:
+            self.fields["owner"].queryset = placement_services.owner_candidates().order_by("email")
+
+    def clean(self):
+        cleaned = super().clean()
+        stage, branch = cleaned.get("stage"), cleaned.get("branch")
+        if stage is None:
+            return cleaned
+        if self.original_stage is None:
+            return cleaned
+        branch_id = branch.pk if branch else None
+        if branch_id != self.original_branch_id and self.original_stage in BRANCH_STAGES and stage in BRANCH_STAGES:
+            self.add_error("branch", gettext("Move the placement back to PLACEMENT before changing its branch."))
+        if stage != self.original_stage:
+            probe = Placement(pk=self.instance.pk, stage=self.original_stage, branch_id=self.original_branch_id)
+            try:
+                placement_check_move(placement=probe, to_stage=stage, branch=branch)
+            except IllegalMove as refused:
+                self.add_error("stage", refused)
+        mc = cleaned.get("managing_consultant")
+        confirming = stage == Stage.CONFIRMED and self.original_stage not in BRANCH_STAGES and branch
+        if (
+            mc is not None
+            and confirming
+            and not StaffRole.objects.filter(user=mc, role=StaffRole.Role.MC, branch=branch).exists()
+        ):
+            self.add_error(
+                "managing_consultant",
+                gettext("%(person)s is not a Managing Consultant of %(branch)s.")
+                % {"person": mc.display_name, "branch": branch.name},
+            )
+        return cleaned
+
+
+class PlacementEventInline(admin.TabularInline):
+    model = PlacementEvent
+    extra = 0
+    fields = ["at", "from_stage", "to_stage", "by", "note"]
+    readonly_fields = fields
+    can_delete = False
+    verbose_name_plural = _("stage history")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Placement)
+class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+    branch_lookup = "branch"
+    form = PlacementForm
+    change_list_template = "admin/onboarding/placement/change_list.html"
+    list_display = ["reference", "alt_name", "alt_email", "stage", "owner", "branch", "departure_date", "arrival_date"]
+    list_display_links = ["reference", "alt_name"]
+    list_filter = ["stage", OwnerFilter, ("branch", admin.RelatedOnlyFieldListFilter), DepartureMonthFilter]
+    list_select_related = ["alt", "owner", "branch"]
+    search_fields = ["alt__email", "alt__first_name", "alt__last_name"]
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
+    list_per_page = 100
+    autocomplete_fields = ["alt"]
+    inlines = [PlacementEventInline]
+    actions = ["move_to_next_stage"]
+    resource_classes = [PlacementResource, AltAccountResource]
+    import_template_name = "admin/onboarding/placement/import.html"
+    import_formats = [base_formats.CSV]
+    export_formats = [base_formats.CSV]
+
+    def get_fieldsets(self, request, obj=None):
+        if obj is None:
+            return [(None, {"fields": ["alt", "stage", "owner", "branch", "departure_date", "arrival_date", "note"]})]
+        return [
+            (None, {"fields": ["alt", "stage", "note", "branch", "managing_consultant", "owner", "progress"]}),
+            (_("Travel"), {"fields": ["departure_date", "arrival_date"]}),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["alt", "progress"] if obj is not None else []
+
+    @admin.display(description=_("e-learning and checklist"))
+    def progress(self, obj):
+        enrolment = (
+            enrolment_progress_queryset(Enrolment.objects.filter(alt_id=obj.alt_id))
+            .order_by(F("course__is_current").desc(), "-enrolled_at")
+            .values("pk", "tasks_done", "tasks_total")
+            .first()
+        )
+        if enrolment is None:
+            course = gettext("Pre-departure course: not enrolled yet.")
+        else:
+            total, done = enrolment["tasks_total"], enrolment["tasks_done"]
+            course = format_html(
+                '<a href="{}">{}</a>',
+                reverse("admin:onboarding_enrolment_change", args=[enrolment["pk"]]),
+                gettext("Pre-departure course: %(done)s of %(total)s tasks (%(percent)s%%)")
+                % {"done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0},
+            )
+        if obj.stage != Stage.ARRIVED:
+            return course
+        ticked = ChecklistItem.objects.filter(alt_id=obj.alt_id, done_at__isnull=False).count()
+        checklist = gettext("Arrival checklist: %(done)s of %(total)s steps") % {"done": ticked, "total": len(STEPS)}
+        return format_html("{}<br>{}", course, checklist)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "alt" and formfield is not None:
+            # Only ALTs, and only those without a placement yet.
+            formfield.queryset = formfield.queryset.filter(alt_profile__isnull=False, placement__isnull=True)
+        return formfield
+
+    # --- the list ---------------------------------------------------------------------
+
+    @admin.display(description=_("reference"), ordering="id")
+    def reference(self, obj):
+        return str(obj)
+
+    @admin.display(description=_("ALT"), ordering="alt__last_name")
+    def alt_name(self, obj):
+        return obj.alt.get_full_name() or "—"
+
+    @admin.display(description=_("email"), ordering="alt__email")
+    def alt_email(self, obj):
+        return obj.alt.email
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
+        if changelist is not None:
+            response.context_data["stage_chart"] = self._stage_chart(changelist)
+        return response
+
+    def _stage_chart(self, changelist):
+        """Placements per stage for the rows of the list, as bars scaled to the largest (one query)."""
+        counts = dict(changelist.queryset.order_by().values_list("stage").annotate(n=Count("pk")))
+        largest = max(counts.values(), default=0)
+        bars = []
+        for stage in [*PIPELINE, Stage.WITHDRAWN]:
+            count = counts.get(stage, 0)
+            percent = (count * 100 // largest) if largest else 0
+            bars.append(
+                {
+                    "stage": stage,
+                    "label": Stage(stage).label,
+                    "count": count,
+                    "pct_class": f"pct-{(percent + 4) // 5 * 5 if count else 0}",
+                }
+            )
+        return {"bars": bars, "total": sum(counts.values())}
+
+    # --- saving through the services ------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:
+            created = placement_services.placement_create(
+                alt=data["alt"],
+                by=request.user,
+                owner=data.get("owner"),
+                branch=data.get("branch"),
+                departure_date=data.get("departure_date"),
+                arrival_date=data.get("arrival_date"),
+                stage=data.get("stage") or Stage.APPLIED,
+                note=data.get("note", ""),
+            )
+            obj.pk = created.pk
+            obj._state.adding = False
+            return
+        placement = Placement.objects.get(pk=obj.pk)
+        details = {
+            name: data.get(name)
+            for name in ("owner", "branch", "departure_date", "arrival_date")
+            if name in form.changed_data
+        }
+        stage = data.get("stage")
+        moving = stage and stage != placement.stage
+        if moving and placement.has_branch_stage:
+            self._move(request, placement, stage, data)
+            moving = False
+        if details:
+            placement_services.placement_update(placement=placement, by=request.user, **details)
+        if moving:
+            self._move(request, placement, stage, data)
+
+    def _move(self, request, placement, stage, data):
+        placement_services.placement_move(
+            placement=placement,
+            to_stage=stage,
+            by=request.user,
+            note=data.get("note", ""),
+            branch=data.get("branch"),
+            managing_consultant=data.get("managing_consultant"),
+        )
+        if stage == Stage.CONFIRMED and getattr(placement, "assigned_mc", None) is not None:
+            messages.info(
+                request,
+                gettext(
+                    "Confirmed with %(branch)s; %(mc)s is the Managing Consultant. The ALT and the MC were emailed."
+                )
+                % {"branch": placement.branch.name, "mc": placement.assigned_mc.display_name},
+            )
+        elif stage == Stage.CONFIRMED:
+            messages.warning(
+                request, gettext("Confirmed, but the branch has no Managing Consultant yet: assign one to the ALT.")
+            )
+
+    @admin.action(description=_("Move the selected placements to the next stage"), permissions=["change"])
+    def move_to_next_stage(self, request, queryset):
+        moved, refused = 0, []
+        for placement in queryset.select_related("alt"):
+            target = next_stage(placement.stage)
+            try:
+                if target is None:
+                    raise IllegalMove(gettext("%(stage)s has no next stage.") % {"stage": Stage(placement.stage).label})
+                with transaction.atomic():
+                    placement_services.placement_move(
+                        placement=placement, to_stage=target, by=request.user, note=gettext("Moved from the list")
+                    )
+                moved += 1
+            except IllegalMove as error:
+                refused.append(f"{placement.alt.email}: {error.messages[0]}")
+        if moved:
+            self.message_user(
+                request,
+                ngettext("%d placement moved to its next stage.", "%d placements moved to their next stage.", moved)
+                % moved,
+                messages.SUCCESS,
+            )
+        if refused:
+            shown = "; ".join(refused[:10]) + (" …" if len(refused) > 10 else "")
+            self.message_user(
+                request,
+                ngettext(
+                    "%(n)d placement was not moved: %(why)s", "%(n)d placements were not moved: %(why)s", len(refused)
+                )
+                % {"n": len(refused), "why": shown},
+                messages.ERROR,
+            )
+
+    # --- import and export: GRM only ---------------------------------------------------------
+
+    def has_import_permission(self, request):
+        return request.user.has_perm("onboarding.import_placements")
+
+    def has_export_permission(self, request):
+        return request.user.has_perm("onboarding.import_placements")
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_import_data_kwargs(self, **kwargs):
+        # The confirmed import, too, keeps nothing of a file with a bad row.
+        return {**super().get_import_data_kwargs(**kwargs), "rollback_on_validation_errors": True}
+
+    def process_result(self, result, request):
+        if result.has_errors() or result.has_validation_errors():
+            numbers = sorted({row.number for row in result.invalid_rows} | {n for n, _errors in result.row_errors()})
+            lines = [str(n + 1) for n in numbers]
+            messages.error(
+                request,
+                gettext("Nothing was imported: the file has errors on line(s) %(lines)s. Run the preview again.")
+                % {"lines": ", ".join(lines)},
+            )
+            return HttpResponseRedirect(reverse("admin:onboarding_placement_import"))
+        return super().process_result(result, request)

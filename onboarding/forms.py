@@ -1,0 +1,45 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Question
+
+
+class QuizForm(forms.Form):
+    """One field per question; the answers are graded by `services.quiz_submit`, never here."""
+
+    def __init__(self, *args, questions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for question in questions:
+            choices = [(choice.pk, choice.text) for choice in question.choices.all()]
+            common = {
+                "label": question.text,
+                "choices": choices,
+                "coerce": int,
+                "error_messages": {"required": _("Answer this question.")},
+            }
+            if question.kind == Question.Kind.SINGLE:
+                field = forms.TypedChoiceField(widget=forms.RadioSelect, **common)
+            else:
+                field = forms.TypedMultipleChoiceField(
+                    widget=forms.CheckboxSelectMultiple, help_text=_("Choose every answer that applies."), **common
+                )
+            self.fields[f"q{question.pk}"] = field
+
+    def answers(self) -> dict:
+        result = {}
+        for question in self.questions:
+            value = self.cleaned_data[f"q{question.pk}"]
+            result[question.pk] = value if isinstance(value, list) else [value]
+        return result
+
+
+class AcknowledgementForm(forms.Form):
+    acknowledged = forms.BooleanField(
+        label=_("I have read and understood this."),
+        error_messages={"required": _("Tick the box to confirm you have read and understood this.")},
+    )
+
+
+class ChecklistTickForm(forms.Form):
+    done = forms.BooleanField(required=False)

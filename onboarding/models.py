@@ -1,1 +1,0 @@
-# Models of the onboarding app: see DESIGN.md.

@@ -1,0 +1,30 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ChecklistItem(models.Model):
+    """One step of an ALT's first weeks in Japan. What each step means lives in `onboarding.checklist`."""
+
+    class Kind(models.TextChoices):
+        CITY_HALL = "CITY_HALL", _("Register your address at city hall")
+        HEALTH_INSURANCE = "HEALTH_INSURANCE", _("Join national health insurance")
+        MOBILE_PHONE = "MOBILE_PHONE", _("Get a mobile phone")
+        BANK_ACCOUNT = "BANK_ACCOUNT", _("Open a bank account")
+        MEET_MC = "MEET_MC", _("Meet your Managing Consultant")
+        ORIENTATION = "ORIENTATION", _("Attend orientation")
+
+    alt = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checklist_items", verbose_name=_("ALT")
+    )
+    kind = models.CharField(_("step"), max_length=20, choices=Kind.choices)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("arrival checklist item")
+        verbose_name_plural = _("arrival checklist items")
+        ordering = ["alt", "id"]
+        constraints = [models.UniqueConstraint(fields=["alt", "kind"], name="checklist_unique_per_alt")]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"

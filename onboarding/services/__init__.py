@@ -1,0 +1,43 @@
+"""Every state change of the onboarding app. One module per part; names re-exported here."""
+
+from .checklist import checklist_create_for_alt, checklist_item_set
+from .elearning import (
+    QuizRefused,
+    TaskRefused,
+    enrolment_create,
+    quiz_submit,
+    task_complete,
+    task_completion_mark,
+)
+from .placement import (
+    TRANSITIONS,
+    IllegalMove,
+    allowed_moves,
+    next_stage,
+    placement_check_move,
+    placement_create,
+    placement_move,
+    placement_update,
+)
+from .reminders import elearning_invitations_send, elearning_nudges_send
+
+__all__ = [
+    "TRANSITIONS",
+    "IllegalMove",
+    "QuizRefused",
+    "TaskRefused",
+    "allowed_moves",
+    "checklist_create_for_alt",
+    "checklist_item_set",
+    "elearning_invitations_send",
+    "elearning_nudges_send",
+    "enrolment_create",
+    "next_stage",
+    "placement_check_move",
+    "placement_create",
+    "placement_move",
+    "placement_update",
+    "quiz_submit",
+    "task_complete",
+    "task_completion_mark",
+]

@@ -1,0 +1,159 @@
+"""Pre-departure e-learning: completing tasks, grading quizzes on the server,
+staff marking a task complete for an ALT."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import User
+
+from ..models import Course, Enrolment, QuizAttempt, Task, TaskCompletion
+from ..selectors import course_progress, quiz_questions
+
+
+class TaskRefused(ValidationError):
+    """The task cannot be completed this way now (locked, a quiz, not in the course)."""
+
+
+class QuizRefused(ValidationError):
+    """The quiz submission is refused (locked, no attempts left, answers that do not fit)."""
+
+
+def enrolment_create(*, alt: User, course: Course) -> Enrolment:
+    """Enrol one ALT in `course` (the daily task enrols in bulk)."""
+    enrolment, _created = Enrolment.objects.get_or_create(alt=alt, course=course)
+    return enrolment
+
+
+def _lock_enrolment(enrolment: Enrolment) -> Enrolment:
+    # Serialises an ALT's submissions: two tabs cannot both use the last attempt.
+    return Enrolment.objects.select_for_update().select_related("course").get(pk=enrolment.pk)
+
+
+def _record_completion(*, enrolment: Enrolment, task: Task, score=None, marked_by=None, reason="") -> TaskCompletion:
+    version = enrolment.course.version
+    completion, created = TaskCompletion.objects.get_or_create(
+        enrolment=enrolment,
+        task=task,
+        defaults={"course_version": version, "score": score, "marked_by": marked_by, "reason": reason},
+    )
+    if not created:
+        # Redoing a task after the course changed, or a better quiz score: keep the best.
+        completion.course_version = version
+        completion.completed_at = timezone.now()
+        if score is not None:
+            completion.score = max(score, completion.score or 0)
+        if marked_by is not None:
+            completion.marked_by, completion.reason = marked_by, reason
+        completion.save()
+    _mark_course_complete_if_done(enrolment)
+    return completion
+
+
+def _mark_course_complete_if_done(enrolment: Enrolment) -> None:
+    progress = course_progress(enrolment=enrolment)
+    completed_at = progress.completed_on if progress.complete else None
+    if enrolment.completed_at != completed_at:
+        Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=completed_at)
+        enrolment.completed_at = completed_at
+
+
+def _state(enrolment: Enrolment, task: Task, error_class):
+    progress = course_progress(enrolment=enrolment)
+    state = progress.state_of(task.pk)
+    if state is None:
+        raise error_class(_("This task is not part of your course."), code="not_in_course")
+    if state.locked:
+        raise error_class(_("Complete the task before this one first."), code="locked")
+    return state
+
+
+@transaction.atomic
+def task_complete(*, enrolment: Enrolment, task: Task) -> TaskCompletion:
+    """The ALT has read, watched or acknowledged `task`. Quizzes complete only by passing them."""
+    enrolment = _lock_enrolment(enrolment)
+    _state(enrolment, task, TaskRefused)
+    if task.kind == Task.Kind.QUIZ:
+        raise TaskRefused(_("A quiz is complete once you pass it."), code="quiz")
+    return _record_completion(enrolment=enrolment, task=task)
+
+
+def grade(*, questions: list, answers: dict) -> tuple[int, dict]:
+    """Score `answers` ({question_id: [choice_id, ...]}) against the right choices, on the server.
+
+    A question counts as right only when exactly its correct choices are picked.
+    Returns the score in percent and {question_id: right?}.
+    """
+    results = {}
+    for question in questions:
+        correct = {c.pk for c in question.choices.all() if c.is_correct}
+        results[question.pk] = set(answers.get(question.pk, ())) == correct
+    right = sum(results.values())
+    score = right * 100 // len(questions) if questions else 0
+    return score, results
+
+
+def _check_answers(questions: list, answers: dict) -> dict:
+    cleaned = {}
+    for question in questions:
+        valid = {c.pk for c in question.choices.all()}
+        picked = {int(a) for a in answers.get(question.pk, ())}
+        if not picked:
+            raise QuizRefused(_("Answer every question."), code="unanswered")
+        if not picked <= valid:
+            raise QuizRefused(_("An answer does not belong to its question."), code="bad_choice")
+        if question.kind == question.Kind.SINGLE and len(picked) != 1:
+            raise QuizRefused(_("Choose one answer for each single-choice question."), code="one_answer")
+        cleaned[question.pk] = sorted(picked)
+    return cleaned
+
+
+def attempts_used(*, enrolment: Enrolment, task: Task) -> int:
+    return QuizAttempt.objects.filter(
+        enrolment=enrolment, task=task, course_version__gte=task.version, passed=False
+    ).count()
+
+
+@transaction.atomic
+def quiz_submit(*, enrolment: Enrolment, task: Task, answers: dict) -> QuizAttempt:
+    """Grade a quiz submission and keep the score; pass it and the task is complete.
+
+    The score comes only from the answers checked here. A locked quiz, a quiz
+    with no attempts left, and answers that are not the quiz's own are refused.
+    """
+    enrolment = _lock_enrolment(enrolment)
+    if task.kind != Task.Kind.QUIZ:
+        raise QuizRefused(_("This task is not a quiz."), code="not_quiz")
+    state = _state(enrolment, task, QuizRefused)
+    if task.max_attempts and not state.done and attempts_used(enrolment=enrolment, task=task) >= task.max_attempts:
+        raise QuizRefused(
+            _("You have used all your attempts. Ask your contact to reset the quiz for you."), code="no_attempts"
+        )
+    questions = quiz_questions(task=task)
+    cleaned = _check_answers(questions, answers)
+    score, _results = grade(questions=questions, answers=cleaned)
+    passed = score >= task.pass_mark
+    attempt = QuizAttempt.objects.create(
+        enrolment=enrolment,
+        task=task,
+        course_version=enrolment.course.version,
+        score=score,
+        passed=passed,
+        answers={str(k): v for k, v in cleaned.items()},
+    )
+    if passed:
+        _record_completion(enrolment=enrolment, task=task, score=score)
+    return attempt
+
+
+@transaction.atomic
+def task_completion_mark(*, enrolment: Enrolment, task: Task, by: User, reason: str) -> TaskCompletion:
+    """Staff mark a task complete for an ALT (a quiz they did on paper, a lost connection), with why."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise TaskRefused(_("Say why the task is marked complete."), code="no_reason")
+    enrolment = _lock_enrolment(enrolment)
+    if task.module.course_id != enrolment.course_id:
+        raise TaskRefused(_("This task is not part of the ALT's course."), code="not_in_course")
+    return _record_completion(enrolment=enrolment, task=task, marked_by=by, reason=reason)

@@ -1,0 +1,263 @@
+"""The placement pipeline. Every stage change, from the admin form, the bulk
+action or the CSV import, goes through `placement_move`."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import AltProfile, Branch, StaffRole, User
+from contacts.services import notify
+
+from ..models import Placement, PlacementEvent, Stage
+from ..models.placement import BRANCH_STAGES, PIPELINE
+from .checklist import checklist_create_for_alt
+
+# Where a placement may go from each stage. Back from CONFIRMED to PLACEMENT
+# when a branch falls through; a withdrawn applicant may apply again.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    Stage.APPLIED: (Stage.INTERVIEWED, Stage.WITHDRAWN),
+    Stage.INTERVIEWED: (Stage.OFFERED, Stage.WITHDRAWN),
+    Stage.OFFERED: (Stage.PLACEMENT, Stage.WITHDRAWN),
+    Stage.PLACEMENT: (Stage.CONFIRMED, Stage.WITHDRAWN),
+    Stage.CONFIRMED: (Stage.PRE_DEPARTURE, Stage.PLACEMENT, Stage.WITHDRAWN),
+    Stage.PRE_DEPARTURE: (Stage.ARRIVED, Stage.CONFIRMED, Stage.WITHDRAWN),
+    Stage.ARRIVED: (),
+    Stage.WITHDRAWN: (Stage.APPLIED,),
+}
+
+# A new placement (admin add form, CSV import) starts before the branch is known.
+START_STAGES = (Stage.APPLIED, Stage.INTERVIEWED, Stage.OFFERED, Stage.PLACEMENT)
+
+
+class IllegalMove(ValidationError):
+    """A stage change the pipeline does not allow; the message says why."""
+
+
+def allowed_moves(stage: str) -> tuple[str, ...]:
+    return TRANSITIONS.get(stage, ())
+
+
+def next_stage(stage: str) -> str | None:
+    """The next stage along the pipeline, or None at the end (ARRIVED) or off it (WITHDRAWN)."""
+    if stage not in PIPELINE or stage == PIPELINE[-1]:
+        return None
+    return PIPELINE[PIPELINE.index(stage) + 1]
+
+
+def _label(stage: str) -> str:
+    try:
+        return str(Stage(stage).label)
+    except ValueError:
+        return str(stage)
+
+
+def placement_check_move(*, placement: Placement, to_stage: str, branch: Branch | None = None) -> None:
+    """Raise IllegalMove, with a message for people, when `placement` may not move to `to_stage`."""
+    if to_stage not in Stage.values:
+        raise IllegalMove(_("“%(stage)s” is not a stage.") % {"stage": to_stage}, code="unknown_stage")
+    current = placement.stage
+    if to_stage == current:
+        raise IllegalMove(_("The placement is already at %(stage)s.") % {"stage": _label(current)}, code="same")
+    allowed = allowed_moves(current)
+    if to_stage not in allowed:
+        if allowed:
+            message = _("A placement cannot move from %(from)s to %(to)s. From %(from)s it can move to: %(allowed)s.")
+        else:
+            message = _("A placement cannot move from %(from)s to %(to)s. %(from)s is the end of the pipeline.")
+        raise IllegalMove(
+            message % {"from": _label(current), "to": _label(to_stage), "allowed": ", ".join(map(_label, allowed))},
+            code="not_allowed",
+        )
+    if to_stage in BRANCH_STAGES and (branch or placement.branch) is None:
+        raise IllegalMove(_("Choose the target branch before confirming the placement."), code="no_branch")
+
+
+def _branch_mcs(branch: Branch):
+    """The branch's active MCs, the one with the fewest ALTs first."""
+    return (
+        User.objects.filter(staff_roles__role=StaffRole.Role.MC, staff_roles__branch=branch, is_active=True)
+        .annotate(alt_count=Count("consulted_alts", distinct=True))
+        .order_by("alt_count", "pk")
+    )
+
+
+def _choose_mc(*, branch: Branch, chosen: User | None) -> User | None:
+    candidates = _branch_mcs(branch)
+    if chosen is not None:
+        if not candidates.filter(pk=chosen.pk).exists():
+            raise IllegalMove(
+                _("%(person)s is not a Managing Consultant of %(branch)s.") % {"person": chosen, "branch": branch.name},
+                code="not_mc",
+            )
+        return chosen
+    return candidates.first()
+
+
+def _sync_profile(placement: Placement) -> None:
+    """The AltProfile holds what other apps read: GRM contact and travel dates follow the placement."""
+    AltProfile.objects.filter(user_id=placement.alt_id).update(
+        grm_contact_id=placement.owner_id,
+        departure_date=placement.departure_date,
+        arrival_date=placement.arrival_date,
+    )
+
+
+def _notify_confirmed(*, placement: Placement, event: PlacementEvent, mc: User | None) -> None:
+    alt = placement.alt
+    context = {
+        "alt": alt,
+        "branch": placement.branch,
+        "mc": mc,
+        "departure_date": placement.departure_date,
+        "team_url": reverse("contacts:support_team"),
+        "onboarding_url": reverse("onboarding:index"),
+    }
+    notify(
+        kind="onboarding.placement_confirmed",
+        key=f"onboarding.placement_confirmed:{event.pk}",
+        template="onboarding/email/placement_confirmed",
+        context=context,
+        recipient=alt,
+    )
+    if mc is not None:
+        notify(
+            kind="onboarding.new_alt_for_mc",
+            key=f"onboarding.new_alt_for_mc:{event.pk}:{mc.pk}",
+            template="onboarding/email/new_alt_for_mc",
+            context={**context, "admin_url": reverse("admin:onboarding_placement_change", args=[placement.pk])},
+            recipient=mc,
+        )
+
+
+@transaction.atomic
+def placement_move(
+    *,
+    placement: Placement,
+    to_stage: str,
+    by: User | None,
+    note: str = "",
+    branch: Branch | None = None,
+    managing_consultant: User | None = None,
+) -> Placement:
+    """Move `placement` to `to_stage` if the pipeline allows it, and record who did it and why.
+
+    On CONFIRMED the ALT's branch is set and their MC assigned (the one given,
+    or the branch's MC with the fewest ALTs); the ALT and the MC are emailed.
+    Back to PLACEMENT the branch team is taken off the ALT again. On ARRIVED
+    the arrival checklist is opened. Raises IllegalMove and changes nothing
+    when the move is not allowed.
+    """
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+    if branch is not None and branch.pk != locked.branch_id:
+        if locked.stage in BRANCH_STAGES:
+            raise IllegalMove(
+                _("Move the placement back to PLACEMENT before changing its branch."), code="branch_locked"
+            )
+        locked.branch = branch
+    placement_check_move(placement=locked, to_stage=to_stage)
+    from_stage = locked.stage
+    now = timezone.now()
+    locked.stage = to_stage
+    locked.stage_changed_at = now
+    mc = None
+    if to_stage == Stage.CONFIRMED and from_stage not in BRANCH_STAGES:
+        mc = _choose_mc(branch=locked.branch, chosen=managing_consultant)
+    if to_stage == Stage.ARRIVED and locked.arrival_date is None:
+        locked.arrival_date = timezone.localdate()
+    locked.save()
+    event = PlacementEvent.objects.create(
+        placement=locked, from_stage=from_stage, to_stage=to_stage, by=by, at=now, note=note
+    )
+    _sync_profile(locked)
+    if to_stage == Stage.CONFIRMED and from_stage not in BRANCH_STAGES:
+        AltProfile.objects.filter(user_id=locked.alt_id).update(branch=locked.branch, managing_consultant=mc)
+        _notify_confirmed(placement=locked, event=event, mc=mc)
+    elif to_stage == Stage.PLACEMENT and from_stage in BRANCH_STAGES:
+        AltProfile.objects.filter(user_id=locked.alt_id).update(branch=None, managing_consultant=None)
+    if to_stage == Stage.ARRIVED:
+        checklist_create_for_alt(alt_id=locked.alt_id)
+    for field in ("stage", "stage_changed_at", "branch_id", "arrival_date"):
+        setattr(placement, field, getattr(locked, field))
+    if "branch" in placement._state.fields_cache:
+        del placement._state.fields_cache["branch"]
+    placement.last_event = event
+    placement.assigned_mc = mc
+    return placement
+
+
+@transaction.atomic
+def placement_create(
+    *,
+    alt: User,
+    by: User | None,
+    owner: User | None = None,
+    branch: Branch | None = None,
+    departure_date=None,
+    arrival_date=None,
+    stage: str = Stage.APPLIED,
+    note: str = "",
+) -> Placement:
+    """Open the placement of an ALT (one per ALT). Travel dates default to the profile's."""
+    if stage not in START_STAGES:
+        raise IllegalMove(
+            format_lazy(
+                _("A new placement starts at one of: {stages}. Move it on from there."),
+                stages=", ".join(map(_label, START_STAGES)),
+            ),
+            code="bad_start",
+        )
+    if Placement.objects.filter(alt=alt).exists():
+        raise IllegalMove(_("This ALT already has a placement."), code="duplicate")
+    profile = AltProfile.objects.filter(user=alt).first()
+    if profile is None:
+        raise IllegalMove(_("Only ALT accounts have a placement."), code="not_alt")
+    placement = Placement.objects.create(
+        alt=alt,
+        stage=stage,
+        owner=owner if owner is not None else profile.grm_contact,
+        branch=branch,
+        departure_date=departure_date if departure_date is not None else profile.departure_date,
+        arrival_date=arrival_date if arrival_date is not None else profile.arrival_date,
+    )
+    PlacementEvent.objects.create(placement=placement, from_stage="", to_stage=stage, by=by, note=note)
+    _sync_profile(placement)
+    return placement
+
+
+UPDATABLE = ("owner", "branch", "departure_date", "arrival_date")
+
+
+@transaction.atomic
+def placement_update(*, placement: Placement, by: User | None, **fields) -> Placement:
+    """Change the owner, target branch or travel dates (not the stage: see `placement_move`)."""
+    unknown = set(fields) - set(UPDATABLE)
+    if unknown:
+        raise TypeError(f"placement_update() cannot change {sorted(unknown)}")
+    locked = Placement.objects.select_for_update().get(pk=placement.pk)
+    if "branch" in fields:
+        new_branch_id = fields["branch"].pk if fields["branch"] is not None else None
+        if new_branch_id != locked.branch_id and locked.stage in BRANCH_STAGES:
+            raise IllegalMove(
+                _("Move the placement back to PLACEMENT before changing its branch."), code="branch_locked"
+            )
+    if "owner" in fields and fields["owner"] is not None:
+        is_grm = StaffRole.objects.filter(user=fields["owner"], role=StaffRole.Role.GRM).exists()
+        if not is_grm:
+            raise IllegalMove(_("The owner must be a member of GRM staff."), code="owner_not_grm")
+    if not fields:
+        return placement
+    for name, value in fields.items():
+        setattr(locked, name, value)
+        setattr(placement, name, value)
+    locked.save(update_fields=list(fields))
+    _sync_profile(locked)
+    return placement
+
+
+def owner_candidates():
+    """Who may own a placement: GRM staff."""
+    return User.objects.filter(Q(staff_roles__role=StaffRole.Role.GRM), is_active=True).distinct()

@@ -1,0 +1,205 @@
+"""The placement changelist and change form for GRM and branch staff."""
+
+from datetime import date
+
+import pytest
+from django.urls import reverse
+
+from contacts.models import AltProfile, Notification
+from contacts.tests.factories import make_alt
+from onboarding.models import Placement, PlacementEvent, Stage
+from onboarding.tests.factories import PlacementFactory
+
+CHANGELIST = reverse("admin:onboarding_placement_changelist")
+
+
+def change_url(placement):
+    return reverse("admin:onboarding_placement_change", args=[placement.pk])
+
+
+def form_data(placement, **changes):
+    data = {
+        "stage": placement.stage,
+        "owner": placement.owner_id or "",
+        "branch": placement.branch_id or "",
+        "departure_date": placement.departure_date.isoformat() if placement.departure_date else "",
+        "arrival_date": placement.arrival_date.isoformat() if placement.arrival_date else "",
+        "note": "",
+        "managing_consultant": "",
+        "events-TOTAL_FORMS": "0",
+        "events-INITIAL_FORMS": "0",
+        "events-MIN_NUM_FORMS": "0",
+        "events-MAX_NUM_FORMS": "1000",
+    }
+    data.update({k: (v.pk if hasattr(v, "pk") else v) for k, v in changes.items()})
+    return data
+
+
+@pytest.fixture
+def placements(alt_tokyo, alt_osaka, applicant, tokyo, osaka, grm):
+    return {
+        "tokyo": PlacementFactory(alt=alt_tokyo, stage=Stage.ARRIVED, branch=tokyo, owner=grm),
+        "osaka": PlacementFactory(alt=alt_osaka, stage=Stage.ARRIVED, branch=osaka, owner=grm),
+        "applicant": PlacementFactory(alt=applicant, stage=Stage.PLACEMENT, owner=grm),
+    }
+
+
+def test_grm_sees_every_placement_with_stage_counts(client_for, grm, placements):
+    response = client_for(grm).get(CHANGELIST)
+    assert response.status_code == 200
+    page = response.content.decode()
+    for email in ["alt.tokyo@example.com", "alt.osaka@example.com", "alt.applicant@example.com"]:
+        assert email in page
+    assert "Placements by stage (3 in this list)" in page
+    assert 'data-stage="ARRIVED">2<' in page
+    assert 'data-stage="PLACEMENT">1<' in page
+    assert "stage-chart-bar pct-100" in page
+    assert "stage-chart-bar pct-50" in page
+    assert 'style="' not in page.split('id="stage-chart-title"')[1].split("</section>")[0]
+
+
+def test_branch_staff_see_only_their_branch(client_for, staff_tokyo, placements):
+    page = client_for(staff_tokyo).get(CHANGELIST).content.decode()
+    assert "alt.tokyo@example.com" in page
+    assert "alt.osaka@example.com" not in page
+    assert "alt.applicant@example.com" not in page
+    assert client_for(staff_tokyo).get(change_url(placements["osaka"])).status_code == 404
+    assert client_for(staff_tokyo).get(change_url(placements["tokyo"])).status_code == 200
+
+
+def test_alts_do_not_reach_the_admin(client_for, alt_tokyo, placements):
+    assert client_for(alt_tokyo).get(CHANGELIST, follow=True).status_code == 404
+
+
+def test_filters_by_stage_owner_branch_and_departure_month(client_for, grm, placements, tokyo):
+    client = client_for(grm)
+    placements["applicant"].departure_date = date(2031, 4, 2)
+    placements["applicant"].save()
+    by_stage = client.get(CHANGELIST, {"stage__exact": "PLACEMENT"}).content.decode()
+    assert "alt.applicant@example.com" in by_stage and "alt.tokyo@example.com" not in by_stage
+    by_branch = client.get(CHANGELIST, {"branch__id__exact": tokyo.pk}).content.decode()
+    assert "alt.tokyo@example.com" in by_branch and "alt.osaka@example.com" not in by_branch
+    by_month = client.get(CHANGELIST, {"departure_month": "2031-04"}).content.decode()
+    assert "alt.applicant@example.com" in by_month and "alt.tokyo@example.com" not in by_month
+    by_owner = client.get(CHANGELIST, {"owner": grm.pk}).content.decode()
+    assert "alt.applicant@example.com" in by_owner
+
+
+def test_grm_confirms_with_a_branch_in_the_change_form(
+    client_for, grm, placements, tokyo, mc_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    applicant = placements["applicant"]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(grm).post(
+            change_url(applicant), form_data(applicant, stage="CONFIRMED", branch=tokyo, note="Great fit")
+        )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    profile = AltProfile.objects.get(user=applicant.alt)
+    assert (profile.branch, profile.managing_consultant) == (tokyo, mc_tokyo)
+    event = PlacementEvent.objects.get(placement=applicant, to_stage="CONFIRMED")
+    assert (event.by, event.note) == (grm, "Great fit")
+    assert sorted(m.to[0] for m in mailoutbox) == ["alt.applicant@example.com", "mc.tokyo@example.com"]
+
+
+def test_change_form_refuses_confirming_without_branch(client_for, grm, placements):
+    applicant = placements["applicant"]
+    response = client_for(grm).post(change_url(applicant), form_data(applicant, stage="CONFIRMED"))
+    assert response.status_code == 200
+    assert "Choose the target branch before confirming the placement." in response.content.decode()
+    assert Placement.objects.get(pk=applicant.pk).stage == Stage.PLACEMENT
+
+
+def test_change_form_refuses_an_mc_of_another_branch(client_for, grm, placements, tokyo, mc_tokyo, mc_osaka):
+    applicant = placements["applicant"]
+    response = client_for(grm).post(
+        change_url(applicant), form_data(applicant, stage="CONFIRMED", branch=tokyo, managing_consultant=mc_osaka)
+    )
+    assert response.status_code == 200
+    assert "is not a Managing Consultant of Tokyo" in response.content.decode()
+    assert Placement.objects.get(pk=applicant.pk).stage == Stage.PLACEMENT
+
+
+def test_change_form_refuses_an_illegal_jump(client_for, grm, placements):
+    applicant = placements["applicant"]
+    response = client_for(grm).post(change_url(applicant), form_data(applicant, stage="ARRIVED"))
+    assert response.status_code == 200
+    assert Placement.objects.get(pk=applicant.pk).stage == Stage.PLACEMENT
+    assert not PlacementEvent.objects.filter(placement=applicant).exists()
+
+
+def test_changing_the_owner_changes_the_grm_contact(client_for, grm, placements):
+    from contacts.models import StaffRole
+    from contacts.tests.factories import make_staff
+
+    other = make_staff(role=StaffRole.Role.GRM, email="grm2@example.com")
+    applicant = placements["applicant"]
+    response = client_for(grm).post(change_url(applicant), form_data(applicant, owner=other))
+    assert response.status_code == 302
+    assert AltProfile.objects.get(user=applicant.alt).grm_contact == other
+
+
+def test_bulk_next_stage_moves_what_it_may_and_reports_the_rest(client_for, grm, placements, grm_owned_applied):
+    response = client_for(grm).post(
+        CHANGELIST,
+        {
+            "action": "move_to_next_stage",
+            "_selected_action": [placements["applicant"].pk, grm_owned_applied.pk, placements["tokyo"].pk],
+        },
+        follow=True,
+    )
+    page = response.content.decode()
+    assert "1 placement moved to its next stage." in page
+    assert "2 placements were not moved" in page
+    assert "Choose the target branch before confirming the placement." in page
+    assert Placement.objects.get(pk=grm_owned_applied.pk).stage == Stage.INTERVIEWED
+    assert Placement.objects.get(pk=placements["applicant"].pk).stage == Stage.PLACEMENT
+    assert PlacementEvent.objects.filter(placement=grm_owned_applied, by=grm).count() == 1
+
+
+@pytest.fixture
+def grm_owned_applied(grm):
+    return PlacementFactory(alt=make_alt(email="new.applicant@example.com", branch=None), owner=grm)
+
+
+def test_branch_staff_cannot_move_placements(client_for, staff_tokyo, placements):
+    response = client_for(staff_tokyo).post(
+        CHANGELIST, {"action": "move_to_next_stage", "_selected_action": [placements["tokyo"].pk]}
+    )
+    assert response.status_code in (200, 302, 403)
+    assert not PlacementEvent.objects.exists()
+
+
+def test_grm_adds_a_placement_for_an_alt(client_for, grm, applicant):
+    response = client_for(grm).post(
+        reverse("admin:onboarding_placement_add"),
+        {
+            "alt": applicant.pk,
+            "stage": "APPLIED",
+            "owner": grm.pk,
+            "branch": "",
+            "departure_date": "2031-04-01",
+            "arrival_date": "",
+            "note": "",
+            "events-TOTAL_FORMS": "0",
+            "events-INITIAL_FORMS": "0",
+            "events-MIN_NUM_FORMS": "0",
+            "events-MAX_NUM_FORMS": "1000",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    placement = Placement.objects.get(alt=applicant)
+    assert placement.events.count() == 1
+    assert AltProfile.objects.get(user=applicant).departure_date == date(2031, 4, 1)
+    assert not Notification.objects.filter(kind="onboarding.placement_confirmed").exists()
+
+
+@pytest.mark.parametrize("rows", [1, 50])
+def test_changelist_query_count_does_not_grow(client_for, grm, tokyo, django_assert_max_num_queries, rows):
+    for n in range(rows):
+        PlacementFactory(alt=make_alt(email=f"alt{n}@example.com", branch=tokyo), branch=tokyo, owner=grm)
+    client = client_for(grm)
+    client.get(CHANGELIST)
+    with django_assert_max_num_queries(12):
+        response = client.get(CHANGELIST)
+    assert response.status_code == 200
+    assert response.content.decode().count('name="_selected_action"') == rows
