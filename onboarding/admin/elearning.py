@@ -223,8 +223,11 @@ class MarkCompleteForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["reason"].required = True
-        self.fields["task"].queryset = Task.objects.filter(is_active=True).select_related("module__course")
+        # The change page shows a saved completion read-only: these fields are not on its form.
+        if "reason" in self.fields:
+            self.fields["reason"].required = True
+        if "task" in self.fields:
+            self.fields["task"].queryset = Task.objects.filter(is_active=True).select_related("module__course")
 
     def clean(self):
         cleaned = super().clean()

@@ -110,6 +110,12 @@ class Task(models.Model):
         return self.title_en
 
     @property
+    def video_href(self) -> str:
+        """The video link if it is a web address. The form allows nothing else, but a row written another
+        way (the shell, a data migration) must not put a `javascript:` link on the ALT's page."""
+        return self.video_url if self.video_url.lower().startswith(("https://", "http://")) else ""
+
+    @property
     def title(self):
         return pick(self.title_en, self.title_ja)
 

@@ -23,6 +23,8 @@ from playwright.sync_api import expect
 
 from contacts.models import AltProfile, Notification, User
 from contacts.tasks import deliver_pending_notifications
+from onboarding.models import Choice, Placement, PlacementEvent, Question, Stage, Task, TaskCompletion
+from onboarding.tests.factories import CourseFactory, EnrolmentFactory, ModuleFactory, TaskFactory, make_quiz
 from support.models import Attachment, CannedReply, Category, SupportRequest
 from support.tests.admin_forms import change_form_data
 from support.tests.factories import upload
@@ -62,6 +64,13 @@ FIELDS = {
     "B1": "branch name (superuser, admin)",
     "B2": "branch address (superuser, admin)",
     "P1": "ALT's home country (GRM, admin)",
+    "O1": "course title and summary (GRM, SESPS)",
+    "O2": "course module title (GRM, SESPS)",
+    "O3": "course task title and text (GRM, SESPS)",
+    "O4": "quiz question and explanation (GRM, SESPS)",
+    "O5": "quiz answer (GRM, SESPS)",
+    "O6": "note on a placement's stage change (GRM)",
+    "O7": "reason a task was marked complete (branch staff)",
 }
 
 
@@ -124,8 +133,30 @@ def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, gr
     assert alt.post(reverse("training:register", args=[optional_session.pk])).status_code == 302
     response = alt.post(reverse("training:withdraw", args=[required_session.pk]), {"reason": _value("T5", 500)})
     assert response.status_code == 302
+    # Onboarding: the course staff write, the placement's history, a task marked complete by staff.
+    placement = Placement.objects.create(alt=alt_tokyo, stage=Stage.ARRIVED, branch=tokyo, owner=grm)
+    PlacementEvent.objects.create(placement=placement, from_stage=Stage.PRE_DEPARTURE, to_stage=Stage.ARRIVED,
+                                  by=grm, note=_value("O6"))  # fmt: skip
+    course = CourseFactory(is_current=True, title_en=_value("O1", 200), summary_en=_value("O1"))
+    module = ModuleFactory(course=course, order=1, title_en=_value("O2", 200))
+    reading = TaskFactory(module=module, order=1, title_en=_value("O3", 200), body_en=_value("O3"))
+    video = TaskFactory(module=module, order=2, kind=Task.Kind.VIDEO, title_en="Video", body_en=_value("O3"),
+                        video_url='https://video.example.com/O3"><svg/onload=alert(1)>')  # fmt: skip
+    quiz = make_quiz(module=module, order=3, title=_value("O3", 200))
+    Question.objects.filter(task=quiz).update(text_en=_value("O4"), explanation_en=_value("O4"))
+    Choice.objects.filter(question__task=quiz).update(text_en=_value("O5", 300))
+    enrolment = EnrolmentFactory(alt=alt_tokyo, course=course)
+    TaskCompletion.objects.create(enrolment=enrolment, task=reading, course_version=course.version,
+                                  marked_by=staff_tokyo, reason=_value("O7"))  # fmt: skip
+    TaskCompletion.objects.create(enrolment=enrolment, task=video, course_version=course.version)  # the quiz opens
+
     deliver_pending_notifications()
-    return {"request": support_request, "sessions": sessions, "feed": calendar_feed_for_alt(alt=alt_tokyo)}
+    return {
+        "request": support_request,
+        "sessions": sessions,
+        "feed": calendar_feed_for_alt(alt=alt_tokyo),
+        "tasks": [reading, video, quiz],
+    }
 
 
 @pytest.fixture
@@ -210,9 +241,9 @@ def _check_page(client, url, shown: dict, *, must_show=True) -> None:
         shown.setdefault(tag, set()).add(url)
 
 
-ALT_PAGES = ["dashboard", "support:list", "training:index", "contacts:support_team"]
-# Checked for markup, but they show none of the fields above (yet).
-QUIET_ALT_PAGES = ["onboarding:index", "contacts:wellbeing"]
+ALT_PAGES = ["dashboard", "support:list", "training:index", "contacts:support_team", "onboarding:index"]
+# Checked for markup, but they show none of the fields above.
+QUIET_ALT_PAGES = ["contacts:wellbeing"]
 
 
 def test_payloads_are_shown_as_text_everywhere(payloads, alt_tokyo, trainer_tokyo, staff_tokyo, superuser):
@@ -221,6 +252,7 @@ def test_payloads_are_shown_as_text_everywhere(payloads, alt_tokyo, trainer_toky
     alt = client_as(User.objects.get(pk=alt_tokyo.pk))
     urls = [reverse(name) for name in ALT_PAGES]
     urls += [reverse("support:detail", args=[request.pk]), reverse("support:sent", args=[request.pk])]
+    urls += [reverse("onboarding:task", args=[task.pk]) for task in payloads["tasks"]]
     for url in urls:
         _check_page(alt, url, shown)
     for name in QUIET_ALT_PAGES:
@@ -266,8 +298,8 @@ def test_payloads_are_shown_as_text_everywhere(payloads, alt_tokyo, trainer_toky
     alt_seen = {
         tag for tag, where in shown.items() if any(not u.startswith(("/admin", "/training/staff")) for u in where)
     }
-    assert {"S1", "S2", "S3", "S4", "S6", "T1", "T3", "T4", "U2", "B1"} <= alt_seen
-    assert "S5" not in alt_seen
+    assert {"S1", "S2", "S3", "S4", "S6", "T1", "T3", "T4", "U2", "B1", "O1", "O3", "O4", "O5"} <= alt_seen
+    assert not {"S5", "O6", "O7"} & alt_seen  # staff-only notes
 
 
 def test_a_reflected_payload_in_the_query_string_is_text_too(alt_tokyo):
@@ -390,3 +422,25 @@ def test_no_alert_fires_in_a_browser(
     assert dialogs == []
     assert Attachment.objects.count() == 1 and Registration.objects.exists()
     assert mail.outbox is not None
+
+
+def test_a_javascript_video_link_stored_anyway_is_not_a_link(alt_tokyo, tokyo):
+    course = CourseFactory(is_current=True)
+    module = ModuleFactory(course=course, order=1)
+    task = TaskFactory(module=module, order=1, kind=Task.Kind.VIDEO, video_url="javascript:alert(1)")
+    EnrolmentFactory(alt=alt_tokyo, course=course)
+    page = client_as(alt_tokyo).get(reverse("onboarding:task", args=[task.pk]))
+    assert page.status_code == 200
+    assert not markup_problems(page.content.decode())[0]
+    form_class = admin.site._registry[Task].get_form(_superuser_request(), None)
+    form = form_class(data={"video_url": "javascript:alert(1)"})
+    form.is_valid()
+    assert "video_url" in form.errors
+
+
+def _superuser_request():
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = User(is_superuser=True, is_staff=True, is_active=True)
+    return request

@@ -10,6 +10,8 @@ from django.utils import timezone
 from contacts.models import StaffRole
 from contacts.services import staff_role_grant
 from contacts.tests.factories import make_alt, make_staff
+from onboarding.models import Stage
+from onboarding.tests.factories import EnrolmentFactory, PlacementFactory, complete, make_course, quiz_answers
 from support.models import Attachment, Category, Status
 from support.tests.factories import PDF_BYTES, MessageFactory, SupportRequestFactory, upload
 from training.models import CalendarFeed
@@ -102,6 +104,17 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
     feed.save(update_fields=["token"])
     o["feed"] = feed
     calendar_feed_for_alt(alt=other_alt)
+    # Onboarding: the owner has arrived (checklist) and takes the current course; an Osaka ALT an older one.
+    PlacementFactory(alt=alt_tokyo, stage=Stage.ARRIVED, branch=tokyo)
+    course = make_course(tasks_per_module=(2,), with_quiz=True)
+    enrolment = EnrolmentFactory(alt=alt_tokyo, course=course)
+    tasks = list(course.modules.get().tasks.order_by("order"))
+    o["complete_readings"] = lambda: [complete(enrolment, task) for task in tasks[:-1]]
+    o["reading_task"], o["quiz"] = tasks[0], tasks[-1]
+    o["quiz_answers"] = {f"q{q}": c for q, c in quiz_answers(o["quiz"]).items()}
+    old_course = make_course(tasks_per_module=(1,), with_quiz=False, current=False)
+    EnrolmentFactory(alt=alt_osaka, course=old_course)
+    o["osaka_task"] = old_course.modules.get().tasks.get()
     return world
 
 
