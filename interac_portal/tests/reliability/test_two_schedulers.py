@@ -1,0 +1,98 @@
+"""Two schedulers at once (a second `celery beat` started by mistake): each reminder is sent once.
+
+Two beat processes send every periodic task of the portal (the real schedule,
+every task due each second) to two worker processes for a few seconds, over
+data that makes every task write emails: sessions a week and a day ahead,
+overdue support requests, ALTs about to depart, emails left in the outbox.
+"""
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from contacts.models import Notification
+from contacts.tests.factories import NotificationFactory, make_alt
+from interac_portal.celery import app
+from onboarding.models import Placement, Stage
+from onboarding.tests.factories import make_course
+from support.models import Status, SupportRequest
+from support.tests.factories import SupportRequestFactory
+from training.models import Registration
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+from .processes import PYTHON, Process, portal_env, sent_mails, start_worker, wait_for
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+RACE_SECONDS = 8
+
+
+def _start_beat(tmp_path, name, broker_url) -> Process:
+    args = [PYTHON, "-m", "celery", "-A", "interac_portal.tests.reliability.beat_app", "beat", "--loglevel", "INFO"]
+    args += ["--schedule", str(tmp_path / f"{name}-schedule"), "--max-interval", "1"]
+    return Process(name, args, portal_env(tmp_path, CELERY_BROKER_URL=broker_url), tmp_path)
+
+
+def test_two_schedulers_send_each_reminder_once(postgres, tmp_path, broker_at, tokyo, osaka, mc_tokyo, trainer_tokyo):
+    now = timezone.now()
+    alts = [make_alt(branch=tokyo, mc=mc_tokyo, email=f"alt{n}.beat@example.com") for n in range(6)]
+    in_a_week = TrainingSessionFactory(branch=tokyo, trainer=trainer_tokyo, start=now + timedelta(days=6, hours=12))
+    tomorrow = TrainingSessionFactory(
+        branch=tokyo, trainer=trainer_tokyo, start=now + timedelta(hours=20), registration_deadline=None
+    )
+    for alt in alts:
+        RegistrationFactory(session=in_a_week, alt=alt)
+        RegistrationFactory(session=tomorrow, alt=alt)
+    for alt in alts[:3]:  # overdue support requests (the branch has an address: one notice each)
+        SupportRequestFactory(alt=alt, created=now - timedelta(days=5), due_at=now - timedelta(hours=1))
+    make_course()  # the current pre-departure course
+    leaving = [make_alt(branch=tokyo, email=f"leaving{n}@example.com", departure_date=None) for n in range(3)]
+    for alt in leaving:
+        Placement.objects.create(
+            alt=alt, stage=Stage.CONFIRMED, branch=tokyo, departure_date=now.date() + timedelta(days=20)
+        )
+    for n in range(3):  # left in the outbox while the broker was down
+        NotificationFactory(recipient=alts[n], key=f"left-over:{n}")
+    app.conf.task_always_eager = False
+
+    workers = [start_worker(tmp_path, name=f"worker{n}", pool="prefork", concurrency=2, CELERY_BROKER_URL=broker_at.url)
+               for n in (1, 2)]  # fmt: skip
+    beats = [_start_beat(tmp_path, f"beat{n}", broker_at.url) for n in (1, 2)]
+    try:
+        time.sleep(RACE_SECONDS)
+        for beat in beats:
+            beat.stop()
+
+        def drained():
+            pending = Notification.objects.exclude(status=Notification.Status.SENT).count()
+            return pending == 0 and Notification.objects.count() > 0
+
+        assert wait_for(drained, timeout=60), [w.output()[-2000:] for w in workers]
+        time.sleep(2)  # anything still queued would send a duplicate now
+    finally:
+        for process in beats + workers:
+            process.stop()
+
+    # Both schedulers really ran, many times each.
+    for beat in beats:
+        assert beat.output().count("Sending due task send-session-reminders") >= RACE_SECONDS // 2, beat.output()[
+            -2000:
+        ]
+    runs = sum(w.output().count("training.tasks.send_session_reminders[") for w in workers)
+    assert runs >= RACE_SECONDS, runs
+
+    notifications = list(Notification.objects.all())
+    reminders = [n for n in notifications if n.kind == "training.reminder"]
+    assert len(reminders) == 2 * len(alts)  # a week before and a day before, for each ALT
+    assert Registration.objects.filter(reminded_7d_for__isnull=False).count() == len(alts)
+    assert Registration.objects.filter(reminded_1d_for__isnull=False).count() == len(alts)
+    assert len([n for n in notifications if n.kind == "support.overdue"]) == 3
+    assert SupportRequest.objects.filter(status=Status.NEW, overdue_flagged_for__isnull=False).count() == 3
+    assert len([n for n in notifications if n.kind.startswith("onboarding.")]) >= len(leaving)
+    # Every outbox row went out exactly once.
+    mails = sent_mails(tmp_path / "mail")
+    assert len(mails) == len(notifications)
+    for notification in notifications:
+        assert sum(f"{notification.key.replace(' ', '_')}.{notification.pk}@alt-portal" in m for m in mails) == 1
