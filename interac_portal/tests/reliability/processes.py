@@ -110,13 +110,24 @@ class Process:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.popen.pid, sig)
 
+    def _group_alive(self) -> bool:
+        try:
+            os.killpg(self.popen.pid, 0)
+        except (ProcessLookupError, PermissionError):
+            return False
+        return True
+
     def stop(self, timeout: float = 30.0) -> None:
+        """SIGTERM, then wait for the whole group (workers' children hold database connections)."""
         self.kill(signal.SIGTERM)
         try:
             self.popen.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
             self.kill(signal.SIGKILL)
             self.popen.wait(timeout=10)
+        if not wait_for(lambda: not self._group_alive(), timeout=10):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.popen.pid, signal.SIGKILL)
         self._log.close()
 
 

@@ -127,7 +127,8 @@ def test_fifty_alts_for_a_minute(postgres, tmp_path, broker_at, tokyo, mc_tokyo,
     total = sum(tally.statuses.values())
     latencies = sorted(tally.latencies)
     summary = (
-        f"{total} requests in {SECONDS:.0f}s ({total / SECONDS:.0f}/s) by {ALTS} ALTs; statuses {dict(tally.statuses)}; "
+        f"{total} requests in {SECONDS:.0f}s ({total / SECONDS:.0f}/s) by {ALTS} ALTs; "
+        f"statuses {dict(tally.statuses)}; "
         f"median {latencies[len(latencies) // 2]:.2f}s, p99 {latencies[int(len(latencies) * 0.99)]:.2f}s; "
         f"{len(tally.requests_acked)} requests and {len(tally.registrations_acked)} registrations acknowledged"
     )

@@ -192,7 +192,7 @@ def test_requests_survive_a_postgres_restart(private_postgres, tmp_path, broker_
     assert last == len(numbers)
     (held,) = _rows(
         url, f"SELECT count(*) FROM training_registration WHERE session_id = {session.pk} AND status = 'REGISTERED'"
-    )[0]  # noqa: E501
+    )[0]
     assert held == 3
     failed = [o for o in during if o.status == 500]
     print(f"requests: {len(outcomes)}, in flight at the restart: {len(during)}, of which failed cleanly: {len(failed)}")
