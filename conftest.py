@@ -70,9 +70,12 @@ def broker_down(monkeypatch):
     from interac_portal.celery import app
 
     def reset_pool():
-        # Forget pooled connections so the next publish connects to the current URL.
+        # Forget pooled connections (and an earlier failure) so the next publish tries the current URL.
         from kombu import pools
 
+        from contacts.services import broker_breaker
+
+        broker_breaker.reset()
         pools.reset()
         app._pool = None
         if "amqp" in app.__dict__:

@@ -1,6 +1,7 @@
 """Every state change of the contacts app: accounts, roles and the email outbox."""
 
 import logging
+import time
 import uuid
 from datetime import timedelta
 
@@ -36,22 +37,55 @@ def render_email(*, template: str, context: dict, language: str) -> tuple[str, s
     return subject, body.strip() + "\n"
 
 
+class BrokerBreaker:
+    """After a failed publish, leave emails to the sweep for a while instead of trying the broker again.
+
+    A broker that hangs rather than refuses (a network partition, a frozen
+    Redis) costs each publish the whole socket timeout: a request that queues
+    several emails, or an admin action over many rows, would wait for each.
+    """
+
+    pause = 10.0
+
+    def __init__(self):
+        self.open_until = 0.0
+
+    def allows(self) -> bool:
+        return time.monotonic() >= self.open_until
+
+    def trip(self) -> None:
+        self.open_until = time.monotonic() + self.pause
+
+    def reset(self) -> None:
+        self.open_until = 0.0
+
+
+broker_breaker = BrokerBreaker()
+
+
+def _publish(task, *args) -> bool:
+    if not broker_breaker.allows():
+        return False
+    try:
+        task.delay(*args)
+    except Exception:  # the broker is down: the periodic sweep delivers it later
+        broker_breaker.trip()
+        return False
+    return True
+
+
 def _enqueue_delivery(notification_id: int) -> None:
     from .tasks import deliver_notification
 
-    try:
-        deliver_notification.delay(notification_id)
-    except Exception:  # the broker is down: the periodic sweep delivers it later
+    if not _publish(deliver_notification, notification_id):
         logger.warning("broker unavailable; notification %s left for the sweep", notification_id)
 
 
 def _enqueue_sweep() -> None:
     from .tasks import deliver_pending_notifications
 
-    try:
-        deliver_pending_notifications.delay()
-    except Exception:
-        logger.warning("broker unavailable; pending notifications left for the sweep", exc_info=True)
+    if not _publish(deliver_pending_notifications):
+        logger.warning("broker unavailable; pending notifications left for the sweep")
 
 
 def notify(

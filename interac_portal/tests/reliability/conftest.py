@@ -29,9 +29,13 @@ def broker_at(monkeypatch, private_redis):
     from interac_portal.celery import app
 
     monkeypatch.setenv("CELERY_BROKER_WRITE_URL", private_redis.url)
+    # The socket timeouts settings.py gives a redis:// broker (the suite may run with another broker).
+    options = app.conf.broker_transport_options
+    app.conf.broker_transport_options = {"socket_connect_timeout": 2, "socket_timeout": 5}
     reset_celery_pools()
     app.conf.task_always_eager = False
     yield private_redis
     app.conf.task_always_eager = True
+    app.conf.broker_transport_options = options
     monkeypatch.delenv("CELERY_BROKER_WRITE_URL")
     reset_celery_pools()

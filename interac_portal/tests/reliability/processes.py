@@ -183,6 +183,13 @@ class RedisServer:
             sock.sendall(b"PING\r\n")
             return sock.recv(16).startswith(b"+PONG")
 
+    def freeze(self) -> None:
+        """Still accepting connections, never answering: a frozen process, or a network partition."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.kill(self.process.pid, signal.SIGCONT)
+
     def kill(self) -> None:
         """Down hard, as when the machine goes away."""
         self.process.kill(signal.SIGKILL)
@@ -198,8 +205,10 @@ def reset_celery_pools() -> None:
     """Forget pooled broker connections so that the next publish connects to the current URL."""
     from kombu import pools
 
+    from contacts.services import broker_breaker
     from interac_portal.celery import app
 
+    broker_breaker.reset()
     pools.reset()
     app._pool = None
     if "amqp" in app.__dict__:
