@@ -180,8 +180,8 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALT Portal] "
 # pushes the expiry forward at most every few minutes rather than on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_IDLE_REFRESH_SECONDS = 300
-# cached_db only with a shared cache (Redis): a per-process cache would keep a
-# logged-out session alive in the other processes.
+# Sessions stay in the database. Not cached_db: a session deleted at logout while
+# Redis was away (the cache falls back to process memory) would come back with Redis.
 SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
 
 LANGUAGE_CODE = "en"
