@@ -444,3 +444,53 @@ def _superuser_request():
     request = RequestFactory().get("/admin/")
     request.user = User(is_superuser=True, is_staff=True, is_active=True)
     return request
+
+
+def test_an_imported_file_is_shown_as_text_in_the_preview_and_after(grm, tokyo, superuser):
+    """GRM imports ALTs from a CSV (onboarding): the names, country and note typed in the file are text."""
+    import csv
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    row = {
+        "email": "imported@example.com",
+        "first_name": _value("I1", 150),
+        "last_name": "Lima",
+        "preferred_language": "en",
+        "phone": "",
+        "country": _value("I1", 64),
+        "stage": "APPLIED",
+        "branch": "",
+        "owner": "grm@example.com",
+        "departure_date": "2031-04-01",
+        "arrival_date": "2031-04-02",
+        "note": _value("I1"),
+    }
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(row))
+    writer.writeheader()
+    writer.writerow(row)
+    client = client_as(grm)
+    upload_file = SimpleUploadedFile("placements.csv", text.getvalue().encode(), content_type="text/csv")
+    preview = client.post(
+        reverse("admin:onboarding_placement_import"), {"resource": "0", "format": "0", "import_file": upload_file}
+    )
+    assert preview.status_code == 200
+    problems, shown, _attributes = markup_problems(preview.content.decode())
+    assert not problems
+    assert "I1 " in shown
+    form = preview.context["confirm_form"]
+    done = client.post(
+        reverse("admin:onboarding_placement_process_import"),
+        {name: form.initial.get(name, "") for name in form.fields},
+        follow=True,
+    )
+    assert done.status_code == 200
+    imported = User.objects.get(email="imported@example.com")
+    for url in (
+        reverse("admin:contacts_user_change", args=[imported.pk]),
+        reverse("admin:onboarding_placement_changelist"),
+    ):
+        problems, shown, _attributes = markup_problems(client_as(superuser).get(url).content.decode())
+        assert not problems and "I1 " in shown, url
