@@ -250,8 +250,10 @@ CELERY_BROKER_CONNECTION_TIMEOUT = 2
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Exposes /bench/baseline/ for `make bench` only.
+# Exposes /bench/baseline/ and an X-Queries header on every response, for `make bench` only.
 BENCH_BASELINE = env.bool("PORTAL_BENCH", default=False)
+if BENCH_BASELINE:
+    MIDDLEWARE.insert(0, "interac_portal.bench.QueryCountHeaderMiddleware")
 
 # Free phone counselling for ALTs (the well-being page). Overridable per deployment.
 WELLBEING_LINE = {
