@@ -175,9 +175,15 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALT Portal] "
 # pushes the expiry forward at most every few minutes rather than on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_IDLE_REFRESH_SECONDS = 300
-# cached_db only with a shared cache (Redis): a per-process cache would keep a
-# logged-out session alive in the other processes.
-SESSION_ENGINE = env.str("SESSION_ENGINE", default="django.contrib.sessions.backends.db")
+# With a shared cache (Redis) sessions are read from it (cached_db: written
+# through to the database, so none is lost when Redis restarts); `make bench`
+# measured one database query less on every page. Never with a per-process
+# cache, which would keep a logged-out session alive in the other processes.
+_shared_cache = CACHES["default"]["BACKEND"].endswith("RedisCache")
+SESSION_ENGINE = env.str(
+    "SESSION_ENGINE",
+    default="django.contrib.sessions.backends.cached_db" if _shared_cache else "django.contrib.sessions.backends.db",
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

@@ -20,6 +20,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
 from contacts.models import StaffRole, User
+from contacts.changelist import LightChangelistMixin
 from contacts.scoping import BranchScopedAdminMixin
 
 from ..checklist import STEPS
@@ -151,7 +152,7 @@ class PlacementEventInline(admin.TabularInline):
 
 
 @admin.register(Placement)
-class PlacementAdmin(BranchScopedAdminMixin, ImportExportMixin, admin.ModelAdmin):
+class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportMixin, admin.ModelAdmin):
     branch_lookup = "branch"
     form = PlacementForm
     change_list_template = "admin/onboarding/placement/change_list.html"

@@ -1,6 +1,8 @@
 """Profile one page on the benchmark database with pyinstrument (run `make bench` first).
 
-    .venv/bin/python bench/profile.py /training/ alt.tokyo@example.com [requests]
+    PROFILER=cprofile PROFILE_SORT=tottime .venv/bin/python bench/profile_page.py /support/ alt.tokyo@example.com
+
+    .venv/bin/python bench/profile_page.py /training/ alt.tokyo@example.com [requests]
 
 Serves the page through Django's test client with the settings of the benchmark
 (debug off, the same middleware), prints the time per request, the queries of
@@ -55,14 +57,29 @@ def main() -> int:
         client.get(path)
     for query in queries.captured_queries:
         print(f"{query['time']}s {query['sql'][:300]}")
-    profiler = Profiler(interval=0.0005)
     start = time.perf_counter()
+    for _ in range(count):
+        client.get(path)
+    print(f"{(time.perf_counter() - start) / count * 1000:.2f} ms per request (no profiler)")
+    if os.environ.get("PROFILER") == "cprofile":
+        # A flat view: which functions the time goes to, summed over the whole page.
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(count):
+            client.get(path)
+        profile.disable()
+        stats = pstats.Stats(profile).strip_dirs()
+        stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "60")))
+        return 0
+    profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(count):
         client.get(path)
     profiler.stop()
-    print(f"{(time.perf_counter() - start) / count * 1000:.2f} ms per request (with the profiler)")
-    print(profiler.output_text(unicode=True, color=False, show_all=False))
+    print(profiler.output_text(unicode=True, color=False, show_all=os.environ.get("PROFILE_ALL") == "1"))
     return 0
 
 
