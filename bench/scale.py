@@ -566,7 +566,6 @@ def _training(scale, alts, branches, staff, counts, rng, now, today) -> None:
         by_branch.setdefault(alt.branch_id, []).append(alt)
     arrivals = {b: [a.arrival for a in members] for b, members in by_branch.items()}
     national = max(1, scale.sessions // 20)
-    branch_sessions = scale.sessions - national
     reminder_each = max(1, scale.sessions // 35)  # sessions per reminder window
     per_session = _split(scale.registrations, scale.sessions, rng, 5, 90)
     sessions, registrations = [], []
@@ -610,10 +609,7 @@ def _training(scale, alts, branches, staff, counts, rng, now, today) -> None:
         )
         past = start < now
         for alt in chosen:
-            if past:
-                status = _pick(rng, {"ATTENDED": 85, "ABSENT": 8, "EXCUSED": 7})
-            else:
-                status = "REGISTERED"
+            status = _pick(rng, {"ATTENDED": 85, "ABSENT": 8, "EXCUSED": 7}) if past else "REGISTERED"
             created = start - timedelta(days=rng.randint(2, 25))
             answered = created + timedelta(hours=5) if required else None
             seven = start if start - now < timedelta(days=6) else None
@@ -628,4 +624,3 @@ def _training(scale, alts, branches, staff, counts, rng, now, today) -> None:
     fields = ["id", "alt_id", "session_id", "status", "invited", "answered_at", "note", "waitlist_position"]
     fields += ["waitlisted_at", "created", "status_changed_at", "marked_by_id", "reminded_7d_for", "reminded_1d_for"]
     counts["registrations"] = copy_rows(Registration, fields, registrations)
-

@@ -2,8 +2,8 @@
 
 import logging
 import uuid
-from importlib import import_module
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import Group

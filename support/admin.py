@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from contacts.models import StaffRole, User
 from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
+from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
-from contacts.models import StaffRole, User
 from contacts.changelist import LightChangelistMixin
+from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 
 from ..checklist import STEPS
