@@ -20,7 +20,7 @@ from datetime import date, datetime, time, timedelta
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from contacts.models import AltProfile, Branch, StaffRole, User
@@ -104,8 +104,10 @@ def _qn(name: str) -> str:
 
 
 def _next_id(model) -> int:
+    """The first free primary key (history rows have their own, `history_id`)."""
+    pk = _qn(model._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_qn(model._meta.db_table)}")
+        cursor.execute(f"SELECT COALESCE(MAX({pk}), 0) FROM {_qn(model._meta.db_table)}")
         return cursor.fetchone()[0] + 1
 
 
@@ -119,10 +121,12 @@ def copy_rows(model, fields: list[str], rows) -> int:
             for row in rows:
                 copy.write_row(row)
                 count += 1
-        if "id" in fields:
-            # Later inserts through the ORM continue after the ids written here.
+        pk = model._meta.pk
+        if pk.name in fields and isinstance(pk, models.AutoField | models.BigAutoField):
+            # Later inserts through the ORM continue after the keys written here.
             cursor.execute(
-                f"SELECT setval(pg_get_serial_sequence(%s, 'id'), (SELECT MAX(id) FROM {_qn(table)}))", [table]
+                f"SELECT setval(pg_get_serial_sequence(%s, %s), (SELECT MAX({_qn(pk.column)}) FROM {_qn(table)}))",
+                [table, pk.column],
             )
     return count
 
