@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 
-from contacts.changelist import LightChangelistMixin
+from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 
@@ -163,7 +163,9 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     search_fields = ["alt__email", "alt__first_name", "alt__last_name"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
-    list_per_page = 100
+    # GRM pages through every placement: estimate the count past 1,000 rows, 50 rows a page.
+    paginator = EstimatedCountPaginator
+    list_per_page = 50
     autocomplete_fields = ["alt"]
     inlines = [PlacementEventInline]
     actions = ["move_to_next_stage"]
