@@ -86,7 +86,10 @@ messages: $(VENV)/.dev
 	  && DJANGO_DEBUG=true $(PY) manage.py compilemessages -l ja --ignore=$(VENV) --ignore=contacts \
 	    --ignore=onboarding --ignore=training --ignore=support; fi
 
+# Company-scale benchmark on PostgreSQL and Redis (127.0.0.1, as in .ci/run); drops and
+# recreates BENCH_DATABASE_URL (default portal_bench). Results in bench/results.md and .json.
 bench: $(VENV)/.dev
+	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
 
 # Bootstrap comes from the npm registry and is committed under static/vendor.

@@ -1,65 +1,187 @@
-"""`make bench`: serve the portal with gunicorn as in production and load each page
-from a second process on 127.0.0.1, next to a bare Django view in the same run.
+"""`make bench`: the portal at company scale, next to a bare Django view in the same run.
 
-Prints one table and writes bench/results.md and bench/results.json.
-Uses DATABASE_URL / CELERY_BROKER_URL when set (PostgreSQL and Redis as in
-.ci/run), otherwise a throwaway SQLite database.
+1. A fresh database (BENCH_DATABASE_URL, default portal_bench on 127.0.0.1): migrate,
+   seed_demo, then the scale data set of bench/scale.py written with COPY.
+2. gunicorn as in production (gunicorn.conf.py, debug off, persistent database
+   connections, collected static files) on 127.0.0.1, loaded by wrk from a second
+   process for a fixed time per page, each logged in as the person who uses it.
+   Queries per request come from the X-Queries header (PORTAL_BENCH=1), the peak
+   memory of each worker from /proc after each page.
+3. The reminder tasks over the whole data set: time, queries, Notification rows.
+4. One table on stdout, bench/results.md and bench/results.json.
+
+Needs PostgreSQL and Redis as in .ci/run, and wrk (the Makefile installs it).
+Settings: BENCH_SECONDS (per page, default 15), BENCH_CONNECTIONS (default 4),
+BENCH_SCALE (company or tiny), BENCH_DATABASE_URL, BENCH_REDIS (host:port).
 """
 
 import json
 import os
 import platform
 import re
+import shutil
 import signal
-import statistics
 import subprocess
 import sys
-import tempfile
-import threading
 import time
 from datetime import datetime
 from pathlib import Path
-
-import requests
+from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
-DURATION = float(os.environ.get("BENCH_SECONDS", "5"))
-CONCURRENCY = int(os.environ.get("BENCH_CONCURRENCY", "4"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "15"))
+WARMUP = int(os.environ.get("BENCH_WARMUP", "3"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
+SCALE = os.environ.get("BENCH_SCALE", "company")
+DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://portal:portal@127.0.0.1:5432/portal_bench")
+REDIS = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
 PASSWORD = "portal-demo-2026"
+RESULTS = ROOT / "bench"
 
+ALT = "alt.tokyo@example.com"
+# (name, path, login as, kind); "{thread}" is one of the ALT's requests with a long thread.
 PAGES = [
-    # (name, path, login as, kind)
     ("baseline", "/bench/baseline/", None, "baseline"),
-    ("ALT dashboard", "/", "alt.tokyo@example.com", "alt"),
-    ("/contacts/", "/contacts/", "alt.tokyo@example.com", "alt"),
+    # The same view with the ALT's session cookie: what loading a session and a user costs alone.
+    ("baseline, logged in (reference)", "/bench/baseline/", ALT, "reference"),
+    ("ALT dashboard", "/", ALT, "alt"),
+    ("/support/", "/support/", ALT, "alt"),
+    ("/support/<id>/", "/support/{thread}/", ALT, "alt"),
+    ("/training/", "/training/", ALT, "alt"),
+    ("/onboarding/", "/onboarding/", ALT, "alt"),
+    ("/contacts/", "/contacts/", ALT, "alt"),
+    ("admin support list (branch staff)", "/admin/support/supportrequest/", "staff.tokyo@example.com", "admin"),
+    ("admin support list, overdue", "/admin/support/supportrequest/?overdue=yes", "staff.tokyo@example.com", "admin"),
+    ("admin placement list (GRM)", "/admin/onboarding/placement/", "grm@example.com", "admin"),
 ]
+TARGETS = {"alt": 0.30, "admin": 0.15}
+MAX_QUERIES = {"alt": 10, "admin": 12}
 
 
 def environment() -> dict:
-    env = dict(os.environ)
-    env.setdefault("DJANGO_SECRET_KEY", "bench-" + os.urandom(16).hex())
-    env.update(
-        {
-            "DJANGO_DEBUG": "false",
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "false",
-            "DJANGO_SECURE_COOKIES": "false",
-            "PORTAL_BENCH": "1",
-            "DEMO_PASSWORD": PASSWORD,
-        }
+    parsed = urlparse(DATABASE_URL)
+    if parsed.scheme not in ("postgres", "postgresql") or "bench" not in parsed.path:
+        # The run drops and recreates this database: never point it at a real one.
+        sys.exit("BENCH_DATABASE_URL must be a PostgreSQL database whose name contains 'bench'.")
+    env = {
+        "DJANGO_SECRET_KEY": "bench-" + os.urandom(16).hex(),
+        "DJANGO_DEBUG": "false",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_SECURE_SSL_REDIRECT": "false",
+        "DJANGO_SECURE_COOKIES": "false",
+        "PORTAL_BENCH": "1",
+        "DEMO_PASSWORD": PASSWORD,
+        "DATABASE_URL": DATABASE_URL,
+        "CELERY_BROKER_URL": f"redis://{REDIS}/7",
+        "CACHE_URL": f"rediscache://{REDIS}/8",
+        "SESSION_ENGINE": "django.contrib.sessions.backends.cached_db",
+        "GUNICORN_BIND": f"127.0.0.1:{PORT}",
+        "GUNICORN_ACCESS_LOG": "/dev/null",
+        # Workers live through the whole run, so their peak memory covers every page.
+        "GUNICORN_MAX_REQUESTS": "0",
+        "LOG_LEVEL": "WARNING",
+        "GUNICORN_CMD_ARGS": "--log-level warning",
+    }
+    for key, value in env.items():
+        if key == "SESSION_ENGINE":
+            os.environ.setdefault(key, value)  # the run can compare session engines
+        else:
+            os.environ[key] = value
+    os.environ["DJANGO_SETTINGS_MODULE"] = "interac_portal.settings"
+    return dict(os.environ)
+
+
+def fresh_database() -> None:
+    import psycopg
+
+    parsed = urlparse(DATABASE_URL)
+    name = parsed.path.lstrip("/")
+    admin_url = parsed._replace(path="/postgres").geturl()
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def flush_redis() -> None:
+    import redis
+
+    host, port = REDIS.split(":")
+    for db in (7, 8):
+        redis.Redis(host=host, port=int(port), db=db).flushdb()
+
+
+def prepare() -> dict:
+    """Database, demo cast, scale data, static files. Returns what the report says about them."""
+    import django
+
+    fresh_database()
+    flush_redis()
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    from bench.scale import COMPANY, TINY, seed_scale
+
+    call_command("migrate", verbosity=0, interactive=False)
+    call_command("seed_demo", force=True, verbosity=0)
+    start = time.perf_counter()
+    counts = seed_scale(COMPANY if SCALE == "company" else TINY)
+    seconds = time.perf_counter() - start
+    call_command("collectstatic", verbosity=0, interactive=False)
+    thread = thread_request_id(ALT)
+    connection.close()
+    return {"seconds": seconds, "rows": counts, "thread": thread}
+
+
+def thread_request_id(email: str) -> int:
+    from django.db.models import Count, Q
+
+    from support.models import SupportRequest
+
+    return (
+        SupportRequest.objects.filter(alt__email=email)
+        .annotate(n=Count("messages", filter=Q(messages__is_internal=False)))
+        .order_by("-n", "pk")
+        .values_list("pk", flat=True)
+        .first()
     )
-    if "DATABASE_URL" not in env:
-        env["DATABASE_URL"] = f"sqlite:///{tempfile.gettempdir()}/portal-bench.sqlite3"
-    return env
 
 
-def manage(env, *args):
-    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+# --- the server -------------------------------------------------------------------------
 
 
-def login(email: str) -> requests.Session:
+def wait_for(server: subprocess.Popen) -> None:
+    import requests
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"{BASE}/bench/baseline/", timeout=5).status_code == 200:
+                return
+        except requests.RequestException:  # not listening yet, or a worker still booting
+            pass
+        time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer")
+
+
+def workers(server: subprocess.Popen) -> list[int]:
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    return sorted(int(pid) for pid in children)
+
+
+def memory_mb(pid: int) -> dict:
+    status = Path(f"/proc/{pid}/status").read_text()
+    values = {k: int(v.split()[0]) / 1024 for k, v in re.findall(r"^(VmHWM|VmRSS):\s+(.+)$", status, re.M)}
+    return {"peak_mb": round(values["VmHWM"], 1), "rss_mb": round(values["VmRSS"], 1)}
+
+
+def login(email: str):
+    import requests
+
     session = requests.Session()
     page = session.get(f"{BASE}/accounts/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
@@ -69,100 +191,185 @@ def login(email: str) -> requests.Session:
         headers={"Referer": f"{BASE}/accounts/login/"},
         allow_redirects=False,
     )
-    assert response.status_code == 302, f"login failed for {email}"
+    if response.status_code != 302:
+        sys.exit(f"login failed for {email}")
     return session
 
 
-def load(path: str, cookies) -> dict:
-    latencies, errors = [], 0
-    stop = time.monotonic() + DURATION
+def probe(session, path: str) -> int:
+    """One request outside the timed load: the page must answer 200; returns its query count."""
+    response = session.get(BASE + path, allow_redirects=False)
+    if response.status_code != 200:
+        sys.exit(f"{path} answered {response.status_code}")
+    return int(response.headers["X-Queries"])
 
-    def worker():
-        nonlocal errors
-        session = requests.Session()
-        if cookies:
-            session.cookies.update(cookies)
-        while time.monotonic() < stop:
-            start = time.perf_counter()
-            response = session.get(BASE + path, allow_redirects=False)
-            latencies.append(time.perf_counter() - start)
-            if response.status_code != 200:
-                errors += 1
 
-    threads = [threading.Thread(target=worker) for _ in range(CONCURRENCY)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
+def wrk(path: str, cookie: str, seconds: int) -> dict:
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{seconds}s", "--timeout", "10s"]
+    command += ["-s", str(RESULTS / "report.lua"), BASE + path]
+    if cookie:
+        command[1:1] = ["-H", f"Cookie: {cookie}"]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    data = json.loads(output.split("WRK_JSON ", 1)[1].splitlines()[0])
     return {
-        "requests": len(latencies),
-        "rps": len(latencies) / DURATION,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
-        "errors": errors,
+        "requests": data["requests"],
+        "rps": data["requests"] / (data["duration_us"] / 1e6),
+        "p50_ms": data["p50_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "errors": data["errors"],
     }
 
 
+def load_pages(server: subprocess.Popen, thread: int) -> tuple[list, list]:
+    rows, sessions = [], {}
+    for name, path, email, kind in PAGES:
+        path = path.format(thread=thread)
+        if email and email not in sessions:
+            sessions[email] = login(email)
+        import requests
+
+        session = sessions.get(email) or requests.Session()
+        queries = probe(session, path)
+        cookie = "; ".join(f"{k}={v}" for k, v in session.cookies.items())
+        wrk(path, cookie, WARMUP)
+        result = wrk(path, cookie, SECONDS)
+        peak = max(memory_mb(pid)["peak_mb"] for pid in workers(server))
+        rows.append({"page": name, "path": path, "kind": kind, **result, "queries": queries, "peak_worker_mb": peak})
+        print(f"  {name}: {result['rps']:.0f} req/s, p99 {result['p99_ms']:.1f} ms, {queries} queries", flush=True)
+    # The machine may be busier at the end than at the start: the baseline is measured
+    # at both ends and the pages are compared with the mean of the two.
+    again = wrk(PAGES[0][1], "", SECONDS)
+    baseline = rows[0]
+    baseline["rps_at_start"], baseline["rps_at_end"] = baseline["rps"], again["rps"]
+    baseline["rps"] = (baseline["rps"] + again["rps"]) / 2
+    baseline["p99_ms"] = max(baseline["p99_ms"], again["p99_ms"])
+    print(f"  baseline again: {again['rps']:.0f} req/s, p99 {again['p99_ms']:.1f} ms", flush=True)
+    for row in rows:
+        row["ratio"] = row["rps"] / baseline["rps"]
+        row["p99_vs_baseline"] = row["p99_ms"] / baseline["p99_ms"]
+    return rows, [{"pid": pid, **memory_mb(pid)} for pid in workers(server)]
+
+
+# --- reminders -----------------------------------------------------------------------------
+
+
+def reminders() -> list[dict]:
+    """Each reminder task's service over the whole data set, as the worker runs it."""
+    from django.db import connection
+
+    from contacts.models import Notification
+    from onboarding.tasks import send_elearning_invitations, send_elearning_nudges
+    from support.tasks import flag_overdue_requests
+    from training.tasks import send_session_reminders
+
+    tasks = [
+        ("e-learning invitations", send_elearning_invitations),
+        ("e-learning nudges", send_elearning_nudges),
+        ("session reminders", send_session_reminders),
+        ("overdue requests", flag_overdue_requests),
+    ]
+    results = []
+    for name, task in tasks:
+        count = 0
+
+        def counter(execute, sql, params, many, context):
+            nonlocal count
+            count += 1
+            return execute(sql, params, many, context)
+
+        before = Notification.objects.count()
+        with connection.execute_wrapper(counter):
+            start = time.perf_counter()
+            returned = task.run()
+            seconds = time.perf_counter() - start
+        written = Notification.objects.count() - before
+        results.append(
+            {"task": name, "seconds": seconds, "queries": count, "notifications": written, "returned": returned}
+        )
+        print(f"  {name}: {seconds:.2f} s, {count} queries, {written} notifications", flush=True)
+    return results
+
+
+# --- the report ------------------------------------------------------------------------------
+
+
+def verdict(row: dict, baseline: dict) -> str:
+    kind = row["kind"]
+    if kind not in TARGETS:
+        return ""
+    misses = []
+    if row["ratio"] < TARGETS[kind]:
+        misses.append(f"ratio < {TARGETS[kind]}")
+    if row["p99_ms"] > 10 * baseline["p99_ms"]:
+        misses.append("p99 > 10x baseline")
+    if row["queries"] > MAX_QUERIES[kind]:
+        misses.append(f"queries > {MAX_QUERIES[kind]}")
+    if row["errors"]:
+        misses.append("errors")
+    return "; ".join(misses) or "ok"
+
+
+def report(meta: str, seeding: dict, rows: list, memory: list, tasks: list) -> str:
+    baseline = rows[0]
+    lines = [
+        f"Baseline: {baseline.get('rps_at_start', baseline['rps']):.0f} req/s at the start of the run and "
+        f"{baseline.get('rps_at_end', baseline['rps']):.0f} at the end; ratios are to the mean, "
+        "p99 limits to the higher of the two p99s.",
+        "",
+    ]
+    lines += ["| page | req/s | p50 ms | p99 ms | ratio to baseline | queries/request | peak worker MB | targets |"]
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---|")
+    for r in rows:
+        lines.append(
+            f"| {r['page']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['ratio']:.2f} "
+            f"| {r['queries']} | {r['peak_worker_mb']:.0f} | {verdict(r, baseline)} |"
+        )
+    lines += ["", "Workers after the whole run (target: under 250 MB each):", ""]
+    lines += ["| worker pid | peak (VmHWM) MB | now (VmRSS) MB |", "|---:|---:|---:|"]
+    lines += [f"| {w['pid']} | {w['peak_mb']:.0f} | {w['rss_mb']:.0f} |" for w in memory]
+    if tasks:
+        lines += ["", "Reminder tasks over the whole data set (target: under 10 s and 100 queries each):", ""]
+        lines += ["| task | seconds | queries | Notification rows written |", "|---|---:|---:|---:|"]
+        lines += [f"| {t['task']} | {t['seconds']:.2f} | {t['queries']} | {t['notifications']} |" for t in tasks]
+    rows_written = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in seeding["rows"].items())
+    lines += ["", f"Seeding (COPY, after migrate and seed_demo): {seeding['seconds']:.1f} s; {rows_written}."]
+    return meta + "\n".join(lines) + "\n"
+
+
 def main() -> int:
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed (apt-get install wrk, or run `make bench`).")
     env = environment()
-    manage(env, "migrate", "--no-input", "-v0")
-    manage(env, "seed_demo", "--force")
-    manage(env, "collectstatic", "--no-input", "-v0")
+    print(f"Preparing the {SCALE} data set...", flush=True)
+    seeding = prepare()
+    print(f"  seeded in {seeding['seconds']:.1f} s", flush=True)
     server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "interac_portal.wsgi",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--workers",
-            "2",
-            "--access-logfile",
-            "-",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
+        [sys.executable, "-m", "gunicorn", "interac_portal.wsgi"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(f"{BASE}/healthz/", timeout=1).status_code in (200, 503):
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.2)
-        rows = []
-        for name, path, email, kind in PAGES:
-            cookies = login(email).cookies if email else None
-            result = {"page": name, "path": path, "kind": kind, **load(path, cookies)}
-            rows.append(result)
-        baseline = rows[0]["rps"]
-        for row in rows:
-            row["ratio"] = row["rps"] / baseline if baseline else 0
+        wait_for(server)
+        print(f"Loading each page for {SECONDS} s ({CONNECTIONS} connections):", flush=True)
+        rows, memory = load_pages(server, seeding["thread"])
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
-
-    header = "| page | req/s | p50 ms | p99 ms | ratio to baseline | errors |\n|---|---|---|---|---|---|\n"
-    lines = "".join(
-        f"| {r['page']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['ratio']:.2f} | {r['errors']} |\n"
-        for r in rows
-    )
+    print("Reminder tasks:", flush=True)
+    tasks = reminders()
+    gunicorn_workers = env.get("GUNICORN_WORKERS") or "gunicorn.conf.py default"
     meta = (
         f"Run {datetime.now().isoformat(timespec='seconds')} on {platform.node() or 'this machine'} "
-        f"({platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}), "
-        f"`make bench`, {CONCURRENCY} clients x {DURATION:.0f} s per page, "
-        f"database {env['DATABASE_URL'].split(':', 1)[0]}.\n\n"
+        f"({platform.machine()}, {os.cpu_count()} CPUs, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}).\n\nCommand: `make bench` "
+        f"(scale {SCALE}, wrk -t2 -c{CONNECTIONS}, {WARMUP} s warm-up then {SECONDS} s per page; "
+        f"gunicorn workers: {gunicorn_workers}, {len(memory)} running; PostgreSQL; Redis cache and broker; "
+        f"SESSION_ENGINE={env['SESSION_ENGINE'].rsplit('.', 1)[-1]}).\n\n"
     )
-    table = header + lines
-    print(table)
-    (ROOT / "bench" / "results.md").write_text("# Benchmark results\n\n" + meta + table)
-    (ROOT / "bench" / "results.json").write_text(json.dumps({"meta": meta.strip(), "pages": rows}, indent=2))
+    text = report(meta, seeding, rows, memory, tasks)
+    print()
+    print(text)
+    (RESULTS / "results.md").write_text("# Benchmark results\n\n" + text)
+    data = {"meta": meta.strip(), "seeding": seeding, "pages": rows, "workers": memory, "reminders": tasks}
+    (RESULTS / "results.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
     return 0
 
 

@@ -1,6 +1,7 @@
 import time
 
 from django.conf import settings
+from django.contrib.auth import logout
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
@@ -30,8 +31,13 @@ class SessionIdleMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
         session = getattr(request, "session", None)
+        seen = session.get("_seen") if session is not None and "_auth_user_id" in session else None
+        if seen is not None and int(time.time()) - seen > settings.SESSION_COOKIE_AGE:
+            # Idle too long, whatever the session store still holds (a cached
+            # session lives as long as its cache entry).
+            logout(request)
+        response = self.get_response(request)
         if session is not None and not session.is_empty() and "_auth_user_id" in session:
             now = int(time.time())
             if now - session.get("_seen", 0) > settings.SESSION_IDLE_REFRESH_SECONDS:

@@ -110,6 +110,37 @@ def _head_office_hours() -> str:
     }
 
 
+def support_team_summary_for_alt(*, profile: AltProfile) -> SupportTeam:
+    """The dashboard's short version of the team, from the profile alone (no query).
+
+    The MC, the branch's numbers and the GRM contact are all loaded with the
+    profile; the full team (schedulers, trainers, SESPS) is on /contacts/.
+    """
+    team = SupportTeam(branch=profile.branch)
+    branch = profile.branch
+    if branch is not None and profile.managing_consultant_id:
+        mc = profile.managing_consultant
+        team.managing_consultant = Contact(
+            name=mc.display_name,
+            role=str(StaffRole.Role.MC.label),
+            email=mc.email,
+            phone=mc.phone or branch.phone,
+            hours=_hours(branch.office_opens, branch.office_closes, branch.office_days_display),
+        )
+    if profile.grm_contact_id:
+        grm = profile.grm_contact
+        team.grm = [
+            Contact(
+                name=grm.display_name,
+                role=str(StaffRole.Role.GRM.label),
+                email=grm.email,
+                phone=grm.phone,
+                hours=_head_office_hours(),
+            )
+        ]
+    return team
+
+
 def support_team_for_alt(*, profile: AltProfile) -> SupportTeam:
     """The people an ALT can turn to, in one query beyond the profile.
 

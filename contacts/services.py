@@ -4,6 +4,7 @@ import logging
 import time
 import uuid
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -23,18 +24,28 @@ logger = logging.getLogger(__name__)
 # --- the outbox -------------------------------------------------------------
 
 
+def _email_templates(template: str) -> tuple:
+    return (
+        get_template(f"{template}_subject.txt", using="text"),
+        get_template(f"{template}_body.txt", using="text"),
+    )
+
+
+def _render(templates: tuple, context: dict) -> tuple[str, str]:
+    context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
+    subject_template, body_template = templates
+    subject = " ".join(subject_template.render(context).split())[:255]
+    return subject, body_template.render(context).strip() + "\n"
+
+
 def render_email(*, template: str, context: dict, language: str) -> tuple[str, str]:
     """Render `<template>_subject.txt` and `<template>_body.txt` in `language`.
 
     Plain text only, rendered without HTML escaping (the "text" engine): what
     an ALT or staff member typed is shown as typed and never as markup.
     """
-    context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
     with translation.override(language):
-        subject = get_template(f"{template}_subject.txt", using="text").render(context)
-        body = get_template(f"{template}_body.txt", using="text").render(context)
-    subject = " ".join(subject.split())[:255]
-    return subject, body.strip() + "\n"
+        return _render(_email_templates(template), context)
 
 
 class BrokerBreaker:
@@ -128,27 +139,32 @@ def notify_many(*, items: list[dict]) -> int:
 
     Each item has the arguments of `notify`. Rows whose key already exists are
     skipped by the database (ON CONFLICT DO NOTHING). Returns rows attempted.
+    Items are rendered a language at a time, each template looked up once.
     """
-    rows = []
+    by_language: dict[str, list[dict]] = {}
     for item in items:
         recipient = item.get("recipient")
         language = recipient.preferred_language if recipient else settings.LANGUAGE_CODE
-        subject, body = render_email(
-            template=item["template"],
-            context={"recipient": recipient, **item["context"]},
-            language=language,
-        )
-        rows.append(
-            Notification(
-                recipient=recipient,
-                to_email=item.get("to_email") or recipient.email,
-                language=language,
-                kind=item["kind"],
-                key=item["key"],
-                subject=subject,
-                body=body,
-            )
-        )
+        by_language.setdefault(language, []).append(item)
+    rows, templates = [], {}
+    for language, group in by_language.items():
+        with translation.override(language):
+            for item in group:
+                recipient = item.get("recipient")
+                if item["template"] not in templates:
+                    templates[item["template"]] = _email_templates(item["template"])
+                subject, body = _render(templates[item["template"]], {"recipient": recipient, **item["context"]})
+                rows.append(
+                    Notification(
+                        recipient=recipient,
+                        to_email=item.get("to_email") or recipient.email,
+                        language=language,
+                        kind=item["kind"],
+                        key=item["key"],
+                        subject=subject,
+                        body=body,
+                    )
+                )
     if rows:
         Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
         transaction.on_commit(_enqueue_sweep)
@@ -335,10 +351,12 @@ def user_deactivate(*, user: User) -> None:
 
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
+    store = import_module(settings.SESSION_ENGINE).SessionStore
     # Sessions are not indexed by user; the auth hash is, so scan only live ones.
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
+            # Through the engine: a cached session is dropped from the cache too.
+            store(session_key=session.session_key).delete()
 
 
 def expire_in(days: int):

@@ -39,7 +39,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
     if profile is None:
         return render(request, "staff_home.html", {})
-    team = contacts_selectors.support_team_for_alt(profile=profile)
+    team = contacts_selectors.support_team_summary_for_alt(profile=profile)
     cards = []
     for template, selector in DASHBOARD_CARDS:
         context = selector(profile=profile)

@@ -23,7 +23,10 @@ def confidential_filter(*, user: User) -> Q:
     """
     if user.is_superuser or user.has_perm(CONFIDENTIAL_PERMISSION):
         return Q()
-    return ~Q(category=Category.WELLBEING) | Q(alt__alt_profile__managing_consultant=user)
+    # A subquery rather than a join through the ALT's profile: the admin list and
+    # its count then read only the request table's branch index.
+    own_alts = AltProfile.objects.filter(managing_consultant=user).values("user_id")
+    return ~Q(category=Category.WELLBEING) | Q(alt_id__in=own_alts)
 
 
 def support_requests_visible_to_staff(*, user: User) -> QuerySet:

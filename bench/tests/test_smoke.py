@@ -1,0 +1,102 @@
+"""A few seconds of `make bench` at a tiny scale, so that the benchmark does not rot.
+
+The same seeding (COPY, PostgreSQL only), the same pages with the query
+targets of the benchmark, the reminder tasks over the seeded data, and the
+report. The full run (`make bench`) measures throughput; this only checks
+that the machinery works and that query counts hold.
+"""
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+from django.http import HttpResponse
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from bench import run
+from bench.scale import TINY, seed_scale
+from contacts.models import AltProfile, Notification, User
+from interac_portal.bench import QueryCountHeaderMiddleware
+from onboarding.models import Placement, TaskCompletion
+from support.models import ReferenceCounter, SupportRequest
+from training.models import Registration
+
+pytestmark = pytest.mark.services
+
+
+@pytest.fixture
+def seeded(postgres, settings):
+    settings.DEBUG = False
+    call_command("seed_demo", force=True, verbosity=0)
+    return seed_scale(TINY)
+
+
+def test_the_tiny_data_set_is_whole_and_consistent(seeded):
+    assert seeded["alts"] == TINY.alts and seeded["support_requests"] == TINY.requests
+    assert seeded["training_sessions"] == TINY.sessions and seeded["task_completions"] > 0
+    assert Placement.objects.count() == AltProfile.objects.count()
+    # Every request has its branch's ALT and a reference the counters will not hand out again.
+    assert not SupportRequest.objects.exclude(branch=F("alt__alt_profile__branch")).exists()
+    last = max(int(ref.rsplit("-", 1)[1]) for ref in SupportRequest.objects.values_list("reference", flat=True))
+    assert max(ReferenceCounter.objects.values_list("last", flat=True)) >= last
+    assert Registration.objects.filter(status="REGISTERED", session__start__lt=timezone.now()).count() == 0
+
+
+ALT_PAGES = ["/", "/support/", "/training/", "/onboarding/", "/contacts/"]
+ADMIN_PAGES = [
+    ("/admin/support/supportrequest/", "staff.tokyo@example.com"),
+    ("/admin/support/supportrequest/?overdue=yes", "staff.tokyo@example.com"),
+    ("/admin/onboarding/placement/", "grm@example.com"),
+]
+
+
+def test_the_measured_pages_answer_within_the_query_targets(seeded, client):
+    client.force_login(User.objects.get(email=run.ALT))
+    thread = run.thread_request_id(run.ALT)
+    for path in [*ALT_PAGES, f"/support/{thread}/"]:
+        client.get(path)  # the session's first request refreshes its expiry
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200, path
+        assert len(queries) <= run.MAX_QUERIES["alt"], path
+    for path, email in ADMIN_PAGES:
+        client.force_login(User.objects.get(email=email))
+        client.get(path)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200, path
+        assert len(queries) <= run.MAX_QUERIES["admin"], path
+
+
+def test_the_reminders_have_work_and_stay_a_few_queries(seeded, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=False):
+        results = run.reminders()
+    assert {r["task"] for r in results} >= {"e-learning invitations", "session reminders", "overdue requests"}
+    for result in results:
+        assert result["notifications"] > 0, result
+        assert result["queries"] < 100, result
+    assert Notification.objects.count() == sum(r["notifications"] for r in results)
+    assert TaskCompletion.objects.exists()
+
+
+def test_the_query_header_counts_every_statement(db):
+    def view(request):
+        list(User.objects.all())
+        User.objects.count()
+        return HttpResponse("ok")
+
+    response = QueryCountHeaderMiddleware(view)(RequestFactory().get("/"))
+    assert response["X-Queries"] == "2"
+
+
+def test_the_report_names_every_miss():
+    rows = [
+        {"page": "baseline", "kind": "baseline", "rps": 1000, "p50_ms": 1, "p99_ms": 2, "ratio": 1, "queries": 0},
+        {"page": "slow", "kind": "alt", "rps": 100, "p50_ms": 9, "p99_ms": 30, "ratio": 0.1, "queries": 11},
+    ]
+    for row in rows:
+        row.update(errors=0, peak_worker_mb=80.0)
+    seeding = {"seconds": 1.0, "rows": {"alts": 10}}
+    text = run.report("meta\n", seeding, rows, [{"pid": 1, "peak_mb": 90.0, "rss_mb": 80.0}], [])
+    assert "| slow | 100 |" in text
+    assert "ratio < 0.3; p99 > 10x baseline; queries > 10" in text

@@ -1,0 +1,47 @@
+"""Admin changelists that stay fast on large tables.
+
+`EstimatedCountPaginator`: Django's paginator counts every row of the list on
+every page. Up to `exact_up_to` rows the count is exact (a capped count that
+stops reading there); past that, PostgreSQL's planner estimate is shown, which
+costs no table read. `LightChangelistMixin` renders the row checkbox as plain
+HTML instead of through the form-widget templates (a third of the time of a
+50-row list went there).
+"""
+
+import json
+
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.paginator import Paginator
+from django.db import connections
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.translation import gettext
+
+# Django's own admin string, translated by Django's catalogue: kept out of ours.
+django_admin_text = gettext
+
+
+class EstimatedCountPaginator(Paginator):
+    exact_up_to = 1000
+
+    @cached_property
+    def count(self):
+        queryset = self.object_list
+        if connections[queryset.db].vendor != "postgresql":
+            return super().count
+        capped = queryset.order_by()[: self.exact_up_to + 1].count()
+        if capped <= self.exact_up_to:
+            return capped
+        plan = json.loads(queryset.order_by().explain(format="json"))
+        return max(capped, int(plan[0]["Plan"]["Plan Rows"]))
+
+
+class LightChangelistMixin:
+    def action_checkbox(self, obj):
+        # The markup of Django's CheckboxInput, without a template render per row.
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            format_html(django_admin_text("Select this object for an action - {}"), str(obj)),
+        )
