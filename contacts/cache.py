@@ -1,12 +1,18 @@
 """The shared cache (Redis in production), kept working while Redis is down.
 
-The cache holds login rate limits. With plain Redis a Redis outage made every
-login a 500. Here an outage switches this process to its own memory for a few
-seconds at a time, then Redis is tried again: pages keep working and the
-limits still hold, per process, until Redis is back.
+The cache holds login rate limits and sessions (cached_db). With plain Redis
+a Redis outage made every login a 500. Here an outage switches this process
+to its own memory for a few seconds at a time, then Redis is tried again:
+pages keep working and the limits still hold, per process, until Redis is back.
+
+What this process wrote or deleted meanwhile is deleted from Redis as soon as
+it answers again: otherwise Redis would come back with stale entries, such as
+a session signed out while it was away (the database no longer has it, but
+cached_db reads Redis first).
 """
 
 import logging
+import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
@@ -16,15 +22,35 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 logger = logging.getLogger(__name__)
 
+# Per Redis location, the keys changed in memory while it was away (shared by the process's threads).
+_stale: dict[str, set[str]] = {}
+_stale_lock = threading.Lock()
+
+_WRITES = {"add", "set", "touch", "delete", "incr", "set_many", "delete_many"}
+
+
+def _keys(name, args, kwargs) -> list:
+    if name == "set_many":
+        return list((args[0] if args else kwargs["data"]).keys())
+    if name == "delete_many":
+        return list(args[0] if args else kwargs["keys"])
+    return [args[0] if args else kwargs["key"]]
+
 
 def _fail_soft(name):
     def method(self, *args, **kwargs):
         if time.monotonic() >= self._down_until:
             try:
+                self._forget_stale()
                 return getattr(RedisCache, name)(self, *args, **kwargs)
             except (RedisConnectionError, RedisTimeoutError):
                 self._down_until = time.monotonic() + self.retry_after
                 logger.warning("cache unavailable; this process uses its own memory for %ss", self.retry_after)
+        if name in _WRITES:
+            version = kwargs.get("version")
+            made = {self.make_and_validate_key(key, version=version) for key in _keys(name, args, kwargs)}
+            with _stale_lock:
+                _stale.setdefault(self._location, set()).update(made)
         return getattr(self._local, name)(*args, **kwargs)
 
     method.__name__ = name
@@ -36,9 +62,23 @@ class FallbackRedisCache(RedisCache):
 
     def __init__(self, server, params):
         super().__init__(server, params)
+        self._location = str(server)
         # Django makes one backend object per thread; the memory is shared by name within the process.
         self._local = LocMemCache(f"fallback:{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})
         self._down_until = 0.0
+
+    def _forget_stale(self) -> None:
+        if not _stale.get(self._location):
+            return
+        with _stale_lock:
+            keys = _stale.pop(self._location, set())
+        try:
+            self._cache.delete_many(list(keys))
+        except (RedisConnectionError, RedisTimeoutError):
+            with _stale_lock:
+                _stale.setdefault(self._location, set()).update(keys)
+            raise
+        self._local.clear()
 
     for _name in ("add", "get", "set", "touch", "delete", "get_many", "has_key", "incr", "set_many", "delete_many"):
         locals()[_name] = _fail_soft(_name)

@@ -170,3 +170,26 @@ def test_a_hanging_redis_costs_one_timeout_not_one_per_email(
     assert Notification.objects.filter(status=Notification.Status.PENDING).count() == 6
     assert notifications_deliver_pending() == 6  # the sweep, once Redis answers again
     assert len(mailoutbox) == 6
+
+
+def test_a_logout_while_redis_hangs_stays_a_logout_when_it_answers_again(cache_at, alt_tokyo, settings, monkeypatch):
+    """Sessions are cached in Redis (cached_db). Signed out while Redis did not answer, the session was
+    deleted from the database but not from Redis: when Redis answered again, the old cookie was let in."""
+    from contacts.cache import FallbackRedisCache
+
+    monkeypatch.setattr(FallbackRedisCache, "retry_after", 0.5)
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    browser = Client()
+    assert browser.post(reverse("account_login"), {"login": alt_tokyo.email, "password": PASSWORD}).status_code == 302
+    assert browser.get("/").status_code == 200
+    cookie = browser.cookies["sessionid"].value
+    cache_at.freeze()
+    try:
+        assert browser.post(reverse("account_logout")).status_code == 302
+    finally:
+        cache_at.thaw()
+    time.sleep(1)  # Redis is tried again
+    replay = Client()
+    replay.cookies["sessionid"] = cookie
+    assert replay.get("/").status_code == 302
+    assert replay.get("/").status_code == 302
