@@ -16,7 +16,6 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
-from django.core import mail
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -25,11 +24,11 @@ from contacts.models import AltProfile, Notification, User
 from contacts.tasks import deliver_pending_notifications
 from onboarding.models import Choice, Placement, PlacementEvent, Question, Stage, Task, TaskCompletion
 from onboarding.tests.factories import CourseFactory, EnrolmentFactory, ModuleFactory, TaskFactory, make_quiz
-from support.models import Attachment, CannedReply, Category, SupportRequest
+from support.models import CannedReply, Category, SupportRequest
 from support.tests.admin_forms import change_form_data
 from support.tests.factories import upload
 from training.forms import TrainingSessionAdminForm
-from training.models import Registration, TrainingSession
+from training.models import TrainingSession
 from training.services import calendar_feed_for_alt, training_session_save
 
 from .conftest import client_as
@@ -74,7 +73,7 @@ FIELDS = {
 }
 
 
-def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, superuser) -> dict:
+def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm) -> dict:
     """Write a payload into every field, through the ALT's forms and the admin where it matters."""
     # People and branch (admin).
     User.objects.filter(pk=alt_tokyo.pk).update(first_name=_value("U1", 150), last_name="Carter")
@@ -160,9 +159,7 @@ def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, gr
 
 
 @pytest.fixture
-def payloads(
-    tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, superuser, django_capture_on_commit_callbacks
-):
+def payloads(tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         written = write_payloads(
             tokyo=tokyo,
@@ -171,7 +168,6 @@ def payloads(
             mc_tokyo=mc_tokyo,
             trainer_tokyo=trainer_tokyo,
             grm=grm,
-            superuser=superuser,
         )
     return written
 
@@ -377,7 +373,7 @@ def browser_context_args(browser_context_args):
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
 def test_no_alert_fires_in_a_browser(
-    page, live_server, browser_login, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, superuser
+    page, live_server, browser_login, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm
 ):
     written = write_payloads(
         tokyo=tokyo,
@@ -386,7 +382,6 @@ def test_no_alert_fires_in_a_browser(
         mc_tokyo=mc_tokyo,
         trainer_tokyo=trainer_tokyo,
         grm=grm,
-        superuser=superuser,
     )
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -420,8 +415,6 @@ def test_no_alert_fires_in_a_browser(
             page.mouse.move(10, 10)
             page.mouse.move(400, 300)
     assert dialogs == []
-    assert Attachment.objects.count() == 1 and Registration.objects.exists()
-    assert mail.outbox is not None
 
 
 def test_a_javascript_video_link_stored_anyway_is_not_a_link(alt_tokyo, tokyo):
