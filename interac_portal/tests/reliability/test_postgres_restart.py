@@ -35,25 +35,37 @@ BEFORE, AFTER = 3.0, 5.0  # seconds of load before the restart and after it
 PASSWORD = "correct-horse-battery"
 
 
+def _as_root() -> list[str] | None:
+    """The prefix that runs a command as root here (nothing, or sudo), or None when nothing does."""
+    if os.geteuid() == 0:
+        return []
+    if shutil.which("sudo") and subprocess.run(["sudo", "-n", "true"], capture_output=True).returncode == 0:
+        return ["sudo", "-n"]
+    return None
+
+
 @pytest.fixture
 def private_postgres(postgres):
     """A cluster of the test's own on a free port, holding a copy of the test database."""
-    if os.geteuid() != 0 or not shutil.which("pg_createcluster"):
+    root = _as_root()
+    if root is None or not shutil.which("pg_createcluster"):
         service_missing("pg_createcluster as root (a private PostgreSQL cluster)")
     version = str(connection.pg_version // 10000)
     port = free_port()
     name = f"portal_reliability_{port}"
-    subprocess.run(["pg_createcluster", version, name, "-p", str(port), "--start"], check=True, capture_output=True)
+
+    def run(*args):
+        return subprocess.run([*root, *args], check=True, capture_output=True)
+
+    run("pg_createcluster", version, name, "-p", str(port), "--start")
     try:
         sql = "CREATE ROLE portal LOGIN SUPERUSER PASSWORD 'portal'"
-        subprocess.run(["su", "postgres", "-c", f'psql -p {port} -qc "{sql}"'], check=True, capture_output=True)
-        subprocess.run(
-            ["su", "postgres", "-c", f"createdb -p {port} -O portal portal"], check=True, capture_output=True
-        )
+        run("su", "postgres", "-c", f'psql -p {port} -qc "{sql}"')
+        run("su", "postgres", "-c", f"createdb -p {port} -O portal portal")
         url = f"postgres://portal:portal@127.0.0.1:{port}/portal"
-        yield {"version": version, "name": name, "url": url}
+        yield {"url": url, "restart": lambda: run("pg_ctlcluster", version, name, "restart", "-m", "fast")}
     finally:
-        subprocess.run(["pg_dropcluster", version, name, "--stop"], capture_output=True)
+        subprocess.run([*root, "pg_dropcluster", version, name, "--stop"], capture_output=True)
 
 
 def _copy_test_database(target_url: str) -> None:
@@ -145,11 +157,7 @@ def test_requests_survive_a_postgres_restart(private_postgres, tmp_path, broker_
             thread.start()
         time.sleep(BEFORE)
         restart_began = time.monotonic()
-        subprocess.run(
-            ["pg_ctlcluster", private_postgres["version"], private_postgres["name"], "restart", "-m", "fast"],
-            check=True,
-            capture_output=True,
-        )
+        private_postgres["restart"]()
         assert wait_for(lambda: bool(_rows(private_postgres["url"], "SELECT 1")), timeout=30)
         restart_ended = time.monotonic()
         time.sleep(AFTER)
