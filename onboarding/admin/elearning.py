@@ -5,6 +5,7 @@ import csv
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -60,6 +61,8 @@ class QuestionInline(admin.StackedInline):
 @admin.register(Task)
 class TaskAdmin(admin.ModelAdmin):
     list_display = ["title_en", "module", "kind", "order", "version", "is_active"]
+    # A link typed without a scheme is taken as https (Django 6's default, set now).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_filter = ["module__course", "kind", "is_active"]
     list_select_related = ["module"]
     search_fields = ["title_en", "title_ja"]
