@@ -169,10 +169,8 @@ def _percent(done: int, total: int) -> int:
     return min(100, done * 100 // total)
 
 
-@dataclass
-class ModuleProgress:
-    module: object
-    tasks: list = field(default_factory=list)
+class _TaskTally:
+    """Done, total and percentage over `self.tasks` (never above 100%)."""
 
     @property
     def done(self):
@@ -192,28 +190,18 @@ class ModuleProgress:
 
 
 @dataclass
-class CourseProgress:
+class ModuleProgress(_TaskTally):
+    module: object
+    tasks: list = field(default_factory=list)
+
+
+@dataclass
+class CourseProgress(_TaskTally):
     enrolment: Enrolment
     course: Course
     modules: list
     tasks: list
     due_date: date | None
-
-    @property
-    def done(self):
-        return sum(1 for t in self.tasks if t.done)
-
-    @property
-    def total(self):
-        return len(self.tasks)
-
-    @property
-    def percent(self):
-        return _percent(self.done, self.total)
-
-    @property
-    def pct_class(self):
-        return f"pct-{self.percent // 5 * 5}"
 
     @property
     def complete(self):

@@ -48,7 +48,7 @@ def test_a_failed_request_leaves_no_gap(alt_tokyo, monkeypatch, time_machine):
     def broken(*args, **kwargs):
         raise RuntimeError("mail template broken")
 
-    monkeypatch.setattr(services, "_notify_alt", broken)
+    monkeypatch.setattr(services.alt, "_notify_alt", broken)
     with pytest.raises(RuntimeError):
         _create(alt_tokyo, subject="Lost")
     monkeypatch.undo()

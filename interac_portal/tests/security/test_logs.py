@@ -134,7 +134,7 @@ def test_an_error_while_sending_a_request_leaks_nothing(logs, alt_tokyo, monkeyp
     """The due time breaks: the insert fails, and PostgreSQL's message carries the failing row."""
     import support.services
 
-    monkeypatch.setattr(support.services, "support_request_due_at", lambda **kwargs: None)
+    monkeypatch.setattr(support.services.alt, "support_request_due_at", lambda **kwargs: None)
     client = client_as(alt_tokyo, raise_request_exception=False)
     response = client.post(reverse("support:new") + "?note=090-1234-5678", _wellbeing_form())
     assert response.status_code == 500

@@ -1,0 +1,151 @@
+"""What the support services share: links, files, references, locks and who is told."""
+
+import contextlib
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+
+from contacts.models import AltProfile, StaffRole, User
+from contacts.services import notify
+
+from ..due import OfficeHours, due_at_for
+from ..files import CheckedFile
+from ..models import (
+    Attachment,
+    ReferenceCounter,
+    SupportRequest,
+)
+from ..selectors import roles_that_see_confidential
+
+# Two identical messages from one person this close together are one double click.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+class StaleRequestError(ValidationError):
+    """Someone else changed the request since the form was loaded."""
+
+
+# --- helpers --------------------------------------------------------------------
+
+
+def _site_url(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def _alt_url(support_request: SupportRequest) -> str:
+    return _site_url(reverse("support:detail", args=[support_request.pk]))
+
+
+def _admin_url(support_request: SupportRequest) -> str:
+    return _site_url(reverse("admin:support_supportrequest_change", args=[support_request.pk]))
+
+
+@contextlib.contextmanager
+def _files_removed_on_failure():
+    """Files written during a transaction that then fails are deleted (the rows are rolled back)."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for field_file in stored:
+            with contextlib.suppress(Exception):
+                field_file.storage.delete(field_file.name)
+        raise
+
+
+def _store_attachment(*, support_request, message, upload, checked: CheckedFile, by, stored: list) -> Attachment:
+    attachment = Attachment(
+        support_request=support_request,
+        message=message,
+        original_name=checked.name,
+        content_type=checked.content_type,
+        size=checked.size,
+        uploaded_by=by,
+    )
+    upload.seek(0)
+    attachment.file.save(checked.name, upload, save=False)
+    stored.append(attachment.file)
+    attachment.save()
+    return attachment
+
+
+def support_request_due_at(*, branch, urgency: str, start: datetime) -> datetime:
+    """When a request of `urgency` sent at `start` is due, in the branch's office hours."""
+    return due_at_for(start=start, urgency=urgency, hours=OfficeHours.of(branch))
+
+
+def reference_next(*, year: int) -> str:
+    """The next SR-YYYY-NNNNNN. Call inside the transaction that creates the request.
+
+    The year's counter row stays locked until that transaction ends, so two
+    requests never get the same number and a rolled-back one leaves no gap.
+    """
+    with transaction.atomic():
+        counter = ReferenceCounter.objects.select_for_update().filter(year=year).first()
+        if counter is None:
+            ReferenceCounter.objects.bulk_create([ReferenceCounter(year=year, last=0)], ignore_conflicts=True)
+            counter = ReferenceCounter.objects.select_for_update().get(year=year)
+        counter.last += 1
+        counter.save(update_fields=["last"])
+    return f"SR-{year}-{counter.last:06d}"
+
+
+def _lock(support_request: SupportRequest) -> SupportRequest:
+    return SupportRequest.objects.select_for_update().get(pk=support_request.pk)
+
+
+# --- who is told ------------------------------------------------------------------
+
+
+def _staff_recipients(support_request: SupportRequest, *, prefer_assignee: bool) -> list[dict]:
+    """Who hears about a request on the branch side: recipient/to_email pairs.
+
+    The assignee when there is one (and `prefer_assignee`); a confidential
+    request goes to the ALT's Managing Consultant (or the branch's MCs); any
+    other goes to the branch's address, or its schedulers when it has none.
+    """
+    if prefer_assignee and support_request.assignee_id:
+        return [{"recipient": support_request.assignee, "key": f"user{support_request.assignee_id}"}]
+    branch = support_request.branch
+    if support_request.is_confidential:
+        profile = (
+            AltProfile.objects.select_related("managing_consultant").filter(user_id=support_request.alt_id).first()
+        )
+        if profile and profile.managing_consultant and profile.managing_consultant.is_active:
+            return [{"recipient": profile.managing_consultant, "key": f"user{profile.managing_consultant_id}"}]
+        roles = roles_that_see_confidential()
+        people = User.objects.filter(is_active=True, staff_roles__branch=branch, staff_roles__role__in=roles).distinct()
+        return [{"recipient": person, "key": f"user{person.pk}"} for person in people]
+    if branch.email:
+        return [{"recipient": None, "to_email": branch.email, "key": "branch"}]
+    # No branch address: its schedulers, or its MCs when it has no scheduler.
+    roles = StaffRole.objects.filter(branch=branch, user__is_active=True, role=StaffRole.Role.SCHEDULER)
+    if not roles.exists():
+        roles = StaffRole.objects.filter(branch=branch, user__is_active=True, role=StaffRole.Role.MC)
+    people = User.objects.filter(pk__in=roles.values("user_id"))
+    return [{"recipient": person, "key": f"user{person.pk}"} for person in people]
+
+
+def _notify_staff(support_request, *, kind: str, key: str, template: str, context: dict, prefer_assignee=True):
+    for target in _staff_recipients(support_request, prefer_assignee=prefer_assignee):
+        notify(
+            kind=kind,
+            key=f"{key}:{target['key']}",
+            template=template,
+            context={"support_request": support_request, "admin_url": _admin_url(support_request), **context},
+            recipient=target["recipient"],
+            to_email=target.get("to_email"),
+        )
+
+
+def _notify_alt(support_request, *, kind: str, key: str, template: str, context: dict | None = None):
+    notify(
+        kind=kind,
+        key=key,
+        template=template,
+        context={"support_request": support_request, "url": _alt_url(support_request), **(context or {})},
+        recipient=support_request.alt,
+    )

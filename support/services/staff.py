@@ -1,0 +1,231 @@
+"""What branch staff do in the admin: reply, note, assign, change status, delete."""
+
+import contextlib
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import User
+from contacts.services import notify
+
+from ..files import CheckedFile
+from ..models import (
+    OPEN_STATUSES,
+    Attachment,
+    Message,
+    Status,
+    SupportRequest,
+)
+from ..selectors import is_branch_colleague
+from ._common import (
+    StaleRequestError,
+    _admin_url,
+    _files_removed_on_failure,
+    _lock,
+    _notify_alt,
+    _store_attachment,
+    support_request_due_at,
+)
+
+# --- staff ------------------------------------------------------------------------
+
+STAFF_EDITABLE_FIELDS = {"category", "subject", "urgency", "status", "assignee"}
+
+
+def _apply_status(support_request: SupportRequest, status: str, now) -> None:
+    support_request.status = status
+    if status == Status.RESOLVED:
+        support_request.resolved_at = support_request.resolved_at or now
+    elif status in OPEN_STATUSES:
+        support_request.resolved_at = None
+
+
+def support_request_staff_save(
+    *,
+    support_request: SupportRequest,
+    changed_fields,
+    by: User,
+    expected_version: int,
+    reply: str = "",
+    internal: bool = False,
+    upload=None,
+    checked_file: CheckedFile | None = None,
+) -> Message | None:
+    """Save what a member of staff changed in the admin, and their reply or internal note.
+
+    Refused with StaleRequestError when the request changed since the form
+    was loaded (`expected_version`): never a silent overwrite. A reply is
+    emailed to the ALT in their language; an internal note never is.
+    """
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        locked = _lock(support_request)
+        if locked.version != expected_version:
+            raise StaleRequestError(stale_message(locked), code="stale")
+        fields = set(changed_fields) & STAFF_EDITABLE_FIELDS
+        now = timezone.now()
+        if (
+            "assignee" in fields
+            and support_request.assignee_id
+            and not is_branch_colleague(user=support_request.assignee, support_request=support_request)
+        ):
+            raise ValidationError(_("Assign the request to someone of its branch."), code="assignee")
+        if "urgency" in fields:
+            support_request.due_at = support_request_due_at(
+                branch=support_request.branch, urgency=support_request.urgency, start=support_request.created
+            )
+            fields.add("due_at")
+        if "status" in fields:
+            _apply_status(support_request, support_request.status, now)
+            fields.add("resolved_at")
+        message = None
+        reply = (reply or "").strip()
+        if reply:
+            message = Message.objects.create(
+                support_request=support_request,
+                author=by,
+                body=reply,
+                is_internal=internal,
+                from_staff=True,
+                created=now,
+            )
+            if upload is not None and checked_file is not None:
+                _store_attachment(
+                    support_request=support_request,
+                    message=message,
+                    upload=upload,
+                    checked=checked_file,
+                    by=by,
+                    stored=stored,
+                )
+            if not internal:
+                if "status" not in fields and support_request.status == Status.NEW:
+                    _apply_status(support_request, Status.IN_PROGRESS, now)
+                    fields |= {"status", "resolved_at"}
+                support_request.last_activity_at = now
+                fields.add("last_activity_at")
+        if "status" in fields:
+            support_request.last_activity_at = now
+            fields.add("last_activity_at")
+        support_request.version = locked.version + 1
+        fields.add("version")
+        support_request.save(update_fields=sorted(fields))
+        _notify_after_staff_change(support_request, locked=locked, by=by, message=message)
+    return message
+
+
+def _notify_after_staff_change(support_request, *, locked, by, message) -> None:
+    if message is not None and not message.is_internal:
+        _notify_alt(
+            support_request,
+            kind="support.reply",
+            key=f"support.reply:{message.pk}",
+            template="support/email/reply",
+            context={"message": message, "staff_name": by.first_name or by.display_name},
+        )
+    elif support_request.status == Status.RESOLVED and locked.status != Status.RESOLVED:
+        _notify_alt(
+            support_request,
+            kind="support.resolved",
+            key=f"support.resolved:{support_request.pk}:{support_request.version}",
+            template="support/email/resolved",
+        )
+    if (
+        support_request.assignee_id
+        and support_request.assignee_id != locked.assignee_id
+        and (support_request.assignee_id != by.pk)
+    ):
+        notify(
+            kind="support.assigned",
+            key=f"support.assigned:{support_request.pk}:{support_request.version}",
+            template="support/email/assigned",
+            context={"support_request": support_request, "admin_url": _admin_url(support_request), "by": by},
+            recipient=support_request.assignee,
+        )
+
+
+def stale_message(current: SupportRequest) -> str:
+    """What the second of two editors is told."""
+    last = current.history.select_related("history_user").order_by("-history_date").first()
+    if last is not None and last.history_user is not None:
+        return str(
+            _(
+                "%(name)s changed this request at %(time)s while you were editing it. Your changes were not "
+                "saved: reload the page to see the current version, then make your changes again."
+            )
+            % {
+                "name": last.history_user.display_name,
+                "time": timezone.localtime(last.history_date).strftime("%H:%M"),
+            }
+        )
+    return str(
+        _(
+            "Someone else changed this request while you were editing it. Your changes were not saved: reload "
+            "the page to see the current version, then make your changes again."
+        )
+    )
+
+
+def support_request_assign(*, support_request: SupportRequest, assignee: User, by: User) -> bool:
+    """Assign to a colleague of the request's branch. Returns False when they are not one."""
+    if not is_branch_colleague(user=assignee, support_request=support_request):
+        return False
+    with transaction.atomic():
+        locked = _lock(support_request)
+        if locked.assignee_id == assignee.pk:
+            return True
+        previous = locked.assignee_id
+        locked.assignee = assignee
+        if locked.status == Status.NEW:
+            locked.status = Status.IN_PROGRESS
+        locked.version += 1
+        locked.save(update_fields=["assignee", "status", "version"])
+        if assignee.pk != by.pk and previous != assignee.pk:
+            notify(
+                kind="support.assigned",
+                key=f"support.assigned:{locked.pk}:{locked.version}",
+                template="support/email/assigned",
+                context={"support_request": locked, "admin_url": _admin_url(locked), "by": by},
+                recipient=assignee,
+            )
+    return True
+
+
+def support_request_set_status(*, support_request: SupportRequest, status: str, by: User) -> bool:
+    """Change the status (admin actions). Resolving emails the ALT. Returns False if nothing changed."""
+    with transaction.atomic():
+        locked = _lock(support_request)
+        if locked.status == status:
+            return False
+        previous = locked.status
+        now = timezone.now()
+        _apply_status(locked, status, now)
+        locked.last_activity_at = now
+        locked.version += 1
+        locked.save(update_fields=["status", "resolved_at", "last_activity_at", "version"])
+        if status == Status.RESOLVED and previous != Status.RESOLVED:
+            _notify_alt(
+                locked,
+                kind="support.resolved",
+                key=f"support.resolved:{locked.pk}:{locked.version}",
+                template="support/email/resolved",
+            )
+    return True
+
+
+def support_requests_delete(*, queryset) -> int:
+    """Delete requests (superusers, in the admin) and, once that is committed, their files."""
+    with transaction.atomic():
+        names = list(Attachment.objects.filter(support_request__in=queryset).values_list("file", flat=True))
+        count = SupportRequest.objects.filter(pk__in=list(queryset.values_list("pk", flat=True))).delete()[0]
+        transaction.on_commit(lambda: _delete_files(names))
+    return count
+
+
+def _delete_files(names) -> None:
+    from django.core.files.storage import default_storage
+
+    for name in names:
+        with contextlib.suppress(Exception):
+            default_storage.delete(name)
