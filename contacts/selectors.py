@@ -1,7 +1,6 @@
 """Every read the contacts pages need, with the permission filter in one place."""
 
 from dataclasses import dataclass, field
-from datetime import time
 
 from django.conf import settings
 from django.db.models import Q
@@ -51,12 +50,17 @@ def branch_scope_for_user(*, user: User) -> BranchScope:
     return scope
 
 
+def alt_profile_for_user(*, user: User) -> AltProfile | None:
+    """The user's ALT profile with branch and contacts, or None for staff and others."""
+    return AltProfile.objects.select_related("branch", "managing_consultant", "grm_contact").filter(user=user).first()
+
+
 def alt_profile_get_for_user(*, user: User) -> AltProfile:
     """The logged-in ALT's profile with branch and contacts; 404 for anyone who is not an ALT."""
-    try:
-        return AltProfile.objects.select_related("branch", "managing_consultant", "grm_contact").get(user=user)
-    except AltProfile.DoesNotExist:
-        raise Http404("Not an ALT") from None
+    profile = alt_profile_for_user(user=user)
+    if profile is None:
+        raise Http404("Not an ALT")
+    return profile
 
 
 def is_alt(user: User) -> bool:
@@ -76,7 +80,6 @@ class Contact:
     email: str
     phone: str
     hours: str
-    note: str = ""
 
 
 @dataclass
@@ -88,26 +91,26 @@ class SupportTeam:
     sesps: list = field(default_factory=list)
     grm: list = field(default_factory=list)
 
-    @property
-    def emergency_phone(self):
-        return self.branch.emergency_phone if self.branch else ""
 
-
-def _hours(opens: time, closes: time, days: str) -> str:
+def _hours(opens, closes, days: str) -> str:
     return gettext("%(opens)s–%(closes)s, %(days)s (Japan time)") % {
-        "opens": f"{opens:%H:%M}",
-        "closes": f"{closes:%H:%M}",
+        "opens": opens if isinstance(opens, str) else f"{opens:%H:%M}",
+        "closes": closes if isinstance(closes, str) else f"{closes:%H:%M}",
         "days": days,
     }
 
 
-def _head_office_hours() -> str:
-    opens, closes = settings.HEAD_OFFICE_HOURS
-    return gettext("%(opens)s–%(closes)s, %(days)s (Japan time)") % {
-        "opens": opens,
-        "closes": closes,
-        "days": gettext("Mon–Fri"),
-    }
+def _contact(user: User, role_label, branch: Branch | None) -> Contact:
+    """A person with the hours and phone of their branch, or of the head office for national roles."""
+    if branch is None:
+        opens, closes = settings.HEAD_OFFICE_HOURS
+        hours, fallback_phone = _hours(opens, closes, gettext("Mon–Fri")), ""
+    else:
+        hours = _hours(branch.office_opens, branch.office_closes, branch.office_days_display)
+        fallback_phone = branch.phone
+    return Contact(
+        name=user.display_name, role=str(role_label), email=user.email, phone=user.phone or fallback_phone, hours=hours
+    )
 
 
 def support_team_summary_for_alt(*, profile: AltProfile) -> SupportTeam:
@@ -117,27 +120,10 @@ def support_team_summary_for_alt(*, profile: AltProfile) -> SupportTeam:
     profile; the full team (schedulers, trainers, SESPS) is on /contacts/.
     """
     team = SupportTeam(branch=profile.branch)
-    branch = profile.branch
-    if branch is not None and profile.managing_consultant_id:
-        mc = profile.managing_consultant
-        team.managing_consultant = Contact(
-            name=mc.display_name,
-            role=str(StaffRole.Role.MC.label),
-            email=mc.email,
-            phone=mc.phone or branch.phone,
-            hours=_hours(branch.office_opens, branch.office_closes, branch.office_days_display),
-        )
+    if profile.branch is not None and profile.managing_consultant_id:
+        team.managing_consultant = _contact(profile.managing_consultant, StaffRole.Role.MC.label, profile.branch)
     if profile.grm_contact_id:
-        grm = profile.grm_contact
-        team.grm = [
-            Contact(
-                name=grm.display_name,
-                role=str(StaffRole.Role.GRM.label),
-                email=grm.email,
-                phone=grm.phone,
-                hours=_head_office_hours(),
-            )
-        ]
+        team.grm = [_contact(profile.grm_contact, StaffRole.Role.GRM.label, None)]
     return team
 
 
@@ -158,35 +144,19 @@ def support_team_for_alt(*, profile: AltProfile) -> SupportTeam:
         .select_related("user")
         .order_by("role", "user__last_name", "user__first_name")
     )
-    branch_hours = _hours(branch.office_opens, branch.office_closes, branch.office_days_display) if branch else ""
-
-    def contact(user: User, role_label, national: bool) -> Contact:
-        phone = user.phone or ("" if national else branch.phone)
-        return Contact(
-            name=user.display_name,
-            role=str(role_label),
-            email=user.email,
-            phone=phone,
-            hours=_head_office_hours() if national else branch_hours,
-        )
-
-    if branch is not None and profile.managing_consultant_id:
-        team.managing_consultant = contact(profile.managing_consultant, StaffRole.Role.MC.label, False)
-    grm_from_roles = []
+    summary = support_team_summary_for_alt(profile=profile)
+    team.managing_consultant = summary.managing_consultant
+    by_role = {
+        StaffRole.Role.SCHEDULER: team.schedulers,
+        StaffRole.Role.TRAINER: team.trainers,
+        StaffRole.Role.SESPS: team.sesps,
+        StaffRole.Role.GRM: team.grm,
+    }
     for staff_role in roles:
-        label = staff_role.get_role_display()
-        if staff_role.role == StaffRole.Role.SCHEDULER:
-            team.schedulers.append(contact(staff_role.user, label, False))
-        elif staff_role.role == StaffRole.Role.TRAINER:
-            team.trainers.append(contact(staff_role.user, label, False))
-        elif staff_role.role == StaffRole.Role.SESPS:
-            team.sesps.append(contact(staff_role.user, label, True))
-        elif staff_role.role == StaffRole.Role.GRM:
-            grm_from_roles.append(contact(staff_role.user, label, True))
-    if profile.grm_contact_id:
-        team.grm = [contact(profile.grm_contact, StaffRole.Role.GRM.label, True)]
-    else:
-        team.grm = grm_from_roles[:1]
+        national_or_branch = None if staff_role.is_national else branch
+        by_role[staff_role.role].append(_contact(staff_role.user, staff_role.get_role_display(), national_or_branch))
+    # The ALT's own GRM contact when there is one, else the first listed.
+    team.grm = summary.grm or team.grm[:1]
     if branch is None:
         # Before placement the ALT deals with recruiting only; the rest follows the branch.
         team.sesps = []

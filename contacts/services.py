@@ -3,7 +3,6 @@
 import logging
 import time
 import uuid
-from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -352,12 +351,8 @@ def user_deactivate(*, user: User) -> None:
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
     store = import_module(settings.SESSION_ENGINE).SessionStore
-    # Sessions are not indexed by user; the auth hash is, so scan only live ones.
+    # Sessions are not indexed by user: scan the live ones for this user's id.
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             # Through the engine: a cached session is dropped from the cache too.
             store(session_key=session.session_key).delete()
-
-
-def expire_in(days: int):
-    return timezone.now() + timedelta(days=days)

@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from contacts import selectors as contacts_selectors
-from contacts.models import AltProfile
 from onboarding.selectors import onboarding_dashboard_card
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
@@ -32,11 +31,7 @@ DASHBOARD_CARDS = [
 @login_required
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    profile = (
-        AltProfile.objects.select_related("branch", "managing_consultant", "grm_contact")
-        .filter(user=request.user)
-        .first()
-    )
+    profile = contacts_selectors.alt_profile_for_user(user=request.user)
     if profile is None:
         return render(request, "staff_home.html", {})
     team = contacts_selectors.support_team_summary_for_alt(profile=profile)
