@@ -21,7 +21,7 @@ from contacts.models import Branch, Language, User
 from contacts.services import alt_account_create
 
 from .models import Placement, Stage
-from .services import IllegalMove, placement_create, placement_move, placement_update
+from .services import IllegalMove, placement_change, placement_create
 from .services.placement import owner_candidates
 
 DATE_FORMAT = "%Y-%m-%d"
@@ -62,10 +62,7 @@ class PlacementResource(resources.ModelResource):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    # --- export -----------------------------------------------------------------------
-
-    def get_export_queryset(self, request):
-        return Placement.objects.select_related("alt", "alt__alt_profile", "branch", "owner")
+    # --- export (the queryset is the admin's: scoped and filtered) ----------------------
 
     def dehydrate_branch(self, placement):
         return placement.branch.code if placement.branch_id else ""
@@ -220,16 +217,9 @@ class PlacementResource(resources.ModelResource):
         for name in ("owner", "branch", "departure_date", "arrival_date"):
             if name in columns and data[name] != getattr(placement, name):
                 changes[name] = data[name]
-        stage = data["stage"]
-        moving = stage and stage != placement.stage
-        # The branch is set before a confirmation and cleared after stepping back from one.
-        if moving and placement.has_branch_stage:
-            placement_move(placement=placement, to_stage=stage, by=self.user, note=data["note"])
-            moving = False
-        if changes:
-            placement_update(placement=placement, by=self.user, **changes)
-        if moving:
-            placement_move(placement=placement, to_stage=stage, by=self.user, note=data["note"] or _("Imported"))
+        placement_change(
+            placement=placement, by=self.user, stage=data["stage"], note=data["note"] or _("Imported"), **changes
+        )
         user_changes = {
             name: data[name] for name in ("first_name", "last_name", "phone") if name in columns and data[name]
         }

@@ -13,6 +13,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, User
+from contacts.selectors import Contact, support_team_summary_for_alt
 
 from .checklist import STEPS
 from .models import ChecklistItem, Course, Enrolment, Placement, Stage, Task, TaskCompletion
@@ -93,26 +94,15 @@ def placement_timeline(*, stage: str) -> Timeline:
     )
 
 
-@dataclass
-class Helper:
-    name: str
-    role: str
-    email: str
-    phone: str
-
-
-def who_to_ask(*, profile: AltProfile, stage: str | None) -> Helper | None:
+def who_to_ask(*, profile: AltProfile, stage: str | None) -> Contact | None:
     """Recruiting (GRM) until the branch is confirmed, then the MC (or the branch office)."""
+    team = support_team_summary_for_alt(profile=profile)
     if stage in BRANCH_STAGES and profile.branch_id:
-        mc = profile.managing_consultant
-        if mc is not None:
-            return Helper(mc.display_name, str(_("Managing Consultant")), mc.email, mc.phone or profile.branch.phone)
+        if team.managing_consultant is not None:
+            return team.managing_consultant
         branch = profile.branch
-        return Helper(branch.name, str(_("Branch office")), branch.email, branch.phone)
-    grm = profile.grm_contact
-    if grm is not None:
-        return Helper(grm.display_name, str(_("Recruiting (GRM)")), grm.email, grm.phone)
-    return None
+        return Contact(branch.name, str(_("Branch office")), branch.email, branch.phone, hours="")
+    return team.grm[0] if team.grm else None
 
 
 # --- e-learning -----------------------------------------------------------------------
@@ -163,14 +153,27 @@ class TaskState:
     marked_by_staff: bool = False
 
 
-def _percent(done: int, total: int) -> int:
+def percent(done: int, total: int) -> int:
+    """Whole percent done, never above 100 (a task counted twice, a course shrunk since)."""
     if not total:
         return 0
     return min(100, done * 100 // total)
 
 
-class _TaskTally:
-    """Done, total and percentage over `self.tasks` (never above 100%)."""
+class _Percent:
+    """`percent` and the progress bar's width class over `self.done` and `self.total`."""
+
+    @property
+    def percent(self):
+        return percent(self.done, self.total)
+
+    @property
+    def pct_class(self):
+        return f"pct-{self.percent // 5 * 5}"
+
+
+class _TaskTally(_Percent):
+    """Done and total over `self.tasks`."""
 
     @property
     def done(self):
@@ -179,14 +182,6 @@ class _TaskTally:
     @property
     def total(self):
         return len(self.tasks)
-
-    @property
-    def percent(self):
-        return _percent(self.done, self.total)
-
-    @property
-    def pct_class(self):
-        return f"pct-{self.percent // 5 * 5}"
 
 
 @dataclass
@@ -349,7 +344,7 @@ def checklist_for_alt(*, user: User) -> list[ChecklistRow]:
 
 
 @dataclass
-class DashboardCard:
+class DashboardCard(_Percent):
     timeline: Timeline | None
     progress_label: str = ""
     done: int = 0
@@ -357,13 +352,15 @@ class DashboardCard:
     due_date: date | None = None
     kind: str = ""  # "course", "checklist" or ""
 
-    @property
-    def percent(self):
-        return _percent(self.done, self.total)
 
-    @property
-    def pct_class(self):
-        return f"pct-{self.percent // 5 * 5}"
+def latest_enrolment_progress(*, alt_id) -> dict | None:
+    """{pk, tasks_done, tasks_total} of the ALT's current (else latest) enrolment, in one query."""
+    return (
+        enrolment_progress_queryset(Enrolment.objects.filter(alt_id=alt_id))
+        .order_by(F("course__is_current").desc(), "-enrolled_at")
+        .values("pk", "tasks_done", "tasks_total")
+        .first()
+    )
 
 
 def onboarding_dashboard_card(*, profile: AltProfile) -> DashboardCard | None:
@@ -378,12 +375,7 @@ def onboarding_dashboard_card(*, profile: AltProfile) -> DashboardCard | None:
         card.kind, card.done, card.total = "checklist", done, len(STEPS)
         card.progress_label = str(_("Arrival checklist"))
     elif stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE):
-        enrolment = (
-            enrolment_progress_queryset(Enrolment.objects.filter(alt_id=profile.user_id))
-            .order_by(F("course__is_current").desc(), "-enrolled_at")
-            .values("tasks_done", "tasks_total")
-            .first()
-        )
+        enrolment = latest_enrolment_progress(alt_id=profile.user_id)
         if enrolment is not None:
             card.kind, card.done, card.total = "course", enrolment["tasks_done"], enrolment["tasks_total"]
             card.progress_label = str(_("Pre-departure course"))

@@ -17,6 +17,7 @@ from contacts.scoping import BranchScopedAdminMixin
 
 from ..models import ChecklistItem, Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
 from ..selectors import course_progress, enrolment_progress_queryset
+from ..selectors import percent as progress_percent
 from ..services import TaskRefused, task_completion_mark
 
 # --- course content -------------------------------------------------------------------
@@ -153,7 +154,7 @@ class EnrolmentAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     @admin.display(description=_("progress"))
     def progress(self, obj):
         total = obj.tasks_total
-        percent = min(100, obj.tasks_done * 100 // total) if total else 0
+        percent = progress_percent(obj.tasks_done, total)
         return f"{obj.tasks_done}/{total} ({percent}%)"
 
     @admin.display(description=_("tasks"))
@@ -197,7 +198,7 @@ class EnrolmentAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         rows = queryset.select_related("alt", "alt__alt_profile__branch", "course").order_by("alt__email")
         for e in rows:
             profile = getattr(e.alt, "alt_profile", None)
-            percent = min(100, e.tasks_done * 100 // e.tasks_total) if e.tasks_total else 0
+            percent = progress_percent(e.tasks_done, e.tasks_total)
             writer.writerow(
                 [
                     e.alt.email,

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils.formats import date_format
@@ -25,12 +25,13 @@ from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 
 from ..checklist import STEPS
-from ..models import ChecklistItem, Enrolment, Placement, PlacementEvent, Stage
+from ..models import ChecklistItem, Placement, PlacementEvent, Stage
 from ..models.placement import BRANCH_STAGES, PIPELINE
 from ..resources import AltAccountResource, PlacementResource
-from ..selectors import enrolment_progress_queryset
+from ..selectors import latest_enrolment_progress, percent
 from ..services import IllegalMove, allowed_moves, next_stage, placement_check_move
 from ..services import placement as placement_services
+from ..services.placement import placement_check_branch, placement_check_mc
 
 
 class DepartureMonthFilter(admin.SimpleListFilter):
@@ -110,27 +111,19 @@ class PlacementForm(forms.ModelForm):
             return cleaned
         if self.original_stage is None:
             return cleaned
-        branch_id = branch.pk if branch else None
-        if branch_id != self.original_branch_id and self.original_stage in BRANCH_STAGES and stage in BRANCH_STAGES:
-            self.add_error("branch", gettext("Move the placement back to PLACEMENT before changing its branch."))
+        # The service's own checks, so that a refusal is a message on the form rather than an error page.
+        probe = Placement(pk=self.instance.pk, stage=self.original_stage, branch_id=self.original_branch_id)
+        checks = [("branch", placement_check_branch, {"placement": probe, "branch": branch, "to_stage": stage})]
         if stage != self.original_stage:
-            probe = Placement(pk=self.instance.pk, stage=self.original_stage, branch_id=self.original_branch_id)
-            try:
-                placement_check_move(placement=probe, to_stage=stage, branch=branch)
-            except IllegalMove as refused:
-                self.add_error("stage", refused)
+            checks.append(("stage", placement_check_move, {"placement": probe, "to_stage": stage, "branch": branch}))
         mc = cleaned.get("managing_consultant")
-        confirming = stage == Stage.CONFIRMED and self.original_stage not in BRANCH_STAGES and branch
-        if (
-            mc is not None
-            and confirming
-            and not StaffRole.objects.filter(user=mc, role=StaffRole.Role.MC, branch=branch).exists()
-        ):
-            self.add_error(
-                "managing_consultant",
-                gettext("%(person)s is not a Managing Consultant of %(branch)s.")
-                % {"person": mc.display_name, "branch": branch.name},
-            )
+        if mc is not None and branch and stage == Stage.CONFIRMED and self.original_stage not in BRANCH_STAGES:
+            checks.append(("managing_consultant", placement_check_mc, {"branch": branch, "managing_consultant": mc}))
+        for field, check, arguments in checks:
+            try:
+                check(**arguments)
+            except IllegalMove as refused:
+                self.add_error(field, refused)
         return cleaned
 
 
@@ -171,6 +164,11 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     inlines = [PlacementEventInline]
     actions = ["move_to_next_stage"]
     resource_classes = [PlacementResource, AltAccountResource]
+
+    def get_export_queryset(self, request):
+        # The export's country column reads the profile: one join rather than a query per row.
+        return super().get_export_queryset(request).select_related("alt__alt_profile")
+
     import_template_name = "admin/onboarding/placement/import.html"
     import_formats = [base_formats.CSV]
     export_formats = [base_formats.CSV]
@@ -188,12 +186,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
 
     @admin.display(description=_("e-learning and checklist"))
     def progress(self, obj):
-        enrolment = (
-            enrolment_progress_queryset(Enrolment.objects.filter(alt_id=obj.alt_id))
-            .order_by(F("course__is_current").desc(), "-enrolled_at")
-            .values("pk", "tasks_done", "tasks_total")
-            .first()
-        )
+        enrolment = latest_enrolment_progress(alt_id=obj.alt_id)
         if enrolment is None:
             course = gettext("Pre-departure course: not enrolled yet.")
         else:
@@ -202,7 +195,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
                 '<a href="{}">{}</a>',
                 reverse("admin:onboarding_enrolment_change", args=[enrolment["pk"]]),
                 gettext("Pre-departure course: %(done)s of %(total)s tasks (%(percent)s%%)")
-                % {"done": done, "total": total, "percent": min(100, done * 100 // total) if total else 0},
+                % {"done": done, "total": total, "percent": percent(done, total)},
             )
         if obj.stage != Stage.ARRIVED:
             return course
@@ -281,25 +274,17 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
             if name in form.changed_data
         }
         stage = data.get("stage")
-        moving = stage and stage != placement.stage
-        if moving and placement.has_branch_stage:
-            self._move(request, placement, stage, data)
-            moving = False
-        if details:
-            placement_services.placement_update(placement=placement, by=request.user, **details)
-        if moving:
-            self._move(request, placement, stage, data)
-
-    def _move(self, request, placement, stage, data):
-        placement_services.placement_move(
+        placement_services.placement_change(
             placement=placement,
-            to_stage=stage,
             by=request.user,
+            stage=stage,
             note=data.get("note", ""),
-            branch=data.get("branch"),
             managing_consultant=data.get("managing_consultant"),
+            **details,
         )
-        if stage == Stage.CONFIRMED and getattr(placement, "assigned_mc", None) is not None:
+        if stage != Stage.CONFIRMED or "stage" not in form.changed_data:
+            return
+        if getattr(placement, "assigned_mc", None) is not None:
             messages.info(
                 request,
                 gettext(
@@ -307,7 +292,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
                 )
                 % {"branch": placement.branch.name, "mc": placement.assigned_mc.display_name},
             )
-        elif stage == Stage.CONFIRMED:
+        else:
             messages.warning(
                 request, gettext("Confirmed, but the branch has no Managing Consultant yet: assign one to the ALT.")
             )

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -108,6 +109,13 @@ class Task(models.Model):
 
     def __str__(self):
         return self.title_en
+
+    def clean(self):
+        # A completion records the course's version: a task newer than its course could never be done.
+        if self.module_id and self.version > self.module.course.version:
+            raise ValidationError(
+                {"version": _("Raise the course's version first: a task cannot be newer than its course.")}
+            )
 
     @property
     def video_href(self) -> str:

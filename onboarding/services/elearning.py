@@ -128,7 +128,8 @@ def quiz_submit(*, enrolment: Enrolment, task: Task, answers: dict) -> QuizAttem
     state = _state(enrolment, task, QuizRefused)
     if task.max_attempts and not state.done and attempts_used(enrolment=enrolment, task=task) >= task.max_attempts:
         raise QuizRefused(
-            _("You have used all your attempts. Ask your contact to reset the quiz for you."), code="no_attempts"
+            _("You have used all your attempts. Ask your contact: staff can mark the task complete for you."),
+            code="no_attempts",
         )
     questions = quiz_questions(task=task)
     cleaned = _check_answers(questions, answers)

@@ -85,16 +85,29 @@ def _branch_mcs(branch: Branch):
     )
 
 
+def placement_check_mc(*, branch: Branch, managing_consultant: User) -> None:
+    """Raise IllegalMove unless `managing_consultant` is an active MC of `branch`."""
+    if not _branch_mcs(branch).filter(pk=managing_consultant.pk).exists():
+        raise IllegalMove(
+            _("%(person)s is not a Managing Consultant of %(branch)s.")
+            % {"person": managing_consultant.display_name, "branch": branch.name},
+            code="not_mc",
+        )
+
+
+def placement_check_branch(*, placement: Placement, branch: Branch | None, to_stage: str | None = None) -> None:
+    """Raise IllegalMove when the branch would change while the ALT stays with it (a branch stage)."""
+    staying = placement.stage in BRANCH_STAGES and (to_stage is None or to_stage in BRANCH_STAGES)
+    branch_id = branch.pk if branch is not None else None
+    if staying and branch_id != placement.branch_id:
+        raise IllegalMove(_("Move the placement back to PLACEMENT before changing its branch."), code="branch_locked")
+
+
 def _choose_mc(*, branch: Branch, chosen: User | None) -> User | None:
-    candidates = _branch_mcs(branch)
     if chosen is not None:
-        if not candidates.filter(pk=chosen.pk).exists():
-            raise IllegalMove(
-                _("%(person)s is not a Managing Consultant of %(branch)s.") % {"person": chosen, "branch": branch.name},
-                code="not_mc",
-            )
+        placement_check_mc(branch=branch, managing_consultant=chosen)
         return chosen
-    return candidates.first()
+    return _branch_mcs(branch).first()
 
 
 def _sync_profile(placement: Placement) -> None:
@@ -147,16 +160,14 @@ def placement_move(
 
     On CONFIRMED the ALT's branch is set and their MC assigned (the one given,
     or the branch's MC with the fewest ALTs); the ALT and the MC are emailed.
-    Back to PLACEMENT the branch team is taken off the ALT again. On ARRIVED
+    Back to PLACEMENT, or WITHDRAWN, the branch team is taken off the ALT. On ARRIVED
     the arrival checklist is opened. Raises IllegalMove and changes nothing
     when the move is not allowed.
     """
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     if branch is not None and branch.pk != locked.branch_id:
-        if locked.stage in BRANCH_STAGES:
-            raise IllegalMove(
-                _("Move the placement back to PLACEMENT before changing its branch."), code="branch_locked"
-            )
+        # The branch is fixed while the ALT is with it; a move out of those stages may change it.
+        placement_check_branch(placement=locked, branch=branch, to_stage=to_stage)
         locked.branch = branch
     placement_check_move(placement=locked, to_stage=to_stage)
     from_stage = locked.stage
@@ -176,7 +187,8 @@ def placement_move(
     if to_stage == Stage.CONFIRMED and from_stage not in BRANCH_STAGES:
         AltProfile.objects.filter(user_id=locked.alt_id).update(branch=locked.branch, managing_consultant=mc)
         _notify_confirmed(placement=locked, event=event, mc=mc)
-    elif to_stage == Stage.PLACEMENT and from_stage in BRANCH_STAGES:
+    elif to_stage in (Stage.PLACEMENT, Stage.WITHDRAWN) and from_stage in BRANCH_STAGES:
+        # Back to placement, or withdrawn: the branch team lets go of the ALT.
         AltProfile.objects.filter(user_id=locked.alt_id).update(branch=None, managing_consultant=None)
     if to_stage == Stage.ARRIVED:
         checklist_create_for_alt(alt_id=locked.alt_id)
@@ -239,11 +251,7 @@ def placement_update(*, placement: Placement, by: User | None, **fields) -> Plac
         raise TypeError(f"placement_update() cannot change {sorted(unknown)}")
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     if "branch" in fields:
-        new_branch_id = fields["branch"].pk if fields["branch"] is not None else None
-        if new_branch_id != locked.branch_id and locked.stage in BRANCH_STAGES:
-            raise IllegalMove(
-                _("Move the placement back to PLACEMENT before changing its branch."), code="branch_locked"
-            )
+        placement_check_branch(placement=locked, branch=fields["branch"])
     if "owner" in fields and fields["owner"] is not None:
         is_grm = StaffRole.objects.filter(user=fields["owner"], role=StaffRole.Role.GRM).exists()
         if not is_grm:
@@ -255,6 +263,33 @@ def placement_update(*, placement: Placement, by: User | None, **fields) -> Plac
         setattr(placement, name, value)
     locked.save(update_fields=list(fields))
     _sync_profile(locked)
+    return placement
+
+
+@transaction.atomic
+def placement_change(
+    *,
+    placement: Placement,
+    by: User | None,
+    stage: str | None = None,
+    note: str = "",
+    managing_consultant: User | None = None,
+    **fields,
+) -> Placement:
+    """Change the details and, when `stage` differs, the stage, in the order the pipeline needs.
+
+    Leaving the branch stages comes first (the branch may change after it);
+    entering them comes last (the branch must be set before a confirmation).
+    The admin's change form and the CSV import both come through here.
+    """
+    moving = bool(stage) and stage != placement.stage
+    if moving and placement.has_branch_stage:
+        placement_move(placement=placement, to_stage=stage, by=by, note=note, managing_consultant=managing_consultant)
+        moving = False
+    if fields:
+        placement_update(placement=placement, by=by, **fields)
+    if moving:
+        placement_move(placement=placement, to_stage=stage, by=by, note=note, managing_consultant=managing_consultant)
     return placement
 
 

@@ -97,12 +97,11 @@ def _is_behind(*, done: int, total: int, enrolled_on, due_on, today) -> bool:
 
 
 def _done_counts(course) -> dict:
-    """{enrolment id: tasks done that count} for every unfinished enrolment of `course`, in one query."""
+    """{enrolment id: tasks done that count} for every enrolment of `course`, in one query."""
     return dict(
         TaskCompletion.objects.filter(
             counted_completions_filter(),
             enrolment__course=course,
-            enrolment__completed_at__isnull=True,
             task__module__course=course,
         )
         .values_list("enrolment")
@@ -127,7 +126,7 @@ def elearning_nudges_send(*, today=None) -> int:
         candidates = list(
             Enrolment.objects.filter(
                 course=course,
-                completed_at__isnull=True,
+                # Not `completed_at`: a task added or revised since makes a finished ALT behind again.
                 invited_at__isnull=False,
                 alt__placement__stage__in=COURSE_STAGES,
                 alt__placement__departure_date__gt=today,

@@ -161,12 +161,30 @@ def grm_owned_applied(grm):
     return PlacementFactory(alt=make_alt(email="new.applicant@example.com", branch=None), owner=grm)
 
 
-def test_branch_staff_cannot_move_placements(client_for, staff_tokyo, placements):
-    response = client_for(staff_tokyo).post(
-        CHANGELIST, {"action": "move_to_next_stage", "_selected_action": [placements["tokyo"].pk]}
+def test_branch_staff_cannot_move_placements(client_for, staff_tokyo, tokyo, grm):
+    # A confirmed placement has a legal next stage: only the permission stands in the way.
+    confirmed = PlacementFactory(
+        alt=make_alt(email="confirmed@example.com", branch=tokyo), stage=Stage.CONFIRMED, branch=tokyo, owner=grm
     )
-    assert response.status_code in (200, 302, 403)
+    client_for(staff_tokyo).post(CHANGELIST, {"action": "move_to_next_stage", "_selected_action": [confirmed.pk]})
+    assert Placement.objects.get(pk=confirmed.pk).stage == Stage.CONFIRMED
     assert not PlacementEvent.objects.exists()
+
+
+def test_grm_moves_a_confirmed_alt_back_to_placement_with_another_branch(client_for, grm, tokyo, osaka, mc_tokyo):
+    confirmed = PlacementFactory(
+        alt=make_alt(email="confirmed@example.com", branch=tokyo, mc=mc_tokyo),
+        stage=Stage.CONFIRMED,
+        branch=tokyo,
+        owner=grm,
+    )
+    response = client_for(grm).post(
+        change_url(confirmed), form_data(confirmed, stage="PLACEMENT", branch=osaka, note="School fell through")
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    placement = Placement.objects.get(pk=confirmed.pk)
+    assert (placement.stage, placement.branch) == (Stage.PLACEMENT, osaka)
+    assert AltProfile.objects.get(user=confirmed.alt).branch is None
 
 
 def test_grm_adds_a_placement_for_an_alt(client_for, grm, applicant):

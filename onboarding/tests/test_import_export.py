@@ -161,3 +161,16 @@ def test_alt_accounts_file_creates_accounts_and_updates_names(grm_client, applic
     fresh = User.objects.get(email="fresh@example.com")
     assert Placement.objects.get(alt=fresh).stage == Stage.APPLIED
     assert Notification.objects.filter(recipient=fresh, kind="account.invitation").exists()
+
+
+@pytest.mark.parametrize("rows", [1, 20])
+def test_export_query_count_does_not_grow_with_rows(grm_client, grm, tokyo, rows, django_assert_max_num_queries):
+    from contacts.tests.factories import make_alt
+
+    for n in range(rows):
+        PlacementFactory(alt=make_alt(email=f"export{n}@example.com", branch=tokyo), stage=Stage.ARRIVED, branch=tokyo)
+    data = {"format": "0", "resource": "0", **{f"placementresource_{c}": "on" for c in HEADER.split(",")}}
+    grm_client.post(EXPORT, data)  # the session's first request records activity
+    with django_assert_max_num_queries(14):
+        response = grm_client.post(EXPORT, data)
+    assert len(list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))) == rows

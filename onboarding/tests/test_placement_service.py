@@ -100,6 +100,25 @@ def test_going_back_to_placement_takes_the_branch_team_off(applicant_placement, 
     assert profile.branch is None and profile.managing_consultant is None
 
 
+def test_withdrawing_after_confirmation_takes_the_branch_team_off(applicant_placement, grm, tokyo, mc_tokyo):
+    placement_move(placement=applicant_placement, to_stage=Stage.CONFIRMED, by=grm, branch=tokyo)
+    placement_move(placement=applicant_placement, to_stage=Stage.WITHDRAWN, by=grm, note="Changed plans")
+    profile = AltProfile.objects.get(user=applicant_placement.alt)
+    assert profile.branch is None and profile.managing_consultant is None
+
+
+def test_moving_back_to_placement_may_change_the_branch(applicant_placement, grm, tokyo, osaka, mc_tokyo):
+    placement_move(placement=applicant_placement, to_stage=Stage.CONFIRMED, by=grm, branch=tokyo)
+    placement_move(placement=applicant_placement, to_stage=Stage.PLACEMENT, by=grm, branch=osaka)
+    assert Placement.objects.get(pk=applicant_placement.pk).branch == osaka
+
+
+def test_a_move_within_the_branch_stages_cannot_change_the_branch(applicant_placement, grm, tokyo, osaka, mc_tokyo):
+    placement_move(placement=applicant_placement, to_stage=Stage.CONFIRMED, by=grm, branch=tokyo)
+    with pytest.raises(IllegalMove):
+        placement_move(placement=applicant_placement, to_stage=Stage.PRE_DEPARTURE, by=grm, branch=osaka)
+
+
 def test_branch_cannot_change_once_confirmed(applicant_placement, grm, tokyo, osaka, mc_tokyo):
     placement_move(placement=applicant_placement, to_stage=Stage.CONFIRMED, by=grm, branch=tokyo)
     with pytest.raises(IllegalMove):

@@ -115,6 +115,27 @@ def test_nothing_for_those_who_finished(clock, course, tokyo):
     assert send_elearning_nudges() == 0
 
 
+def test_a_task_added_after_finishing_makes_the_alt_behind_again(clock, course, tokyo):
+    from onboarding.tests.factories import TaskFactory
+
+    enrolment = enrol_behind(
+        "was.done@example.com", days_to_departure=5, enrolled_days_ago=25, course=course, branch=tokyo, done=4
+    )
+    Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now() - timedelta(days=1))
+    TaskFactory(module=course.modules.get(), order=99)
+    assert send_elearning_nudges() == 1
+
+
+def test_a_task_cannot_be_newer_than_its_course(course):
+    from django.core.exceptions import ValidationError
+
+    task = course.modules.get().tasks.first()
+    task.version = course.version + 1
+    with pytest.raises(ValidationError) as refused:
+        task.full_clean()
+    assert "version" in refused.value.message_dict
+
+
 @pytest.mark.parametrize("alts", [1, 50])
 def test_each_run_is_a_fixed_number_of_queries(clock, course, tokyo, django_assert_max_num_queries, alts):
     for n in range(alts):
