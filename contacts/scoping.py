@@ -45,6 +45,9 @@ class BranchScopedAdminMixin:
     _scope_needs_distinct = False
 
     def get_object(self, request, object_id, from_field=None):
+        if not self.has_view_or_change_permission(request):
+            # Without the permission every id answers 404, not 403 for the ones that exist.
+            raise Http404("Not found")
         obj = super().get_object(request, object_id, from_field)
         if obj is None:
             raise Http404("Not found")

@@ -61,3 +61,12 @@ def test_admin_login_goes_through_the_portal_login(client, db):
     response = client.get(reverse("admin:login"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("account_login"))
+
+
+def test_staff_without_the_permission_cannot_tell_a_row_exists(client_for, trainer_tokyo, staff_tokyo):
+    # Trainers may not view staff roles: an existing row and a missing id answer alike.
+    existing = staff_tokyo.staff_roles.get().pk
+    client = client_for(trainer_tokyo)
+    assert client.get(reverse("admin:contacts_staffrole_change", args=[existing])).status_code == 404
+    assert client.get(reverse("admin:contacts_staffrole_change", args=[999999])).status_code == 404
+    assert client.get(reverse("admin:contacts_staffrole_history", args=[existing])).status_code == 404
