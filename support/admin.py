@@ -187,9 +187,11 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
     # --- scope ---
 
     def get_queryset(self, request):
+        # The selector's rule (permission, branch, confidentiality), not a copy of it: without the
+        # permission every row answers 404, so an id does not reveal whether a request exists.
         # No select_related here: the changelist applies list_select_related only to a queryset without one.
-        queryset = super().get_queryset(request)
-        return queryset.filter(selectors.confidential_filter(user=request.user))
+        queryset = selectors.support_requests_visible_to_staff(user=request.user)
+        return queryset.order_by(*self.get_ordering(request))
 
     def get_ordering(self, request):
         return selectors.attention_ordering()
@@ -280,12 +282,6 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
             lines.append((when, who, what))
             previous = record
         return format_html_join("", "{} · {} · {}<br>", reversed(lines)) or "—"
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form = super().get_form(request, obj, change, **kwargs)
-        if obj is not None and obj.status == Status.CLOSED:
-            form.base_fields["reply"].help_text = _("The request is closed; the ALT sees a reply but cannot answer.")
-        return form
 
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data

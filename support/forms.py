@@ -3,12 +3,12 @@ import uuid
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Field, Layout
 from django import forms
-from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from . import services
 from .files import ACCEPT_ATTRIBUTE, check_attachment
-from .models import CannedReply, Category, SupportRequest, Urgency
+from .models import CannedReply, Category, Status, SupportRequest, Urgency
 from .selectors import branch_colleagues
 
 
@@ -154,8 +154,12 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
         instance = self.instance
         if instance.pk:
             self.fields["seen_version"].initial = instance.version
+            if instance.status == Status.CLOSED:
+                self.fields["reply"].help_text = _("The request is closed; the ALT sees a reply but cannot answer.")
             if "assignee" in self.fields:
-                colleagues = branch_colleagues(branch_id=instance.branch_id, confidential=instance.is_confidential)
+                colleagues = branch_colleagues(
+                    branch_id=instance.branch_id, confidential=instance.is_confidential, alt_id=instance.alt_id
+                )
                 if instance.assignee_id:
                     # Keep the current assignee selectable even if they left the branch.
                     colleagues = colleagues.model.objects.filter(
@@ -178,15 +182,19 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
             cleaned["reply"] = canned.body
         if self.cleaned_data.get("reply_attachment") and not (cleaned.get("reply") or "").strip():
             self.add_error("reply", _("Write a few words to go with the file."))
-        if self.instance.pk and "seen_version" in cleaned:
-            from .services import stale_message
-
-            # Lock the row until this save ends (the admin saves in a transaction):
-            # two saves cannot both pass this check.
-            rows = SupportRequest.objects.all()
-            if transaction.get_connection().in_atomic_block:
-                rows = rows.select_for_update()
-            current = rows.get(pk=self.instance.pk)
-            if current.version != cleaned["seen_version"]:
-                raise forms.ValidationError(stale_message(current), code="stale")
+        if self.instance.pk:
+            self._clean_assignee(cleaned)
+            if "seen_version" in cleaned:
+                # Locks the row until this save ends (the admin saves in a transaction).
+                services.support_request_check_version(pk=self.instance.pk, expected=cleaned["seen_version"])
         return cleaned
+
+    def _clean_assignee(self, cleaned):
+        # Against the category being saved, not the one the choices were built for:
+        # moving a request to Well-being narrows who may read it.
+        assignee, category = cleaned.get("assignee"), cleaned.get("category")
+        if assignee is None or category is None or not {"assignee", "category"} & set(self.changed_data):
+            return
+        problem = services.assignee_problem(user=assignee, support_request=self.instance, category=category)
+        if problem is not None:
+            self.add_error("assignee", problem)

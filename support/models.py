@@ -95,6 +95,8 @@ class SupportRequest(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, editable=False)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
+    # When the ALT last reopened it: the due time counts from here (else from `created`).
+    reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True, editable=False)
     # The hidden one-time token of the form that created the request: sending
     # the same form twice finds this row instead of creating a second one.
     submit_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
@@ -127,6 +129,7 @@ class SupportRequest(models.Model):
             "version",
             "overdue_flagged_for",
             "last_activity_at",
+            "reopened_at",
             "triage_rank",
             "triage_due",
         ],

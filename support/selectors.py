@@ -1,10 +1,12 @@
 """Every read the support pages and the admin need, with the permission filter in one place."""
 
-from django.db.models import Case, Prefetch, Q, QuerySet, Value, When
+from dataclasses import dataclass, field
+
+from django.contrib.auth.backends import ModelBackend
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
 from django.http import Http404
 
 from contacts.models import AltProfile, StaffRole, User
-from contacts.roles import collect_role_permissions
 from contacts.selectors import branch_scope_for_user
 
 from .models import CONFIDENTIAL_PERMISSION, OPEN_STATUSES, Attachment, Category, Message, Status, SupportRequest
@@ -136,26 +138,69 @@ def support_dashboard_card(*, profile: AltProfile):
 # --- staff ----------------------------------------------------------------------
 
 
-def roles_that_see_confidential() -> set[str]:
-    return {role for role, perms in collect_role_permissions().items() if CONFIDENTIAL_PERMISSION in perms}
+def confidential_readers() -> QuerySet:
+    """Active users holding `support.view_confidential_request` (through a role's group or their own), and superusers.
+
+    What the database grants, not the role defaults: take the permission away
+    from a group and its members are no longer offered or told.
+    """
+    return ModelBackend().with_perm(CONFIDENTIAL_PERMISSION)
 
 
-def branch_colleagues(*, branch_id: int, confidential: bool = False) -> QuerySet:
-    """Staff of one branch a request may be assigned to (for well-being: those who may read it)."""
+def branch_colleagues(*, branch_id: int, confidential: bool = False, alt_id: int | None = None) -> QuerySet:
+    """Staff of one branch a request may be assigned to.
+
+    For a well-being request: those who may read it, i.e. holders of the
+    permission and the ALT's own Managing Consultant (`alt_id`).
+    """
     roles = StaffRole.objects.filter(branch_id=branch_id, user__is_active=True)
+    people = User.objects.filter(pk__in=roles.values("user_id"))
     if confidential:
-        roles = roles.filter(role__in=roles_that_see_confidential())
-    return User.objects.filter(pk__in=roles.values("user_id")).order_by("first_name", "last_name", "email")
+        may_read = Q(pk__in=confidential_readers().values("pk"))
+        if alt_id is not None:
+            may_read |= Q(pk__in=AltProfile.objects.filter(user_id=alt_id).values("managing_consultant_id"))
+        people = people.filter(may_read)
+    return people.order_by("first_name", "last_name", "email")
 
 
-def is_branch_colleague(*, user: User, support_request: SupportRequest) -> bool:
-    return branch_colleagues(branch_id=support_request.branch_id, confidential=support_request.is_confidential).filter(
-        pk=user.pk
-    ).exists() or (support_request.is_confidential and _is_alts_mc(user, support_request))
+def is_branch_colleague(*, user: User, support_request: SupportRequest, category: str | None = None) -> bool:
+    """May `user` be assigned `support_request`, once its category is `category` (default: the current one)?"""
+    confidential = (category or support_request.category) == Category.WELLBEING
+    return (
+        branch_colleagues(branch_id=support_request.branch_id, confidential=confidential, alt_id=support_request.alt_id)
+        .filter(pk=user.pk)
+        .exists()
+    )
 
 
-def _is_alts_mc(user: User, support_request: SupportRequest) -> bool:
-    return AltProfile.objects.filter(user_id=support_request.alt_id, managing_consultant=user).exists()
+@dataclass
+class BranchPeople:
+    """Active staff of some branches, by branch id and then user id: who may be told about a request."""
+
+    schedulers: dict = field(default_factory=dict)
+    mcs: dict = field(default_factory=dict)
+    confidential_readers: dict = field(default_factory=dict)
+
+
+def branch_people_for_notices(*, branch_ids) -> BranchPeople:
+    """The schedulers, MCs and readers of well-being requests of `branch_ids`. One query (none for no branch)."""
+    people = BranchPeople()
+    if not branch_ids:
+        return people
+    roles = (
+        StaffRole.objects.filter(branch_id__in=branch_ids, user__is_active=True)
+        .select_related("user")
+        .annotate(reads_confidential=Exists(confidential_readers().filter(pk=OuterRef("user_id"))))
+        .order_by("pk")
+    )
+    for role in roles:
+        if role.role == StaffRole.Role.SCHEDULER:
+            people.schedulers.setdefault(role.branch_id, {})[role.user_id] = role.user
+        if role.role == StaffRole.Role.MC:
+            people.mcs.setdefault(role.branch_id, {})[role.user_id] = role.user
+        if role.reads_confidential:
+            people.confidential_readers.setdefault(role.branch_id, {})[role.user_id] = role.user
+    return people
 
 
 def attention_ordering() -> list:

@@ -41,6 +41,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
             try:
                 support_request, _created = services.support_request_create(
                     alt=request.user,
+                    profile=profile,
                     category=data["category"],
                     subject=data["subject"],
                     details=data["details"],

@@ -4,13 +4,15 @@ A package: `alt` (what an ALT does), `staff` (the admin), `overdue` (the
 sweep), `_common` (links, files, references, locks, who is told).
 """
 
-from ._common import DUPLICATE_WINDOW, StaleRequestError, reference_next, support_request_due_at
+from ._common import DUPLICATE_WINDOW, REPLY_DUPLICATE_WINDOW, StaleRequestError, reference_next, support_request_due_at
 from .alt import message_post_by_alt, support_request_create, support_request_mark_solved, support_request_reopen
 from .overdue import support_requests_flag_overdue
 from .staff import (
     STAFF_EDITABLE_FIELDS,
+    assignee_problem,
     stale_message,
     support_request_assign,
+    support_request_check_version,
     support_request_set_status,
     support_request_staff_save,
     support_requests_delete,
@@ -18,12 +20,15 @@ from .staff import (
 
 __all__ = [
     "DUPLICATE_WINDOW",
+    "REPLY_DUPLICATE_WINDOW",
     "STAFF_EDITABLE_FIELDS",
     "StaleRequestError",
+    "assignee_problem",
     "message_post_by_alt",
     "reference_next",
     "stale_message",
     "support_request_assign",
+    "support_request_check_version",
     "support_request_create",
     "support_request_due_at",
     "support_request_mark_solved",

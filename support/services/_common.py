@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from contacts.models import AltProfile, StaffRole, User
+from contacts.models import User
 from contacts.services import notify
 
 from ..due import OfficeHours, due_at_for
@@ -18,10 +18,12 @@ from ..models import (
     ReferenceCounter,
     SupportRequest,
 )
-from ..selectors import roles_that_see_confidential
+from ..selectors import BranchPeople, branch_people_for_notices
 
 # Two identical messages from one person this close together are one double click.
 DUPLICATE_WINDOW = timedelta(minutes=10)
+# A reply is short and may be said twice on purpose ("Yes." to two questions): only a true double click is one.
+REPLY_DUPLICATE_WINDOW = timedelta(minutes=2)
 
 
 class StaleRequestError(ValidationError):
@@ -100,37 +102,44 @@ def _lock(support_request: SupportRequest) -> SupportRequest:
 # --- who is told ------------------------------------------------------------------
 
 
-def _staff_recipients(support_request: SupportRequest, *, prefer_assignee: bool) -> list[dict]:
-    """Who hears about a request on the branch side: recipient/to_email pairs.
+def _user_target(user: User) -> dict:
+    return {"recipient": user, "key": f"user{user.pk}"}
+
+
+def staff_recipients(
+    support_request: SupportRequest, *, prefer_assignee: bool, people: BranchPeople | None = None
+) -> list[dict]:
+    """Who hears about a request on the branch side: recipient/to_email pairs. The one place this is decided.
 
     The assignee when there is one (and `prefer_assignee`); a confidential
-    request goes to the ALT's Managing Consultant (or the branch's MCs); any
-    other goes to the branch's address, or its schedulers when it has none.
+    request goes to the ALT's Managing Consultant, or to the branch's staff
+    who hold the permission to read it; any other goes to the branch's
+    address, or its schedulers when it has none, or its MCs when it has no
+    scheduler. `people` (branch_people_for_notices) is loaded here when not
+    given: the overdue sweep passes it preloaded for all its requests.
     """
     if prefer_assignee and support_request.assignee_id:
-        return [{"recipient": support_request.assignee, "key": f"user{support_request.assignee_id}"}]
+        return [_user_target(support_request.assignee)]
     branch = support_request.branch
     if support_request.is_confidential:
-        profile = (
-            AltProfile.objects.select_related("managing_consultant").filter(user_id=support_request.alt_id).first()
-        )
-        if profile and profile.managing_consultant and profile.managing_consultant.is_active:
-            return [{"recipient": profile.managing_consultant, "key": f"user{profile.managing_consultant_id}"}]
-        roles = roles_that_see_confidential()
-        people = User.objects.filter(is_active=True, staff_roles__branch=branch, staff_roles__role__in=roles).distinct()
-        return [{"recipient": person, "key": f"user{person.pk}"} for person in people]
-    if branch.email:
+        # Preloaded by the sweep (select_related) and by support_request_create.
+        profile = getattr(support_request.alt, "alt_profile", None)
+        mc = profile.managing_consultant if profile is not None else None
+        if mc is not None and mc.is_active:
+            return [_user_target(mc)]
+    elif branch.email:
         return [{"recipient": None, "to_email": branch.email, "key": "branch"}]
-    # No branch address: its schedulers, or its MCs when it has no scheduler.
-    roles = StaffRole.objects.filter(branch=branch, user__is_active=True, role=StaffRole.Role.SCHEDULER)
-    if not roles.exists():
-        roles = StaffRole.objects.filter(branch=branch, user__is_active=True, role=StaffRole.Role.MC)
-    people = User.objects.filter(pk__in=roles.values("user_id"))
-    return [{"recipient": person, "key": f"user{person.pk}"} for person in people]
+    if people is None:
+        people = branch_people_for_notices(branch_ids=[branch.pk])
+    if support_request.is_confidential:
+        chosen = people.confidential_readers.get(branch.pk)
+    else:
+        chosen = people.schedulers.get(branch.pk) or people.mcs.get(branch.pk)
+    return [_user_target(person) for person in (chosen or {}).values()]
 
 
 def _notify_staff(support_request, *, kind: str, key: str, template: str, context: dict, prefer_assignee=True):
-    for target in _staff_recipients(support_request, prefer_assignee=prefer_assignee):
+    for target in staff_recipients(support_request, prefer_assignee=prefer_assignee):
         notify(
             kind=kind,
             key=f"{key}:{target['key']}",

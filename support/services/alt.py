@@ -1,7 +1,6 @@
 """What an ALT does: ask for help, reply, say it is solved, reopen."""
 
 import uuid
-from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -19,6 +18,7 @@ from ..models import (
 )
 from ._common import (
     DUPLICATE_WINDOW,
+    REPLY_DUPLICATE_WINDOW,
     _files_removed_on_failure,
     _lock,
     _notify_alt,
@@ -34,6 +34,7 @@ from ._common import (
 def support_request_create(
     *,
     alt: User,
+    profile: AltProfile,
     category: str,
     subject: str,
     details: str,
@@ -44,33 +45,29 @@ def support_request_create(
 ) -> tuple[SupportRequest, bool]:
     """Create an ALT's request, or find the one this same form already created.
 
-    Returns (request, created). The form's one-time `submit_token` is unique:
-    a double click or a resend finds the first request (even when both arrive
-    at once: the database refuses the second insert). The ALT gets a
-    confirmation email with the reference; the branch is told.
+    Returns (request, created). `profile` is the ALT's AltProfile, as the
+    view already has it (with branch and MC). The form's one-time
+    `submit_token` is unique: a double click or a resend finds the first
+    request (even when both arrive at once: the database refuses the second
+    insert). The ALT gets a confirmation email with the reference; the branch
+    is told.
     """
+    if profile.user_id != alt.pk:
+        raise ValueError("profile is not the ALT's")
     earlier = SupportRequest.objects.filter(submit_token=submit_token).first()
     if earlier is not None:
         if earlier.alt_id != alt.pk:
             raise ValidationError(_("This form has expired. Please send it again."), code="token")
         return earlier, False
     # Back, then resend of a fresh copy of the form: the same words a moment ago are the same request.
-    duplicate = (
-        SupportRequest.objects.filter(
-            alt=alt,
-            category=category,
-            subject=subject,
-            details=details,
-            created__gte=timezone.now() - DUPLICATE_WINDOW,
-        )
-        .order_by("-created")
-        .first()
-    )
+    # Not when a file comes with it: that would drop the file.
+    duplicate = None if upload is not None else _recent_duplicate_request(alt, category, subject, details)
     if duplicate is not None:
         return duplicate, False
-    profile = AltProfile.objects.select_related("branch").get(user=alt)
     if profile.branch is None:
         raise ValidationError(_("Support requests open once your branch is confirmed."), code="no_branch")
+    # Routing a well-being request reads the ALT's MC from the profile: not again from the database.
+    alt.alt_profile = profile
     try:
         with _files_removed_on_failure() as stored, transaction.atomic():
             now = timezone.now()
@@ -120,24 +117,32 @@ def support_request_create(
     return support_request, True
 
 
-def _recent_duplicate_message(support_request, author, body) -> Message | None:
-    return (
-        Message.objects.filter(
-            support_request=support_request,
-            author=author,
-            body=body,
-            created__gte=timezone.now() - timedelta(minutes=2),
-        )
-        .order_by("-created")
-        .first()
+def _recent_duplicate_request(alt, category, subject, details) -> SupportRequest | None:
+    return _latest_within(
+        SupportRequest.objects.filter(alt=alt, category=category, subject=subject, details=details), DUPLICATE_WINDOW
     )
+
+
+def _recent_duplicate_message(support_request, author, body) -> Message | None:
+    return _latest_within(
+        Message.objects.filter(support_request=support_request, author=author, body=body), REPLY_DUPLICATE_WINDOW
+    )
+
+
+def _latest_within(queryset, window):
+    """The newest row of `queryset` created within `window` of now: the same words again are a double click."""
+    return queryset.filter(created__gte=timezone.now() - window).order_by("-created").first()
 
 
 def message_post_by_alt(
     *, support_request: SupportRequest, author: User, body: str, upload=None, checked_file=None
 ) -> Message:
-    """The ALT replies (and may attach a file). A request waiting on them goes back to the branch."""
-    duplicate = _recent_duplicate_message(support_request, author, body)
+    """The ALT replies (and may attach a file). A request waiting on them goes back to the branch.
+
+    The same words again within REPLY_DUPLICATE_WINDOW are a double click and
+    post nothing, unless a file comes with them.
+    """
+    duplicate = None if upload is not None else _recent_duplicate_message(support_request, author, body)
     if duplicate is not None:
         return duplicate
     with _files_removed_on_failure() as stored, transaction.atomic():
@@ -190,7 +195,7 @@ def support_request_mark_solved(*, support_request: SupportRequest, by: User) ->
 
 
 def support_request_reopen(*, support_request: SupportRequest, by: User) -> bool:
-    """The ALT reopens a resolved request within 14 days; it gets a new due time from now."""
+    """The ALT reopens a resolved request within 14 days; it gets a new due time from now (`reopened_at`)."""
     with transaction.atomic():
         locked = _lock(support_request)
         if not locked.can_reopen:
@@ -200,10 +205,11 @@ def support_request_reopen(*, support_request: SupportRequest, by: User) -> bool
         now = timezone.now()
         locked.status = Status.IN_PROGRESS if locked.assignee_id else Status.NEW
         locked.resolved_at = None
+        locked.reopened_at = now
         locked.due_at = support_request_due_at(branch=locked.branch, urgency=locked.urgency, start=now)
         locked.last_activity_at = now
         locked.version += 1
-        locked.save(update_fields=["status", "resolved_at", "due_at", "last_activity_at", "version"])
+        locked.save(update_fields=["status", "resolved_at", "reopened_at", "due_at", "last_activity_at", "version"])
         _notify_staff(
             locked,
             kind="support.reopened",

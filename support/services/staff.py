@@ -14,6 +14,7 @@ from ..files import CheckedFile
 from ..models import (
     OPEN_STATUSES,
     Attachment,
+    Category,
     Message,
     Status,
     SupportRequest,
@@ -65,15 +66,17 @@ def support_request_staff_save(
             raise StaleRequestError(stale_message(locked), code="stale")
         fields = set(changed_fields) & STAFF_EDITABLE_FIELDS
         now = timezone.now()
-        if (
-            "assignee" in fields
-            and support_request.assignee_id
-            and not is_branch_colleague(user=support_request.assignee, support_request=support_request)
-        ):
-            raise ValidationError(_("Assign the request to someone of its branch."), code="assignee")
+        # A new assignee, or a new category (moving to Well-being narrows who may read it), is checked.
+        if fields & {"assignee", "category"} and support_request.assignee_id:
+            problem = assignee_problem(user=support_request.assignee, support_request=support_request)
+            if problem is not None:
+                raise ValidationError(problem, code="assignee")
         if "urgency" in fields:
+            # Counted from when the request was sent, or last reopened: as support_request_reopen does.
             support_request.due_at = support_request_due_at(
-                branch=support_request.branch, urgency=support_request.urgency, start=support_request.created
+                branch=support_request.branch,
+                urgency=support_request.urgency,
+                start=locked.reopened_at or locked.created,
             )
             fields.add("due_at")
         if "status" in fields:
@@ -131,18 +134,50 @@ def _notify_after_staff_change(support_request, *, locked, by, message) -> None:
             key=f"support.resolved:{support_request.pk}:{support_request.version}",
             template="support/email/resolved",
         )
-    if (
-        support_request.assignee_id
-        and support_request.assignee_id != locked.assignee_id
-        and (support_request.assignee_id != by.pk)
-    ):
-        notify(
-            kind="support.assigned",
-            key=f"support.assigned:{support_request.pk}:{support_request.version}",
-            template="support/email/assigned",
-            context={"support_request": support_request, "admin_url": _admin_url(support_request), "by": by},
-            recipient=support_request.assignee,
+    if support_request.assignee_id and support_request.assignee_id != locked.assignee_id:
+        _notify_assigned(support_request, by=by)
+
+
+def _notify_assigned(support_request: SupportRequest, *, by: User) -> None:
+    """Tell the new assignee, unless they assigned it to themselves. Call after the version was bumped."""
+    if support_request.assignee_id == by.pk:
+        return
+    notify(
+        kind="support.assigned",
+        key=f"support.assigned:{support_request.pk}:{support_request.version}",
+        template="support/email/assigned",
+        context={"support_request": support_request, "admin_url": _admin_url(support_request), "by": by},
+        recipient=support_request.assignee,
+    )
+
+
+def assignee_problem(*, user: User, support_request: SupportRequest, category: str | None = None) -> str | None:
+    """Why `user` may not be assigned `support_request` (with `category`, default its own), or None if they may."""
+    if is_branch_colleague(user=user, support_request=support_request, category=category):
+        return None
+    if (category or support_request.category) == Category.WELLBEING:
+        return str(
+            _(
+                "%(name)s may not read well-being requests. Assign it to the ALT's Managing Consultant or "
+                "someone allowed to read it, or to nobody."
+            )
+            % {"name": user.display_name}
         )
+    return str(_("Assign the request to someone of its branch."))
+
+
+def support_request_check_version(*, pk: int, expected: int) -> None:
+    """Refuse with StaleRequestError when the request is no longer at version `expected`.
+
+    Inside a transaction (the admin saves in one) the row stays locked until
+    it ends: two saves of the same version cannot both pass.
+    """
+    rows = SupportRequest.objects.all()
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    current = rows.get(pk=pk)
+    if current.version != expected:
+        raise StaleRequestError(stale_message(current), code="stale")
 
 
 def stale_message(current: SupportRequest) -> str:
@@ -175,20 +210,12 @@ def support_request_assign(*, support_request: SupportRequest, assignee: User, b
         locked = _lock(support_request)
         if locked.assignee_id == assignee.pk:
             return True
-        previous = locked.assignee_id
         locked.assignee = assignee
         if locked.status == Status.NEW:
             locked.status = Status.IN_PROGRESS
         locked.version += 1
         locked.save(update_fields=["assignee", "status", "version"])
-        if assignee.pk != by.pk and previous != assignee.pk:
-            notify(
-                kind="support.assigned",
-                key=f"support.assigned:{locked.pk}:{locked.version}",
-                template="support/email/assigned",
-                context={"support_request": locked, "admin_url": _admin_url(locked), "by": by},
-                recipient=assignee,
-            )
+        _notify_assigned(locked, by=by)
     return True
 
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from contacts.models import Notification
 from contacts.tests.factories import make_alt, make_staff
-from support.models import Message, Status, SupportRequest, Urgency
+from support.models import Category, Message, Status, SupportRequest, Urgency
 
 from .admin_forms import change_form_data
 from .factories import CannedReplyFactory, MessageFactory, SupportRequestFactory, upload
@@ -88,9 +88,31 @@ def test_bulk_action_cannot_touch_other_branch_rows(client_for, staff_tokyo, osa
 def test_trainers_and_national_roles_without_permission_cannot_open_requests(
     client_for, trainer_tokyo, grm, tokyo_request
 ):
+    missing = tokyo_request.pk + 1000
     for user in (trainer_tokyo, grm):
-        assert client_for(user).get(CHANGELIST).status_code == 403
-        assert client_for(user).get(change_url(tokyo_request)).status_code in (403, 404)
+        client = client_for(user)
+        assert client.get(CHANGELIST).status_code == 403
+        # The same answer for a request that exists and one that does not: existence is not revealed.
+        for view in ("change", "history", "delete"):
+            for pk in (tokyo_request.pk, missing):
+                url = reverse(f"admin:support_supportrequest_{view}", args=[pk])
+                assert client.get(url).status_code == 404, (user.email, view, pk)
+
+
+def test_admin_scope_does_not_depend_on_the_shared_mixin(
+    client_for, monkeypatch, trainer_tokyo, staff_osaka, staff_tokyo, tokyo_request
+):
+    from django.contrib import admin
+
+    from contacts.scoping import BranchScopedAdminMixin
+
+    # Were the shared mixin to scope nothing at all, the request admin would still answer 404.
+    monkeypatch.setattr(
+        BranchScopedAdminMixin, "get_queryset", lambda self, request: admin.ModelAdmin.get_queryset(self, request)
+    )
+    assert client_for(trainer_tokyo).get(change_url(tokyo_request)).status_code == 404
+    assert client_for(staff_osaka).get(change_url(tokyo_request)).status_code == 404
+    assert client_for(staff_tokyo).get(change_url(tokyo_request)).status_code == 200
 
 
 def test_superuser_sees_every_branch(client_for, superuser, tokyo_request, osaka_request):
@@ -291,6 +313,99 @@ def test_changing_urgency_moves_the_due_time(client_for, staff_tokyo, tokyo_requ
     client.post(change_url(tokyo_request), data)
     tokyo_request.refresh_from_db()
     assert tokyo_request.due_at < before
+
+
+def test_changing_urgency_after_a_reopen_counts_from_the_reopen(client_for, staff_tokyo, alt_tokyo, time_machine):
+    from support.services import support_request_due_at, support_request_mark_solved, support_request_reopen
+
+    time_machine.move_to("2026-06-01 10:00 +09:00", tick=False)  # a Monday
+    support_request = SupportRequestFactory(alt=alt_tokyo)
+    support_request_mark_solved(support_request=support_request, by=alt_tokyo)
+    time_machine.move_to("2026-06-15 10:00 +09:00", tick=False)  # two weeks later, a Monday
+    reopened_at = timezone.now()
+    support_request_reopen(support_request=support_request, by=alt_tokyo)
+    client = client_for(staff_tokyo)
+    data = change_form_data(client, change_url(support_request))
+    data["urgency"] = Urgency.HIGH
+    assert client.post(change_url(support_request), data).status_code == 302
+    support_request.refresh_from_db()
+    assert support_request.due_at == support_request_due_at(
+        branch=support_request.branch, urgency=Urgency.HIGH, start=reopened_at
+    )
+    assert not support_request.is_overdue
+
+
+def test_closed_request_help_text_does_not_leak_to_the_next_form(client_for, staff_tokyo, alt_tokyo, tokyo_request):
+    closed = SupportRequestFactory(alt=alt_tokyo, status=Status.CLOSED)
+    client = client_for(staff_tokyo)
+    assert "The request is closed" in client.get(change_url(closed)).content.decode()
+    assert "The request is closed" not in client.get(change_url(tokyo_request)).content.decode()
+
+
+# --- well-being and the assignee --------------------------------------------------------
+
+
+def test_moving_to_wellbeing_and_assigning_a_scheduler_in_one_save_is_a_form_error(
+    client_for, mc_tokyo, staff_tokyo, tokyo_request
+):
+    client = client_for(mc_tokyo)
+    data = change_form_data(client, change_url(tokyo_request))
+    data.update(category=Category.WELLBEING, assignee=str(staff_tokyo.pk))
+    response = client.post(change_url(tokyo_request), data)
+    assert response.status_code == 200
+    assert "may not read well-being requests" in response.context["adminform"].form.errors["assignee"][0]
+    tokyo_request.refresh_from_db()
+    assert tokyo_request.category == Category.CITY_HALL and tokyo_request.assignee is None
+
+
+def test_moving_to_wellbeing_and_assigning_the_mc_in_one_save_works(client_for, mc_tokyo, tokyo_request):
+    client = client_for(mc_tokyo)
+    data = change_form_data(client, change_url(tokyo_request))
+    data.update(category=Category.WELLBEING, assignee=str(mc_tokyo.pk))
+    assert client.post(change_url(tokyo_request), data).status_code == 302
+    tokyo_request.refresh_from_db()
+    assert tokyo_request.category == Category.WELLBEING and tokyo_request.assignee == mc_tokyo
+
+
+def test_a_request_assigned_to_a_scheduler_cannot_be_moved_to_wellbeing(client_for, mc_tokyo, staff_tokyo, alt_tokyo):
+    support_request = SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo, status=Status.IN_PROGRESS)
+    client = client_for(mc_tokyo)
+    data = change_form_data(client, change_url(support_request))
+    data["category"] = Category.WELLBEING
+    response = client.post(change_url(support_request), data)
+    assert response.status_code == 200
+    assert "may not read well-being requests" in response.context["adminform"].form.errors["assignee"][0]
+    support_request.refresh_from_db()
+    assert support_request.category == Category.CITY_HALL
+    # Unassigning in the same save is accepted.
+    data["assignee"] = ""
+    assert client.post(change_url(support_request), data).status_code == 302
+    support_request.refresh_from_db()
+    assert support_request.category == Category.WELLBEING and support_request.assignee is None
+
+
+def test_the_service_refuses_to_move_to_wellbeing_while_the_assignee_may_not_read_it(mc_tokyo, staff_tokyo, alt_tokyo):
+    from django.core.exceptions import ValidationError
+
+    from support.services import support_request_staff_save
+
+    support_request = SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo, status=Status.IN_PROGRESS)
+    support_request.category = Category.WELLBEING
+    with pytest.raises(ValidationError) as refused:
+        support_request_staff_save(
+            support_request=support_request, changed_fields=["category"], by=mc_tokyo, expected_version=1
+        )
+    assert refused.value.code == "assignee"
+    assert SupportRequest.objects.get(pk=support_request.pk).category == Category.CITY_HALL
+
+
+def test_version_check_is_a_service(staff_tokyo, tokyo_request):
+    from support.services import StaleRequestError, support_request_check_version, support_request_set_status
+
+    support_request_check_version(pk=tokyo_request.pk, expected=1)
+    support_request_set_status(support_request=tokyo_request, status=Status.IN_PROGRESS, by=staff_tokyo)
+    with pytest.raises(StaleRequestError):
+        support_request_check_version(pk=tokyo_request.pk, expected=1)
 
 
 def test_resolving_emails_the_alt(

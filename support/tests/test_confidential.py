@@ -75,13 +75,7 @@ def test_only_those_who_may_read_it_can_be_assigned(client_for, mc_tokyo, staff_
 def test_new_wellbeing_request_goes_to_the_mc_not_the_branch_and_shows_the_counselling_line(
     client_for, alt_tokyo, mc_tokyo, staff_tokyo, mailoutbox, django_capture_on_commit_callbacks, settings
 ):
-    data = {
-        "category": Category.WELLBEING,
-        "subject": "Feeling isolated",
-        "details": "I have not talked to anyone for a week.",
-        "urgency": "HIGH",
-        "submit_token": str(uuid.uuid4()),
-    }
+    data = _wellbeing_form()
     client = client_for(alt_tokyo)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("support:new"), data, follow=True)
@@ -91,3 +85,140 @@ def test_new_wellbeing_request_goes_to_the_mc_not_the_branch_and_shows_the_couns
     to_mc = next(mail for mail in mailoutbox if mail.to == ["mc.tokyo@example.com"])
     assert "Feeling isolated" not in to_mc.body
     assert "I have not talked" not in to_mc.body
+
+
+# --- the permission taken away from the MC group ---------------------------------
+# By default every MC holds the permission, so the "ALT's own MC" path is never the
+# one that lets them in. Without it, only the ALT's own MC (and whoever is granted
+# the permission) may read a well-being request.
+
+
+@pytest.fixture
+def mcs_without_the_permission(db):
+    from django.contrib.auth.models import Group, Permission
+
+    from contacts.roles import group_name_for_role
+
+    permission = Permission.objects.get(content_type__app_label="support", codename="view_confidential_request")
+    Group.objects.get(name=group_name_for_role(StaffRole.Role.MC)).permissions.remove(permission)
+    return permission
+
+
+@pytest.fixture
+def other_mc(tokyo):
+    return make_staff(role=StaffRole.Role.MC, branch=tokyo, email="mc2.tokyo@example.com")
+
+
+def _with_file(support_request):
+    from support.models import Attachment
+
+    from .factories import upload
+
+    attachment = Attachment(
+        support_request=support_request, original_name="note.pdf", content_type="application/pdf", size=10
+    )
+    attachment.file.save("note.pdf", upload(), save=False)
+    attachment.save()
+    return reverse("support:attachment", args=[support_request.pk, attachment.pk])
+
+
+def test_without_the_group_permission_the_alts_own_mc_still_sees_it(
+    client_for, mc_tokyo, wellbeing, mcs_without_the_permission
+):
+    client = client_for(mc_tokyo)
+    assert not mc_tokyo.has_perm("support.view_confidential_request")
+    assert _sees(client, wellbeing)
+    assert client.get(_with_file(wellbeing)).status_code == 200
+
+
+def test_without_the_group_permission_another_mc_of_the_branch_gets_404(
+    client_for, other_mc, wellbeing, mcs_without_the_permission
+):
+    client = client_for(other_mc)
+    assert not _sees(client, wellbeing)
+    assert client.get(reverse("admin:support_supportrequest_change", args=[wellbeing.pk])).status_code == 404
+    assert client.get(reverse("admin:support_supportrequest_history", args=[wellbeing.pk])).status_code == 404
+    assert client.get(_with_file(wellbeing)).status_code == 404
+
+
+def test_without_the_group_permission_only_those_who_may_read_it_can_be_assigned(
+    client_for, mc_tokyo, other_mc, wellbeing, mcs_without_the_permission
+):
+    from support.selectors import is_branch_colleague
+
+    page = client_for(mc_tokyo).get(reverse("admin:support_supportrequest_change", args=[wellbeing.pk])).content
+    assert f'<option value="{mc_tokyo.pk}"'.encode() in page
+    assert f'<option value="{other_mc.pk}"'.encode() not in page
+    assert is_branch_colleague(user=mc_tokyo, support_request=wellbeing)
+    assert not is_branch_colleague(user=other_mc, support_request=wellbeing)
+
+
+def _wellbeing_form() -> dict:
+    return {
+        "category": Category.WELLBEING,
+        "subject": "Feeling isolated",
+        "details": "I have not talked to anyone for a week.",
+        "urgency": "HIGH",
+        "submit_token": str(uuid.uuid4()),
+    }
+
+
+def _send_wellbeing(client_for, alt, django_capture_on_commit_callbacks):
+    data = _wellbeing_form()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_for(alt).post(reverse("support:new"), data).status_code == 302
+
+
+def _overdue_sweep(support_request, django_capture_on_commit_callbacks):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from support.models import SupportRequest
+    from support.services import support_requests_flag_overdue
+
+    SupportRequest.objects.filter(pk=support_request.pk).update(due_at=timezone.now() - timedelta(hours=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert support_requests_flag_overdue() == 1
+
+
+def test_without_the_group_permission_notices_reach_the_alts_own_mc(
+    client_for,
+    alt_tokyo,
+    mc_tokyo,
+    other_mc,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    mcs_without_the_permission,
+):
+    from support.models import SupportRequest
+
+    _send_wellbeing(client_for, alt_tokyo, django_capture_on_commit_callbacks)
+    assert sorted(a for m in mailoutbox for a in m.to) == ["alt.tokyo@example.com", "mc.tokyo@example.com"]
+    mailoutbox.clear()
+    _overdue_sweep(SupportRequest.objects.get(), django_capture_on_commit_callbacks)
+    assert [m.to for m in mailoutbox] == [["mc.tokyo@example.com"]]
+
+
+def test_without_the_alts_mc_notices_reach_those_holding_the_permission_not_every_mc(
+    client_for,
+    alt_tokyo,
+    mc_tokyo,
+    other_mc,
+    staff_tokyo,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+    mcs_without_the_permission,
+):
+    from support.models import SupportRequest
+
+    lead = make_staff(role=StaffRole.Role.SCHEDULER, branch=alt_tokyo.alt_profile.branch, email="lead@example.com")
+    lead.user_permissions.add(mcs_without_the_permission)
+    profile = alt_tokyo.alt_profile
+    profile.managing_consultant = None
+    profile.save()
+    _send_wellbeing(client_for, alt_tokyo, django_capture_on_commit_callbacks)
+    assert sorted(a for m in mailoutbox for a in m.to) == ["alt.tokyo@example.com", "lead@example.com"]
+    mailoutbox.clear()
+    _overdue_sweep(SupportRequest.objects.get(), django_capture_on_commit_callbacks)
+    assert [m.to for m in mailoutbox] == [["lead@example.com"]]

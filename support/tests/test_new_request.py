@@ -134,6 +134,57 @@ def test_back_and_resend_of_a_fresh_form_with_the_same_words_creates_one_request
     assert first["Location"] == second["Location"]
 
 
+def test_back_and_resend_with_a_file_added_keeps_the_file(client_for, alt_tokyo):
+    client = client_for(alt_tokyo)
+    client.post(URL, _data())
+    second = client.post(URL, {**_data(), "attachment": upload("lease.pdf")})  # same words, now with a file
+    attachment = Attachment.objects.get()
+    assert attachment.original_name == "lease.pdf"
+    assert second["Location"] == reverse("support:sent", args=[attachment.support_request_id])
+
+
+def test_resend_of_the_same_form_with_a_file_is_still_one_request(client_for, alt_tokyo):
+    client = client_for(alt_tokyo)
+    data = _data()
+    first = client.post(URL, {**data, "attachment": upload("lease.pdf")})
+    second = client.post(URL, {**data, "attachment": upload("lease.pdf")})
+    assert SupportRequest.objects.count() == 1
+    assert Attachment.objects.count() == 1
+    assert first["Location"] == second["Location"]
+
+
+def test_creating_a_request_uses_the_profile_it_is_given(alt_tokyo, django_capture_on_commit_callbacks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from contacts.selectors import alt_profile_get_for_user
+    from support.services import support_request_create
+
+    profile = alt_profile_get_for_user(user=alt_tokyo)
+    with CaptureQueriesContext(connection) as queries:
+        support_request, created = support_request_create(
+            alt=alt_tokyo,
+            profile=profile,
+            category=Category.CITY_HALL,
+            subject="Registering my address",
+            details="Which documents do I need?",
+            urgency=Urgency.NORMAL,
+            submit_token=uuid.uuid4(),
+        )
+    assert created and support_request.branch == profile.branch
+    assert not [q for q in queries.captured_queries if "altprofile" in q["sql"].lower()]
+
+
+def test_sent_and_request_pages_show_the_one_urgent_note(client_for, alt_tokyo):
+    client = client_for(alt_tokyo)
+    response = client.post(URL, _data(urgency=Urgency.URGENT), follow=True)
+    support_request = SupportRequest.objects.get()
+    for page in (response.content.decode(), client.get(support_request.get_absolute_url()).content.decode()):
+        assert 'id="urgent-note"' in page
+        assert "090-0000-1999" in page
+        assert "call 119 (ambulance, fire) or 110 (police) first" in page
+
+
 def test_a_different_request_right_after_is_a_new_one(client_for, alt_tokyo):
     client = client_for(alt_tokyo)
     client.post(URL, _data())

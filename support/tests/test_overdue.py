@@ -135,3 +135,44 @@ def test_branch_without_address_or_scheduler_tells_its_mcs(
     with django_capture_on_commit_callbacks(execute=True):
         flag_overdue_requests()
     assert [m.to for m in mailoutbox] == [["mc.tokyo@example.com"]]
+
+
+def test_the_sweep_tells_the_same_people_as_a_single_notice(
+    tokyo, osaka, alt_tokyo, alt_osaka, staff_tokyo, mc_tokyo, mc_osaka, trainer_osaka
+):
+    from contacts.models import User
+    from support.selectors import branch_people_for_notices
+    from support.services._common import staff_recipients
+
+    osaka.email = ""
+    osaka.save()
+    no_mc = make_alt(branch=tokyo, email="alt.nomc@example.com")
+    requests = [
+        _overdue(alt_tokyo, assignee=staff_tokyo),
+        _overdue(alt_tokyo),  # the branch address
+        _overdue(alt_osaka),  # no address: the schedulers, or the MCs
+        _overdue(alt_tokyo, category=Category.WELLBEING),  # the ALT's MC
+        _overdue(no_mc, category=Category.WELLBEING),  # no MC: who may read it
+        _overdue(alt_osaka, category=Category.WELLBEING, assignee=mc_osaka),
+    ]
+    expected = {}
+    for support_request in requests:
+        fresh = SupportRequest.objects.get(pk=support_request.pk)
+        one_by_one = staff_recipients(fresh, prefer_assignee=True)
+        preloaded = staff_recipients(
+            fresh, prefer_assignee=True, people=branch_people_for_notices(branch_ids={tokyo.pk, osaka.pk})
+        )
+        assert one_by_one == preloaded
+        assert one_by_one, support_request
+        expected[support_request.pk] = sorted(
+            t["recipient"].email if t["recipient"] else t["to_email"] for t in one_by_one
+        )
+    support_requests_flag_overdue()
+    told = {}
+    for notification in Notification.objects.filter(kind="support.overdue"):
+        pk = int(notification.key.split(":")[1])
+        told.setdefault(pk, []).append(notification.to_email)
+    assert {pk: sorted(emails) for pk, emails in told.items()} == expected
+    assert expected[requests[4].pk] == sorted(
+        User.objects.filter(staff_roles__branch=tokyo, staff_roles__role="MC").values_list("email", flat=True)
+    )

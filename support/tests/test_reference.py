@@ -16,6 +16,7 @@ from support.services import reference_next, support_request_create
 def _create(alt, token=None, subject="Help"):
     return support_request_create(
         alt=alt,
+        profile=alt.alt_profile,
         category="OTHER",
         subject=subject,
         details="Details",
