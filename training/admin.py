@@ -88,6 +88,24 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
             .annotate(held=selectors.held_places_subquery(), waitlisted_count=selectors.waitlisted_subquery())
         )
 
+    # MCs and schedulers see the sessions but do not take attendance: no link that answers 404.
+    def get_list_display(self, request):
+        list_display = super().get_list_display(request)
+        if selectors.staff_sessions_q(user=request.user) is None:
+            return [name for name in list_display if name != "attendance_link"]
+        return list_display
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if selectors.staff_sessions_q(user=request.user) is None:
+            return [(name, options) for name, options in fieldsets if "attendance_link" not in options["fields"]]
+        return fieldsets
+
+    def changelist_view(self, request, extra_context=None):
+        takes_attendance = selectors.staff_sessions_q(user=request.user) is not None
+        extra_context = {**(extra_context or {}), "takes_attendance": takes_attendance}
+        return super().changelist_view(request, extra_context=extra_context)
+
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.national_allowed = branch_scope_for_user(user=request.user).all_branches
@@ -212,13 +230,7 @@ class AltTrainingRecordAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("sessions (12 months)"))
     def history_table(self, obj):
-        registrations = (
-            Registration.objects.filter(
-                alt_id=obj.user_id, session__start__gte=timezone.now() - selectors.RECORD_PERIOD
-            )
-            .select_related("session", "session__branch")
-            .order_by("-session__start")
-        )
+        registrations = selectors.training_history_for_alt(user_id=obj.user_id)
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",

@@ -1,6 +1,7 @@
 """Demo data for the training app, called by `seed_demo` after the people exist."""
 
 from datetime import datetime, time, timedelta
+from functools import partial
 
 from django.utils import timezone
 
@@ -40,50 +41,40 @@ def seed(*, people: dict) -> None:
     day = lambda n: today + timedelta(days=n)  # noqa: E731
     sesps, tokyo, osaka = people["sesps"], people["branches"]["tokyo"], people["branches"]["osaka"]
 
-    flagship = _session(
+    orientation = partial(_session, branch=None, kind=Kind.INITIAL_ORIENTATION, trainer=sesps, required=True)
+    head_office = "Head office training room, Kudanminami, Tokyo"
+    flagship = orientation(
         title="Initial orientation: flagship track",
-        branch=None,
-        kind=Kind.INITIAL_ORIENTATION,
         track=Track.FLAGSHIP,
-        trainer=sesps,
         description="Two days on teaching in Japanese schools, life in Japan and who to call.",
         start=_at(day(25), 9, 30),
         end=_at(day(26), 17, 0),
-        place="Head office training room, Kudanminami, Tokyo",
+        place=head_office,
         capacity=40,
-        required=True,
         registration_deadline=_at(day(22), 18, 0),
         arrival_from=day(10),
         arrival_until=day(30),
     )
     _register(flagship, people["alt.predeparture"], Status.REGISTERED, invited=True, answered=False)
-    _session(
+    orientation(
         title="Initial orientation: alternate track",
-        branch=None,
-        kind=Kind.INITIAL_ORIENTATION,
         track=Track.ALTERNATE,
-        trainer=sesps,
         description="For ALTs who arrive after the flagship orientation.",
         start=_at(day(60), 10, 0),
         end=_at(day(60), 16, 0),
         online_link="https://meet.example.com/alt-orientation-alternate",
         capacity=15,
-        required=True,
         registration_deadline=_at(day(57), 18, 0),
         arrival_from=day(31),
         arrival_until=day(75),
     )
-    past_orientation = _session(
+    past_orientation = orientation(
         title="Initial orientation: flagship track (last intake)",
-        branch=None,
-        kind=Kind.INITIAL_ORIENTATION,
         track=Track.FLAGSHIP,
-        trainer=sesps,
         start=_at(day(-57), 9, 30),
         end=_at(day(-56), 17, 0),
-        place="Head office training room, Kudanminami, Tokyo",
+        place=head_office,
         capacity=40,
-        required=True,
         registration_deadline=_at(day(-60), 18, 0),
         arrival_from=day(-70),
         arrival_until=day(-58),
@@ -93,11 +84,10 @@ def seed(*, people: dict) -> None:
 
     for code, branch, offset in (("tokyo", tokyo, 0), ("osaka", osaka, 2)):
         trainer, alt, name = people[f"trainer.{code}"], people[f"alt.{code}"], branch.name_en
-        training = _session(
+        branch_session = partial(_session, branch=branch, trainer=trainer)
+        training = branch_session(
             title=f"{name} branch training: classroom management",
-            branch=branch,
             kind=Kind.BRANCH_TRAINING,
-            trainer=trainer,
             start=_at(day(10 + offset), 14, 0),
             end=_at(day(10 + offset), 17, 0),
             place=f"{name} branch office, meeting room A",
@@ -106,11 +96,9 @@ def seed(*, people: dict) -> None:
             registration_deadline=_at(day(8 + offset), 18, 0),
         )
         _register(training, alt, Status.REGISTERED, invited=True, answered=code == "osaka")
-        meeting = _session(
+        meeting = branch_session(
             title=f"{name} ALT meeting",
-            branch=branch,
             kind=Kind.ALT_MEETING,
-            trainer=trainer,
             start=_at(day(3 + offset), 18, 0),
             end=_at(day(3 + offset), 19, 30),
             online_link=f"https://meet.example.com/{code}-alt-meeting",
@@ -119,22 +107,18 @@ def seed(*, people: dict) -> None:
         )
         if code == "tokyo":
             _register(meeting, alt, Status.REGISTERED)
-        _session(
+        branch_session(
             title=f"{name} workshop: team teaching with JTEs",
-            branch=branch,
             kind=Kind.BRANCH_TRAINING,
-            trainer=trainer,
             start=_at(day(17 + offset), 10, 0),
             end=_at(day(17 + offset), 12, 0),
             place=f"{name} branch office, meeting room B",
             capacity=2,
             required=False,
         )
-        past = _session(
+        past = branch_session(
             title=f"{name} branch training: first term review",
-            branch=branch,
             kind=Kind.BRANCH_TRAINING,
-            trainer=trainer,
             start=_at(day(-20 - offset), 14, 0),
             end=_at(day(-20 - offset), 17, 0),
             place=f"{name} branch office, meeting room A",

@@ -1,9 +1,13 @@
+from datetime import timedelta
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import Registration, TrainingSession
 
 ATTENDANCE_CHOICES = [(status.value, status.label) for status in Registration.ATTENDANCE]
+# An orientation is for one intake: a longer window would invite ALTs who arrived long ago.
+ARRIVAL_WINDOW_MAX = timedelta(days=183)
 
 
 class WithdrawForm(forms.Form):
@@ -90,8 +94,15 @@ class TrainingSessionAdminForm(forms.ModelForm):
                 self.add_error("track", _("Only an initial orientation has a track."))
             if cleaned.get("arrival_from") or cleaned.get("arrival_until"):
                 self.add_error("arrival_from", _("Only an initial orientation has an arrival window."))
-        elif kind and not cleaned.get("track"):
-            self.add_error("track", _("Choose the flagship or the alternate track."))
+        elif kind:
+            if not cleaned.get("track"):
+                self.add_error("track", _("Choose the flagship or the alternate track."))
+            # Saving a required session invites everyone it applies to: without a window, every ALT.
+            if cleaned.get("required") and not cleaned.get("arrival_from") and "arrival_from" not in self.errors:
+                self.add_error(
+                    "arrival_from",
+                    _("A required orientation is for the ALTs of an arrival window: give its first and last day."),
+                )
         start, end, deadline = cleaned.get("start"), cleaned.get("end"), cleaned.get("registration_deadline")
         if start and end and end <= start:
             self.add_error("end", _("The end must be after the start."))
@@ -101,6 +112,8 @@ class TrainingSessionAdminForm(forms.ModelForm):
             self.add_error("arrival_until", _("Give both ends of the arrival window."))
         elif cleaned.get("arrival_from") and cleaned["arrival_from"] > cleaned["arrival_until"]:
             self.add_error("arrival_until", _("The window must end on or after its first day."))
+        elif cleaned.get("arrival_from") and cleaned["arrival_until"] - cleaned["arrival_from"] > ARRIVAL_WINDOW_MAX:
+            self.add_error("arrival_until", _("The arrival window can be at most six months long."))
         if not cleaned.get("place") and not cleaned.get("online_link"):
             self.add_error("place", _("Give a place or an online link."))
         return cleaned

@@ -88,6 +88,9 @@ class TrainingSession(models.Model):
         help_text=_("Initial orientation: the arrival dates of the ALTs it is for (both ends included)."),
     )
     arrival_until = models.DateField(_("for ALTs arriving until"), null=True, blank=True)
+    # Cancellations, reinstatements and moves announced so far: part of each announcement's
+    # outbox key, so that every change is emailed once, even one back to an earlier state.
+    announced_changes = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
@@ -165,21 +168,8 @@ class TrainingSession(models.Model):
         now = now or timezone.now()
         return self.status == self.Status.SCHEDULED and now < self.deadline
 
-    def is_past(self, now=None) -> bool:
-        return self.start <= (now or timezone.now())
-
     def attendance_open(self, now=None) -> bool:
         return self.status == self.Status.SCHEDULED and (now or timezone.now()) >= self.start - ATTENDANCE_OPENS_BEFORE
-
-    def applies_to(self, profile: AltProfile) -> bool:
-        """Whether `profile`'s ALT may attend: the same rule as selectors.sessions_for_profile_q."""
-        if profile.branch_id is None:
-            return False
-        if self.branch_id is not None and self.branch_id != profile.branch_id:
-            return False
-        if self.has_arrival_window:
-            return profile.arrival_date is not None and self.arrival_from <= profile.arrival_date <= self.arrival_until
-        return profile.arrival_date is None or profile.arrival_date <= timezone.localdate(self.start)
 
 
 class Registration(models.Model):

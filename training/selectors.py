@@ -3,12 +3,13 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from contacts.models import AltProfile, StaffRole, User
+from contacts.selectors import branch_scope_for_user
 
 from .models import CalendarFeed, Registration, TrainingSession
 
@@ -16,6 +17,13 @@ from .models import CalendarFeed, Registration, TrainingSession
 RECORD_PERIOD = timedelta(days=365)
 # The ALT page lists at most this many sessions open for registration.
 OPEN_SESSIONS_LIMIT = 50
+# How far before the start each reminder goes out, and how long it stays due
+# (the task runs hourly; a reminder missed for a day is not worth sending).
+REMINDERS = {
+    "7d": (timedelta(days=7), timedelta(days=6)),
+    "1d": (timedelta(days=1), timedelta(0)),
+}
+REMINDER_MARKERS = {"7d": "reminded_7d_for", "1d": "reminded_1d_for"}
 
 Status = Registration.Status
 
@@ -25,7 +33,7 @@ def _start_of_day(day) -> datetime:
 
 
 def sessions_for_profile_q(profile: AltProfile) -> Q:
-    """The sessions that apply to `profile`'s ALT (the rule of TrainingSession.applies_to).
+    """The sessions that apply to `profile`'s ALT: who may register for what.
 
     A branch session is for the branch's ALTs who have arrived by its day; a
     national session with an arrival window is for the ALTs arriving in that
@@ -59,27 +67,19 @@ def _open_q(now) -> Q:
     )
 
 
+def _count_subquery(condition: Q, *, per: str) -> Coalesce:
+    """The number of registrations matching `condition` (which refers to the outer row), 0 for none."""
+    counts = Registration.objects.filter(condition).order_by().values(per).annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+
+
 def held_places_subquery() -> Coalesce:
     """Places taken at the session of the outer row: registered, attended or absent."""
-    counts = (
-        Registration.objects.filter(session=OuterRef("pk"), status__in=Registration.HOLDS_PLACE)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    return _count_subquery(Q(session=OuterRef("pk"), status__in=Registration.HOLDS_PLACE), per="session")
 
 
 def waitlisted_subquery() -> Coalesce:
-    counts = (
-        Registration.objects.filter(session=OuterRef("pk"), status=Status.WAITLISTED)
-        .order_by()
-        .values("session")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    return _count_subquery(Q(session=OuterRef("pk"), status=Status.WAITLISTED), per="session")
 
 
 # --- the attendance record (attended / required over 12 months) -----------------
@@ -146,8 +146,7 @@ def _record_count(*, statuses, required_only=True, now=None) -> Coalesce:
     )
     if required_only:
         condition &= Q(session__required=True)
-    counts = Registration.objects.filter(condition).order_by().values("alt").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counts, output_field=IntegerField()), Value(0))
+    return _count_subquery(condition, per="alt")
 
 
 def alt_profiles_with_record(queryset: QuerySet[AltProfile], *, now=None) -> QuerySet[AltProfile]:
@@ -160,12 +159,13 @@ def alt_profiles_with_record(queryset: QuerySet[AltProfile], *, now=None) -> Que
     )
 
 
-def attendance_record_for_alt(*, user: User, now=None) -> AttendanceRecord:
-    """One ALT's record, in one query."""
-    registrations = Registration.objects.filter(
-        alt=user, session__start__gte=(now or timezone.now()) - RECORD_PERIOD
-    ).select_related("session")
-    return record_from_registrations(registrations, now=now)
+def training_history_for_alt(*, user_id: int, now=None) -> list[Registration]:
+    """One ALT's registrations of the record period, newest first (the admin's training record)."""
+    return list(
+        Registration.objects.filter(alt_id=user_id, session__start__gte=(now or timezone.now()) - RECORD_PERIOD)
+        .select_related("session", "session__branch")
+        .order_by("-session__start", "-pk")
+    )
 
 
 # --- the ALT's pages -------------------------------------------------------------
@@ -274,6 +274,25 @@ def calendar_registrations(*, user: User, now=None) -> list[Registration]:
     )
 
 
+# --- reminders ---------------------------------------------------------------------------
+
+
+def registrations_due_a_reminder(*, now) -> QuerySet[Registration]:
+    """Registrations whose 7-day or 1-day reminder is due and not yet sent for the session's current start.
+
+    Registered active ALTs at scheduled sessions only: anyone else would be
+    selected again every hour and never reminded.
+    """
+    due = Q()
+    for name, (before, until) in REMINDERS.items():
+        due |= Q(session__start__gt=now + until, session__start__lte=now + before) & ~Q(
+            **{REMINDER_MARKERS[name]: F("session__start")}
+        )
+    return Registration.objects.filter(
+        due, status=Status.REGISTERED, session__status=TrainingSession.Status.SCHEDULED, alt__is_active=True
+    ).select_related("session", "session__branch", "alt")
+
+
 # --- staff: sessions and attendance ----------------------------------------------------
 
 
@@ -285,15 +304,15 @@ def staff_sessions_q(*, user: User) -> Q | None:
     """
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return None
-    if user.is_superuser:
+    scope = branch_scope_for_user(user=user)  # cached on the user for the request
+    if user.is_superuser or StaffRole.Role.SESPS in scope.roles:
         return Q()
-    roles = list(StaffRole.objects.filter(user=user).values_list("role", "branch_id"))
-    if any(role == StaffRole.Role.SESPS for role, _ in roles):
-        return Q()
-    branches = [branch for role, branch in roles if role == StaffRole.Role.TRAINER]
-    if not branches:
+    if StaffRole.Role.TRAINER not in scope.roles:
         return None
-    return Q(branch_id__in=branches) | Q(trainer=user)
+    # The scope's branches are those of all the user's roles (an MC of another branch too):
+    # the trainer's own go into the sessions' query as a subquery, not a query of their own.
+    trainer_branches = StaffRole.objects.filter(user=user, role=StaffRole.Role.TRAINER).values("branch_id")
+    return Q(branch_id__in=trainer_branches) | Q(trainer=user)
 
 
 def staff_session_list(*, user: User, now=None) -> list[TrainingSession]:

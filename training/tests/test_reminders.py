@@ -5,13 +5,13 @@ import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from contacts.models import Notification
 from contacts.tests.factories import make_alt
 from interac_portal.celery import app as celery_app
-from training import services
+from training import selectors, services
 from training.models import Registration, TrainingSession
 from training.tasks import send_session_reminders
 from training.tests.factories import RegistrationFactory, TrainingSessionFactory
@@ -171,3 +171,47 @@ def test_two_workers_at_once_send_each_reminder_once(postgres, tokyo, mailoutbox
     notifications_deliver_pending()
     assert len(mailoutbox) == 90
     assert len({(m.to[0], m.subject) for m in mailoutbox}) == 90
+
+
+def test_inactive_alts_are_not_even_selected(tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+    session = _session_in(tokyo, timedelta(hours=10))
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    gone = RegistrationFactory(session=session, alt=make_alt(branch=tokyo, email="gone@example.com"))
+    gone.alt.is_active = False
+    gone.alt.save()
+    assert list(selectors.registrations_due_a_reminder(now=timezone.now())) == [Registration.objects.get(alt=alt_tokyo)]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_session_reminders() == 1
+    assert [m.to for m in mailoutbox] == [["alt.tokyo@example.com"]]
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_a_session_being_moved_is_left_for_the_next_run(postgres, tokyo, alt_tokyo):
+    """The move holds the session row: the reminder run skips its registrations rather than
+    remind of a time that is about to change (and mark the new time as reminded)."""
+    session = _session_in(tokyo, timedelta(hours=10))
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    locked, release, errors = threading.Event(), threading.Event(), []
+
+    def mover():
+        try:
+            with transaction.atomic():
+                TrainingSession.objects.select_for_update().get(pk=session.pk)
+                locked.set()
+                release.wait(timeout=10)
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=mover)
+    thread.start()
+    try:
+        assert locked.wait(timeout=10)
+        assert services.session_reminders_send() == 0
+    finally:
+        release.set()
+        thread.join(timeout=30)
+    assert errors == []
+    assert services.session_reminders_send() == 1

@@ -1,4 +1,4 @@
-"""Which sessions apply to which ALT: the Python rule and the two database queries agree."""
+"""Which sessions apply to which ALT: the two database queries and the registration service agree."""
 
 from datetime import timedelta
 
@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from contacts.models import AltProfile
 from contacts.tests.factories import make_alt
+from training import services
 from training.models import TrainingSession
 from training.selectors import profiles_for_session_q, sessions_for_profile_q
 from training.tests.factories import TrainingSessionFactory
@@ -51,11 +52,18 @@ EXPECTED = {
 }
 
 
-def test_the_rule_in_python_and_in_both_queries_agree(cast, sessions):
+def _registers(profile, session) -> bool:
+    try:
+        services.registration_create(profile=profile, session_id=session.pk)
+    except services.TrainingError:
+        return False
+    return True
+
+
+def test_both_queries_and_the_registration_service_agree(cast, sessions):
     names = {s.pk: name for name, s in sessions.items()}
     for who, user in cast.items():
         profile = AltProfile.objects.get(user=user)
-        by_python = {name for name, s in sessions.items() if s.applies_to(profile)}
         by_query = {
             names[pk]
             for pk in TrainingSession.objects.filter(sessions_for_profile_q(profile)).values_list("pk", flat=True)
@@ -65,4 +73,5 @@ def test_the_rule_in_python_and_in_both_queries_agree(cast, sessions):
             for name, s in sessions.items()
             if AltProfile.objects.filter(profiles_for_session_q(s), user=user).exists()
         }
-        assert by_python == by_query == by_session == EXPECTED[who], who
+        by_service = {name for name, s in sessions.items() if _registers(profile, s)}
+        assert by_query == by_session == by_service == EXPECTED[who], who
