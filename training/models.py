@@ -90,7 +90,7 @@ class TrainingSession(models.Model):
     arrival_until = models.DateField(_("for ALTs arriving until"), null=True, blank=True)
     # Cancellations, reinstatements and moves announced so far: part of each announcement's
     # outbox key, so that every change is emailed once, even one back to an earlier state.
-    announced_changes = models.PositiveIntegerField(default=0, editable=False)
+    announced_changes = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:
