@@ -95,3 +95,17 @@ def test_grm_confirms_then_alt_completes_the_course(
 
     page.goto(f"{live_server.url}/onboarding/")
     expect(page.get_by_text("Overall: 3 of 3 tasks (100%)")).to_be_visible()
+
+
+def test_grm_exports_placements_choosing_the_columns(page, live_server, browser_login, grm, alt_tokyo):
+    # The "Select all" box works under the Content-Security-Policy (no inline handler).
+    browser_login(page, "grm@example.com")
+    page.goto(f"{live_server.url}/admin/onboarding/placement/export/")
+    fields = page.locator('.selectable-field-export-row:visible input[type="checkbox"]:not(.select-toggle)')
+    expect(fields.first).to_be_checked()
+    page.get_by_label("Select all").first.uncheck()
+    for index in range(fields.count()):
+        expect(fields.nth(index)).not_to_be_checked()
+    page.get_by_label("Select all").first.check()
+    for index in range(fields.count()):
+        expect(fields.nth(index)).to_be_checked()
