@@ -2,10 +2,10 @@
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.functions import Now
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 
 from . import selectors, services
-from .forms import SupportRequestAdminForm
+from .forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm
 from .models import CannedReply, Message, Status, SupportRequest
 
 # --- filters ----------------------------------------------------------------------
@@ -196,9 +196,63 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
     def get_ordering(self, request):
         return selectors.attention_ordering()
 
-    def has_add_permission(self, request):
-        # Requests come from ALTs, through the portal.
-        return False
+    # --- opening a request for an ALT (the add page) ---
+    # ALTs send their own requests in the portal; when one phones or comes by, branch
+    # staff (with `support.add_supportrequest`) open it for them here.
+
+    add_fieldsets = [(None, {"fields": ["alt", "category", "urgency", "subject", "details", "assign_to_me", "token"]})]
+
+    def get_fieldsets(self, request, obj=None):
+        return self.add_fieldsets if obj is None else super().get_fieldsets(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else super().get_readonly_fields(request, obj)
+
+    def get_inlines(self, request, obj):
+        return [] if obj is None else super().get_inlines(request, obj)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = SupportRequestOnBehalfForm
+            kwargs["fields"] = SupportRequestOnBehalfForm._meta.fields
+        form = super().get_form(request, obj, change, **kwargs)
+        form.by = request.user
+        return form
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "alt":
+            # Only on the add page: the ALTs of the user's branches.
+            return AltChoiceField(
+                queryset=selectors.alts_staff_may_open_for(user=request.user),
+                label=_("ALT"),
+                help_text=_("ALTs of your branch."),
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def response_post_save_add(self, request, obj):
+        # On to the request: the next step is usually a reply or a note.
+        return HttpResponseRedirect(reverse("admin:support_supportrequest_change", args=[obj.pk]))
+
+    def _open_for_alt(self, request, obj, form):
+        data = form.cleaned_data
+        try:
+            created, _is_new = services.support_request_open_for_alt(
+                by=request.user,
+                profile=data["alt"].alt_profile,
+                category=data["category"],
+                subject=data["subject"],
+                details=data["details"],
+                urgency=data["urgency"],
+                submit_token=data["token"],
+                assign_to_me=data["assign_to_me"],
+            )
+        except ValidationError as exc:
+            # Checked by the form already; a change in between (the ALT moved branch) ends here.
+            raise PermissionDenied(exc.messages[0]) from exc
+        # The admin goes on with `obj` (history, message, redirect): make it the saved request.
+        obj.pk = created.pk
+        obj.refresh_from_db()
+        obj._state.adding = False
 
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
@@ -284,6 +338,9 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         return format_html_join("", "{} · {} · {}<br>", reversed(lines)) or "—"
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            self._open_for_alt(request, obj, form)
+            return
         data = form.cleaned_data
         message = services.support_request_staff_save(
             support_request=obj,

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 _TRIAGE = [
     "support.view_supportrequest",
     "support.change_supportrequest",
+    "support.add_supportrequest",  # opening a request for an ALT who phoned
     "support.view_message",
     "support.view_attachment",
     "support.view_cannedreply",

@@ -198,3 +198,39 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
         problem = services.assignee_problem(user=assignee, support_request=self.instance, category=category)
         if problem is not None:
             self.add_error("assignee", problem)
+
+
+class AltChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_full_name() or obj.email} <{obj.email}>"
+
+
+class SupportRequestOnBehalfForm(forms.ModelForm):
+    """Branch staff open a request for an ALT who called or came by (the admin's add page).
+
+    `by` (the staff member) is set on the class by the admin's get_form; the
+    ALTs offered are those of their branch (the admin's formfield_for_foreignkey).
+    """
+
+    by = None
+
+    assign_to_me = forms.BooleanField(label=_("Assign it to me"), required=False, initial=True)
+    token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    class Meta:
+        model = SupportRequest
+        fields = ["alt", "category", "urgency", "subject", "details"]
+        widgets = {"details": forms.Textarea(attrs={"rows": 6, "cols": 80})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["details"].help_text = _("What the ALT told you, in their words where you can.")
+
+    def clean(self):
+        cleaned = super().clean()
+        alt, category = cleaned.get("alt"), cleaned.get("category")
+        if alt is not None and category:
+            problem = services.open_for_alt_problem(by=self.by, profile=alt.alt_profile, category=category)
+            if problem is not None:
+                self.add_error(*problem)
+        return cleaned

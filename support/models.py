@@ -95,6 +95,16 @@ class SupportRequest(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     last_activity_at = models.DateTimeField(_("last activity"), default=timezone.now, editable=False)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True, editable=False)
+    # Branch staff who opened it for the ALT (after a phone call); empty when the ALT sent it.
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("opened by staff"),
+    )
     # When the ALT last reopened it: the due time counts from here (else from `created`).
     reopened_at = models.DateTimeField(_("reopened"), null=True, blank=True, editable=False)
     # The hidden one-time token of the form that created the request: sending

@@ -44,10 +44,23 @@ def support_requests_visible_to_staff(*, user: User) -> QuerySet:
     return queryset.filter(confidential_filter(user=user))
 
 
+def alts_staff_may_open_for(*, user: User) -> QuerySet:
+    """The ALTs `user` (branch staff) may open a request for: active, with a branch in the user's scope."""
+    if not user.is_authenticated or not user.is_active or not user.is_staff:
+        return User.objects.none()
+    scope = branch_scope_for_user(user=user)
+    profiles = AltProfile.objects.filter(branch__isnull=False)
+    if not scope.all_branches:
+        profiles = profiles.filter(branch_id__in=scope.branch_ids)
+    return User.objects.filter(is_active=True, pk__in=profiles.values("user_id")).order_by(
+        "first_name", "last_name", "email"
+    )
+
+
 def support_request_get_for_alt(*, user: User, pk: int) -> SupportRequest:
     """One of the ALT's own requests, with what its page shows; 404 for anyone else's."""
     try:
-        return SupportRequest.objects.select_related("branch", "assignee").get(pk=pk, alt=user)
+        return SupportRequest.objects.select_related("branch", "assignee", "opened_by").get(pk=pk, alt=user)
     except SupportRequest.DoesNotExist:
         raise Http404("No such request") from None
 

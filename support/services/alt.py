@@ -42,8 +42,13 @@ def support_request_create(
     submit_token: uuid.UUID,
     upload=None,
     checked_file: CheckedFile | None = None,
+    opened_by: User | None = None,
+    assignee: User | None = None,
 ) -> tuple[SupportRequest, bool]:
     """Create an ALT's request, or find the one this same form already created.
+
+    `opened_by` is the branch's staff member who opens it for the ALT (after
+    a phone call, say: support_request_open_for_alt), `assignee` who takes it.
 
     Returns (request, created). `profile` is the ALT's AltProfile, as the
     view already has it (with branch and MC). The form's one-time
@@ -79,7 +84,9 @@ def support_request_create(
                 subject=subject,
                 details=details,
                 urgency=urgency,
-                status=Status.NEW,
+                status=Status.IN_PROGRESS if assignee is not None else Status.NEW,
+                assignee=assignee,
+                opened_by=opened_by,
                 due_at=support_request_due_at(branch=profile.branch, urgency=urgency, start=now),
                 created=now,
                 last_activity_at=now,
@@ -99,6 +106,7 @@ def support_request_create(
                 kind="support.received",
                 key=f"support.received:{support_request.pk}",
                 template="support/email/received",
+                context={"opened_by": opened_by},
             )
             _notify_staff(
                 support_request,

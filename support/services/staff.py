@@ -7,11 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import User
+from contacts.models import AltProfile, User
 from contacts.services import notify
 
 from ..files import CheckedFile
 from ..models import (
+    CONFIDENTIAL_PERMISSION,
     OPEN_STATUSES,
     Attachment,
     Category,
@@ -19,7 +20,7 @@ from ..models import (
     Status,
     SupportRequest,
 )
-from ..selectors import is_branch_colleague
+from ..selectors import alts_staff_may_open_for, is_branch_colleague
 from ._common import (
     StaleRequestError,
     _admin_url,
@@ -29,8 +30,61 @@ from ._common import (
     _store_attachment,
     support_request_due_at,
 )
+from .alt import support_request_create
 
 # --- staff ------------------------------------------------------------------------
+
+
+def open_for_alt_problem(*, by: User, profile: AltProfile, category: str) -> tuple[str, str] | None:
+    """Why `by` may not open a request of `category` for `profile`'s ALT, as (form field, message), or None."""
+    if not by.has_perm("support.add_supportrequest"):
+        return "alt", str(_("You may not open requests for ALTs."))
+    if not alts_staff_may_open_for(user=by).filter(pk=profile.user_id).exists():
+        return "alt", str(_("Choose an ALT of your branch."))
+    if category == Category.WELLBEING and not (
+        # They must be able to read what they write: the ALT's MC, or staff with the permission.
+        by.has_perm(CONFIDENTIAL_PERMISSION) or profile.managing_consultant_id == by.pk
+    ):
+        return "category", str(
+            _(
+                "A well-being request is opened by the ALT's Managing Consultant or someone allowed to "
+                "read it: please pass the call on, or give the ALT the counselling line."
+            )
+        )
+    return None
+
+
+def support_request_open_for_alt(
+    *,
+    by: User,
+    profile: AltProfile,
+    category: str,
+    subject: str,
+    details: str,
+    urgency: str,
+    submit_token,
+    assign_to_me: bool = True,
+) -> tuple[SupportRequest, bool]:
+    """Branch staff open a request for an ALT who called or came by: the ALT gets the same
+    confirmation email and page as if they had sent it, with who opened it.
+
+    Returns (request, created); the same form sent twice gives the first request.
+    """
+    problem = open_for_alt_problem(by=by, profile=profile, category=category)
+    if problem is not None:
+        raise ValidationError(problem[1], code="not_allowed")
+    return support_request_create(
+        alt=profile.user,
+        profile=profile,
+        category=category,
+        subject=subject,
+        details=details,
+        urgency=urgency,
+        submit_token=submit_token,
+        opened_by=by,
+        assignee=by if assign_to_me else None,
+    )
+
 
 STAFF_EDITABLE_FIELDS = {"category", "subject", "urgency", "status", "assignee"}
 

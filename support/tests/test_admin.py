@@ -120,10 +120,6 @@ def test_superuser_sees_every_branch(client_for, superuser, tokyo_request, osaka
     assert tokyo_request.reference in page and osaka_request.reference in page
 
 
-def test_requests_cannot_be_added_in_the_admin(client_for, superuser):
-    assert client_for(superuser).get(reverse("admin:support_supportrequest_add")).status_code == 403
-
-
 def test_change_post_without_csrf_token_is_refused(staff_tokyo, tokyo_request):
     client = Client(enforce_csrf_checks=True)
     client.force_login(staff_tokyo)

@@ -81,3 +81,25 @@ def test_urgent_request_with_a_pdf_is_answered_and_resolved_by_its_branch_only(
         f"{live_server.url}/support/{support_request.pk}/files/{support_request.attachments.get().pk}/"
     )
     assert response.status == 404
+
+
+def test_staff_open_a_request_for_an_alt_who_phoned(page, new_page, live_server, browser_login, alt_tokyo, staff_tokyo):
+    # Tokyo staff take the call and open the request in the admin.
+    browser_login(page, "staff.tokyo@example.com")
+    page.goto(f"{live_server.url}/admin/support/supportrequest/add/")
+    page.get_by_label("ALT").select_option(value=str(alt_tokyo.pk))
+    page.get_by_label("Category").select_option(label="Housing")
+    page.get_by_label("Subject").fill("No hot water")
+    page.get_by_label("Details").fill("Called at 9: the water heater shows error 12.")
+    page.locator('input[name="_save"]').click()
+    support_request = SupportRequest.objects.get()
+    expect(page.locator(".messagelist")).to_contain_text(support_request.reference)
+    expect(page).to_have_url(re.compile(rf"/admin/support/supportrequest/{support_request.pk}/change/$"))
+
+    # The ALT finds it in the portal, opened for them.
+    alt_page = new_page()
+    browser_login(alt_page, "alt.tokyo@example.com")
+    alt_page.goto(f"{live_server.url}/support/")
+    expect(alt_page.get_by_role("row", name=re.compile("No hot water"))).to_be_visible()
+    alt_page.get_by_role("link", name=support_request.reference).click()
+    expect(alt_page.locator("#opened-by")).to_contain_text("opened for you by")
