@@ -27,13 +27,26 @@ class StaffRoleInline(admin.TabularInline):
         return request.user.is_superuser
 
 
+TRAVEL_DATES = ["departure_date", "arrival_date"]
+
+
+def travel_dates_kept_elsewhere(user: User | None) -> bool:
+    """Once an ALT has a placement (the onboarding app), their travel dates are changed there only:
+    the placement copies them to the profile, and the e-learning invitations read the placement."""
+    return user is not None and getattr(user, "placement", None) is not None
+
+
 class AltProfileInline(BranchScopedInlineMixin, admin.StackedInline):
     model = AltProfile
     fk_name = "user"
     extra = 0
     max_num = 1
-    fields = ["branch", "managing_consultant", "grm_contact", "country", "departure_date", "arrival_date"]
+    fields = ["branch", "managing_consultant", "grm_contact", "country", *TRAVEL_DATES]
     autocomplete_fields = ["managing_consultant", "grm_contact"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, *TRAVEL_DATES] if travel_dates_kept_elsewhere(obj) else readonly
 
 
 @admin.register(User)
@@ -166,6 +179,10 @@ class AltProfileAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     list_select_related = ["user", "branch", "managing_consultant"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "managing_consultant", "grm_contact"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        return [*readonly, *TRAVEL_DATES] if obj is not None and travel_dates_kept_elsewhere(obj.user) else readonly
 
 
 @admin.register(Notification)

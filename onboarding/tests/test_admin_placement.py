@@ -221,3 +221,30 @@ def test_changelist_query_count_does_not_grow(client_for, grm, tokyo, django_ass
         response = client.get(CHANGELIST)
     assert response.status_code == 200
     assert response.content.decode().count('name="_selected_action"') == rows
+
+
+# --- travel dates live on the placement ------------------------------------------------------
+
+
+def test_travel_dates_of_an_alt_with_a_placement_are_changed_on_the_placement_only(client_for, grm, applicant):
+    PlacementFactory(alt=applicant, owner=grm, departure_date=date(2027, 3, 20), arrival_date=date(2027, 3, 21))
+    profile = AltProfile.objects.get(user=applicant)
+    AltProfile.objects.filter(pk=profile.pk).update(departure_date=date(2027, 3, 20), arrival_date=date(2027, 3, 21))
+    client = client_for(grm)
+    profile_page = client.get(reverse("admin:contacts_altprofile_change", args=[profile.pk])).content.decode()
+    user_page = client.get(reverse("admin:contacts_user_change", args=[applicant.pk])).content.decode()
+    assert 'name="departure_date"' not in profile_page and "2027" in profile_page  # shown, not editable
+    assert 'name="alt_profile-0-departure_date"' not in user_page
+    response = client.post(
+        reverse("admin:contacts_altprofile_change", args=[profile.pk]),
+        {"user": applicant.pk, "grm_contact": grm.pk, "country": profile.country, "departure_date": "2030-01-01"},
+    )
+    assert response.status_code == 302
+    profile.refresh_from_db()
+    assert profile.departure_date == date(2027, 3, 20)
+
+
+def test_travel_dates_without_a_placement_stay_editable_on_the_profile(client_for, grm, applicant):
+    profile = AltProfile.objects.get(user=applicant)
+    page = client_for(grm).get(reverse("admin:contacts_altprofile_change", args=[profile.pk])).content.decode()
+    assert 'name="departure_date"' in page
