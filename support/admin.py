@@ -164,13 +164,14 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         "details_display",
         "request_files",
         "created",
+        "opened_by",
         "due_display",
         "resolved_at",
         "last_activity_at",
         "change_log",
     ]
     fieldsets = [
-        (None, {"fields": ["reference", "alt_display", "branch", "created"]}),
+        (None, {"fields": ["reference", "alt_display", "branch", "created", "opened_by"]}),
         (_("Request"), {"fields": ["category", "subject", "details_display", "request_files"]}),
         (_("Triage"), {"fields": ["urgency", "status", "assignee", "due_display", "resolved_at", "last_activity_at"]}),
         (

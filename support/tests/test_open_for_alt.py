@@ -40,6 +40,8 @@ def test_staff_open_a_request_for_a_tokyo_alt_who_follows_it_in_the_portal(
     support_request = SupportRequest.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("admin:support_supportrequest_change", args=[support_request.pk])
+    change_page = client_for(staff_tokyo).get(response["Location"]).content.decode()
+    assert "opened by staff" in change_page.lower() and staff_tokyo.get_full_name() in change_page
     assert support_request.alt == alt_tokyo
     assert support_request.branch == alt_tokyo.alt_profile.branch
     assert support_request.opened_by == staff_tokyo
