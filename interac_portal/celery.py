@@ -32,4 +32,8 @@ app.conf.beat_schedule = {
         "task": "support.tasks.flag_overdue_requests",
         "schedule": crontab(minute="*/15"),
     },
+    "close-resolved-requests": {
+        "task": "support.tasks.close_resolved_requests",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }

@@ -1,11 +1,12 @@
 """Every state change of the support app. Emails go through the contacts outbox.
 
 A package: `alt` (what an ALT does), `staff` (the admin), `overdue` (the
-sweep), `_common` (links, files, references, locks, who is told).
+sweep), `closing` (the daily close), `_common` (links, files, references, locks, who is told).
 """
 
 from ._common import DUPLICATE_WINDOW, REPLY_DUPLICATE_WINDOW, StaleRequestError, reference_next, support_request_due_at
 from .alt import message_post_by_alt, support_request_create, support_request_mark_solved, support_request_reopen
+from .closing import support_requests_close_resolved
 from .overdue import support_requests_flag_overdue
 from .staff import (
     STAFF_EDITABLE_FIELDS,
@@ -39,6 +40,7 @@ __all__ = [
     "support_request_reopen",
     "support_request_set_status",
     "support_request_staff_save",
+    "support_requests_close_resolved",
     "support_requests_delete",
     "support_requests_flag_overdue",
 ]
