@@ -2,12 +2,24 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "interac_portal.settings")
 
 app = Celery("interac_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@setup_logging.connect
+def use_django_logging(**kwargs):
+    """Workers and the scheduler log through settings.LOGGING, with its filter that scrubs
+    phone numbers and email addresses: Celery's own setup would replace the handlers without it."""
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
 
 # Schedules are in Asia/Tokyo (CELERY_TIMEZONE). Every task is safe to run
 # twice: the Notification unique key decides what is sent.

@@ -70,3 +70,24 @@ def test_pages_carry_security_headers(client, db):
 def test_pages_with_personal_data_are_not_stored(client_for, alt_tokyo):
     response = client_for(alt_tokyo).get("/contacts/")
     assert "no-store" in response["Cache-Control"]
+
+
+def test_celery_workers_keep_the_log_scrubbing():
+    """A worker sets up logging through Celery: the handlers must still scrub phone numbers and emails."""
+    import logging
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    from contacts.logging import ScrubPersonalData
+    from interac_portal.celery import app
+
+    try:
+        app.log.already_setup = False
+        app.log.setup(loglevel="INFO")  # what `celery worker` and `celery beat` call
+        handlers = logging.getLogger().handlers
+        assert handlers
+        assert all(any(isinstance(f, ScrubPersonalData) for f in handler.filters) for handler in handlers)
+    finally:
+        app.log.already_setup = False
+        dictConfig(settings.LOGGING)
