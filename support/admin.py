@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
+from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
@@ -86,28 +87,16 @@ def _file_links(support_request_id, files):
     )
 
 
-class MessageInline(admin.TabularInline):
+class MessageInline(ReadOnlyInlineMixin, admin.TabularInline):
     """The thread, read-only: staff write through the reply box above it."""
 
     model = Message
-    extra = 0
-    can_delete = False
     fields = ["created", "author", "visibility", "text", "files"]
-    readonly_fields = fields
     verbose_name = _("message")
     verbose_name_plural = _("conversation")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("author").prefetch_related("attachments")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("seen by"))
     def visibility(self, obj):

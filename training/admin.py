@@ -7,6 +7,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
@@ -16,26 +17,17 @@ from .forms import TrainingSessionAdminForm
 from .models import AltTrainingRecord, Registration, TrainingSession
 
 
-class RegistrationInline(admin.TabularInline):
+class RegistrationInline(ReadOnlyInlineMixin, admin.TabularInline):
     """Who is on the list. Read-only here: registration goes through the ALT's page (capacity,
     waiting list) and attendance through the attendance page, so that the rules hold."""
 
     model = Registration
-    extra = 0
-    can_delete = False
     fields = ["alt", "alt_email", "status", "invited", "answered_at", "waitlist_position", "note", "marked_by"]
-    readonly_fields = fields
     ordering = ["status", "waitlist_position", "alt__last_name"]
     show_change_link = False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("alt", "marked_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("email"))
     def alt_email(self, obj):

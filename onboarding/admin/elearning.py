@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from contacts.inlines import ReadOnlyInlineMixin
 from contacts.scoping import BranchScopedAdminMixin
 
 from ..models import ChecklistItem, Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
@@ -93,18 +94,9 @@ class QuestionAdmin(admin.ModelAdmin):
 # --- progress -------------------------------------------------------------------------------
 
 
-class CompletionInline(admin.TabularInline):
+class CompletionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = TaskCompletion
-    extra = 0
     fields = ["task", "completed_at", "score", "course_version", "marked_by", "reason"]
-    readonly_fields = fields
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("task", "marked_by")

@@ -22,6 +22,7 @@ from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
 from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
+from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 
@@ -128,19 +129,10 @@ class PlacementForm(forms.ModelForm):
         return cleaned
 
 
-class PlacementEventInline(admin.TabularInline):
+class PlacementEventInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = PlacementEvent
-    extra = 0
     fields = ["at", "from_stage", "to_stage", "by", "note"]
-    readonly_fields = fields
-    can_delete = False
     verbose_name_plural = _("stage history")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("by")
