@@ -1,6 +1,6 @@
 """Every state change of the onboarding app. One module per part; names re-exported here."""
 
-from .checklist import checklist_create_for_alt, checklist_item_set
+from .checklist import ChecklistClosed, checklist_create_for_alt, checklist_item_set
 from .elearning import (
     QuizRefused,
     TaskRefused,
@@ -28,6 +28,7 @@ __all__ = [
     "QuizRefused",
     "TaskRefused",
     "allowed_moves",
+    "ChecklistClosed",
     "checklist_create_for_alt",
     "checklist_item_set",
     "elearning_invitations_send",

@@ -5,7 +5,11 @@ from django.utils import timezone
 
 from contacts.models import User
 
-from ..models import ChecklistItem
+from ..models import ChecklistItem, Placement, Stage
+
+
+class ChecklistClosed(Exception):
+    """The ALT has no such checklist step: not arrived yet, or an unknown step."""
 
 
 def checklist_create_for_alt(*, alt_id: int) -> None:
@@ -17,9 +21,11 @@ def checklist_create_for_alt(*, alt_id: int) -> None:
 
 @transaction.atomic
 def checklist_item_set(*, alt: User, kind: str, done: bool) -> ChecklistItem:
-    """Tick a step off (or back on) for `alt`. Unknown steps raise ValueError."""
+    """Tick a step off (or back on) for `alt`, an ALT who has arrived; ChecklistClosed otherwise."""
     if kind not in ChecklistItem.Kind.values:
-        raise ValueError(f"unknown checklist step {kind!r}")
+        raise ChecklistClosed(f"unknown checklist step {kind!r}")
+    if not Placement.objects.filter(alt=alt, stage=Stage.ARRIVED).exists():
+        raise ChecklistClosed("the checklist opens on arrival")
     item, _created = ChecklistItem.objects.select_for_update().get_or_create(alt=alt, kind=kind)
     done_at = (item.done_at or timezone.now()) if done else None
     if item.done_at != done_at:
