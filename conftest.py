@@ -68,18 +68,7 @@ def broker_down(monkeypatch):
     would in production when Redis is down.
     """
     from interac_portal.celery import app
-
-    def reset_pool():
-        # Forget pooled connections (and an earlier failure) so the next publish tries the current URL.
-        from kombu import pools
-
-        from contacts.services import broker_breaker
-
-        broker_breaker.reset()
-        pools.reset()
-        app._pool = None
-        if "amqp" in app.__dict__:
-            app.amqp._producer_pool = None
+    from interac_portal.tests.reliability.processes import reset_celery_pools as reset_pool
 
     monkeypatch.setenv("CELERY_BROKER_WRITE_URL", "redis://127.0.0.1:9/0")
     reset_pool()

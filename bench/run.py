@@ -180,20 +180,14 @@ def memory_mb(pid: int) -> dict:
 
 
 def login(email: str):
-    import requests
+    # The tests' helper (plain requests, no Django): the repository root is on sys.path (above).
+    from interac_portal.tests.reliability.web import LoginFailed
+    from interac_portal.tests.reliability.web import login as http_login
 
-    session = requests.Session()
-    page = session.get(f"{BASE}/accounts/login/")
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = session.post(
-        f"{BASE}/accounts/login/",
-        data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{BASE}/accounts/login/"},
-        allow_redirects=False,
-    )
-    if response.status_code != 302:
-        sys.exit(f"login failed for {email}")
-    return session
+    try:
+        return http_login(BASE, email, PASSWORD)
+    except LoginFailed as error:
+        sys.exit(str(error))
 
 
 def probe(session, path: str) -> int:

@@ -6,6 +6,7 @@ output to a file in the test's tmp_path, and is stopped by its own pid only.
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import socket
@@ -18,6 +19,7 @@ from django.conf import settings
 from django.db import connection
 
 PYTHON = sys.executable
+UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
 SECRET = "reliability-test-" + "k3y" * 16
 
 
@@ -155,6 +157,39 @@ def start_worker(tmp_path: Path, *, name="worker", concurrency=1, pool="solo", *
         raise AssertionError(f"{name} did not start:\n{process.output()[-3000:]}")
     assert process.alive(), process.output()[-3000:]
     return process
+
+
+def wait_for_task(worker: Process, result, timeout: float = 30.0) -> str:
+    """Until `worker` has run the task `result` (an AsyncResult from .delay()); returns what it returned.
+
+    CELERY_TASK_IGNORE_RESULT: there is no result backend, the worker's log (INFO) is the witness.
+    """
+    pattern = re.compile(rf"\[{re.escape(result.id)}\] (succeeded in \S+: (.*)|raised .*|retry: .*)$", re.M)
+    if not wait_for(lambda: pattern.search(worker.output()), timeout=timeout):
+        raise AssertionError(f"{worker.name} did not run task {result.id} in {timeout}s:\n{worker.output()[-3000:]}")
+    match = pattern.search(worker.output())
+    if match.group(2) is None:
+        raise AssertionError(f"task {result.id} did not succeed: {match.group(1)}")
+    return match.group(2)
+
+
+def broker_idle(redis_url: str, workers: list[Process]) -> bool:
+    """Nothing left to run: the queue is empty, no message is held unacknowledged (every task acks
+    late, so a task being run holds its message), and every task a worker received has finished."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        if client.llen("celery") or client.hlen("unacked"):
+            return False
+    finally:
+        client.close()
+    for worker in workers:
+        log = worker.output()  # "Task name[id] received", then "... succeeded in", "raised", "retry:"...
+        received = len(re.findall(rf"\[{UUID}\] received$", log, re.M))
+        if received != len(re.findall(rf"\[{UUID}\] (?!received$)", log, re.M)):
+            return False
+    return True
 
 
 class RedisServer:

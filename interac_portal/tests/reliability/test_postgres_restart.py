@@ -9,7 +9,6 @@ restart -m fast`, which cuts every connection) in the middle.
 """
 
 import os
-import re
 import shutil
 import subprocess
 import threading
@@ -27,11 +26,12 @@ from contacts.tests.factories import make_alt
 from training.tests.factories import TrainingSessionFactory
 
 from .processes import current_database_url, free_port, start_gunicorn, wait_for
+from .web import login
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 THREADS = 8
-BEFORE, AFTER = 3.0, 5.0  # seconds of load before the restart and after it
+ANSWERED = 25  # requests answered before the restart, and started after it, before the load stops
 PASSWORD = "correct-horse-battery"
 
 
@@ -83,6 +83,8 @@ class Outcome:
     status: int  # 0: no answer at all
     token: str = ""
     body: str = ""
+    location: str = ""
+    alt_id: int = 0
 
 
 @dataclass
@@ -95,23 +97,12 @@ class Load:
         with self.lock:
             self.outcomes.append(outcome)
 
-
-def _login(base: str, email: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{base}/accounts/login/", timeout=30)
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
-    response = session.post(
-        f"{base}/accounts/login/",
-        data={"login": email, "password": PASSWORD, "csrfmiddlewaretoken": token},
-        headers={"Referer": f"{base}/accounts/login/"},
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert response.status_code == 302, response.text[:300]
-    return session
+    def count(self, predicate) -> int:
+        with self.lock:
+            return sum(1 for o in self.outcomes if predicate(o))
 
 
-def _alt_loop(base: str, session: requests.Session, session_pk: int, load: Load):
+def _alt_loop(base: str, alt_id: int, session: requests.Session, session_pk: int, load: Load):
     csrf = session.cookies.get("csrftoken")
     headers = {"Referer": f"{base}/support/new/"}
     n = 0
@@ -130,10 +121,11 @@ def _alt_loop(base: str, session: requests.Session, session_pk: int, load: Load)
             )
         try:
             response = session.post(url, data=data, headers=headers, allow_redirects=False, timeout=30)
-            status, body = response.status_code, response.text
+            status, body, location = response.status_code, response.text, response.headers.get("Location", "")
         except requests.RequestException as error:
-            status, body = 0, repr(error)
-        load.record(Outcome(started, time.monotonic(), kind, status, token if kind == "support" else "", body))
+            status, body, location = 0, repr(error), ""
+        token = token if kind == "support" else ""
+        load.record(Outcome(started, time.monotonic(), kind, status, token, body, location, alt_id))
 
 
 def _rows(url: str, sql: str) -> list:
@@ -150,29 +142,45 @@ def test_requests_survive_a_postgres_restart(private_postgres, tmp_path, broker_
         tmp_path, workers=3, DATABASE_URL=private_postgres["url"], CELERY_BROKER_URL=broker_at.url
     )
     load = Load()
+    threads = []
     try:
-        browsers = [_login(base, alt.email) for alt in alts]
-        threads = [threading.Thread(target=_alt_loop, args=(base, b, session.pk, load)) for b in browsers]
+        threads += [
+            threading.Thread(target=_alt_loop, args=(base, alt.pk, login(base, alt.email, PASSWORD), session.pk, load))
+            for alt in alts
+        ]
         for thread in threads:
             thread.start()
-        time.sleep(BEFORE)
+        assert wait_for(lambda: load.count(lambda o: o.status in (200, 302)) >= ANSWERED, timeout=60), (
+            f"the load did not get going: {sorted(o.status for o in load.outcomes)}"
+        )
         restart_began = time.monotonic()
         private_postgres["restart"]()
-        assert wait_for(lambda: bool(_rows(private_postgres["url"], "SELECT 1")), timeout=30)
+        back = wait_for(lambda: bool(_rows(private_postgres["url"], "SELECT 1")), timeout=30)
+        assert back, "PostgreSQL did not come back"
         restart_ended = time.monotonic()
-        time.sleep(AFTER)
+        # The load goes on until enough requests have started well after the restart (and finished).
+        assert wait_for(lambda: load.count(lambda o: o.started > restart_ended + 1) >= ANSWERED, timeout=60), (
+            "too few requests after the restart"
+        )
+    finally:
         load.stop.set()
         for thread in threads:
             thread.join(timeout=60)
-    finally:
         web.stop()
+    assert not any(thread.is_alive() for thread in threads), "a load thread still waits on an answer"
 
     outcomes = load.outcomes
     before = [o for o in outcomes if o.finished < restart_began]
     during = [o for o in outcomes if o.finished >= restart_began and o.started <= restart_ended + 1]
     after = [o for o in outcomes if o.started > restart_ended + 1]
-    assert len(before) > 20 and len(after) > 20, (len(before), len(after))
+    assert len(before) >= ANSWERED and len(after) >= ANSWERED, (len(before), len(after))
+    assert during, "no request was in flight at the restart: the test proves nothing"
     assert all(o.status in (200, 302) for o in before), {o.status for o in before}
+    # A redirect is always the one of a success (the "sent" page, the session's anchor), never the login page.
+    for outcome in outcomes:
+        if outcome.status == 302:
+            expected = "/sent/" if outcome.kind == "support" else f"/training/#session-{session.pk}"
+            assert expected in outcome.location, (outcome.kind, outcome.location)
     # In flight: an answer always, an error page at worst, never a traceback or the database's words.
     for outcome in during:
         assert outcome.status in (200, 302, 500), (outcome.status, outcome.body[:300])
@@ -185,22 +193,38 @@ def test_requests_survive_a_postgres_restart(private_postgres, tmp_path, broker_
     # Nothing half-written: each request whole (its two emails, its number), each acknowledged one saved.
     url = private_postgres["url"]
     saved = dict(_rows(url, "SELECT submit_token::text, id FROM support_supportrequest"))
-    acknowledged = {o.token for o in outcomes if o.kind == "support" and o.status == 302}
+    acknowledged = {o.token: o.location for o in outcomes if o.kind == "support" and o.status == 302}
     sent = {o.token for o in outcomes if o.kind == "support"}
-    assert acknowledged <= set(saved), len(acknowledged - set(saved))
+    assert set(acknowledged) <= set(saved), len(set(acknowledged) - set(saved))
+    for token, location in acknowledged.items():  # the "sent" page of the row saved for it
+        assert f"/support/{saved[token]}/sent/" in location, (location, saved[token])
     assert set(saved) <= sent  # no row nobody sent
+    # Rows saved unacknowledged: committed, then the answer was lost; the ALT's retry with the same
+    # submit token finds the same row. Only requests in flight at the restart may be among them.
+    in_flight = {o.token for o in during}
+    assert set(saved) - set(acknowledged) <= in_flight, "a request saved but answered as a failure out of the restart"
     emails = dict(_rows(url, "SELECT split_part(key, ':', 2)::int, count(*) FROM contacts_notification "
                               "WHERE kind IN ('support.received', 'support.new') GROUP BY 1"))  # fmt: skip
     assert all(emails.get(pk) == 2 for pk in saved.values()), "a request without its two emails"
+    assert set(emails) == set(saved.values()), "emails about a request that was not saved"
     numbers = sorted(
         int(ref.rsplit("-", 1)[1]) for (ref,) in _rows(url, "SELECT reference FROM support_supportrequest")
     )
     assert numbers == list(range(1, len(numbers) + 1)), "reference numbers with a gap or a repeat"
     (last,) = _rows(url, "SELECT max(last) FROM support_referencecounter")[0]
     assert last == len(numbers)
-    (held,) = _rows(
-        url, f"SELECT count(*) FROM training_registration WHERE session_id = {session.pk} AND status = 'REGISTERED'"
-    )[0]
-    assert held == 3
+    # The session: each ALT acknowledged is on it once, the three places held, the waiting list in order.
+    registrations = _rows(
+        url, f"SELECT alt_id, status, waitlist_position FROM training_registration WHERE session_id = {session.pk}"
+    )
+    alt_ids = [alt_id for alt_id, _, _ in registrations]
+    assert len(alt_ids) == len(set(alt_ids)), "an ALT registered twice"
+    acknowledged_alts = {o.alt_id for o in outcomes if o.kind == "register" and o.status == 302}
+    tried_alts = {o.alt_id for o in outcomes if o.kind == "register"}
+    assert acknowledged_alts <= set(alt_ids) <= tried_alts, (acknowledged_alts, alt_ids, tried_alts)
+    assert len(acknowledged_alts) > 3  # more ALTs than places: a waiting list
+    assert sum(status == "REGISTERED" for _, status, _ in registrations) == 3
+    positions = sorted(position for _, status, position in registrations if status == "WAITLISTED")
+    assert positions == list(range(1, len(alt_ids) - 3 + 1)), positions  # no gap left by a rolled-back one
     failed = [o for o in during if o.status == 500]
     print(f"requests: {len(outcomes)}, in flight at the restart: {len(during)}, of which failed cleanly: {len(failed)}")

@@ -1,12 +1,12 @@
 """Two schedulers at once (a second `celery beat` started by mistake): each reminder is sent once.
 
 Two beat processes send every periodic task of the portal (the real schedule,
-every task due each second) to two worker processes for a few seconds, over
+every task due each second) to two worker processes for RACE_ROUNDS rounds each, over
 data that makes every task write emails: sessions a week and a day ahead,
 overdue support requests, ALTs about to depart, emails left in the outbox.
 """
 
-import time
+import re
 from datetime import timedelta
 
 import pytest
@@ -22,11 +22,12 @@ from support.tests.factories import SupportRequestFactory
 from training.models import Registration
 from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
-from .processes import PYTHON, Process, portal_env, sent_mails, start_worker, wait_for
+from .processes import PYTHON, Process, broker_idle, portal_env, sent_mails, start_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-RACE_SECONDS = 8
+RACE_ROUNDS = 6  # times each scheduler sends each task (one a second)
+SENT = "Sending due task send-session-reminders"
 
 
 def _start_beat(tmp_path, name, broker_url) -> Process:
@@ -61,7 +62,10 @@ def test_two_schedulers_send_each_reminder_once(postgres, tmp_path, broker_at, t
                for n in (1, 2)]  # fmt: skip
     beats = [_start_beat(tmp_path, f"beat{n}", broker_at.url) for n in (1, 2)]
     try:
-        time.sleep(RACE_SECONDS)
+        # The race: both schedulers send every task, again and again, at the same time.
+        assert wait_for(lambda: all(b.output().count(SENT) >= RACE_ROUNDS for b in beats), timeout=90), [
+            b.output()[-2000:] for b in beats
+        ]
         for beat in beats:
             beat.stop()
 
@@ -70,18 +74,15 @@ def test_two_schedulers_send_each_reminder_once(postgres, tmp_path, broker_at, t
             return pending == 0 and Notification.objects.count() > 0
 
         assert wait_for(drained, timeout=60), [w.output()[-2000:] for w in workers]
-        time.sleep(2)  # anything still queued would send a duplicate now
+        # Anything still queued or running could send a duplicate: wait until nothing is.
+        assert wait_for(lambda: broker_idle(broker_at.url, workers), timeout=60), [w.output()[-2000:] for w in workers]
     finally:
         for process in beats + workers:
             process.stop()
 
-    # Both schedulers really ran, many times each.
-    for beat in beats:
-        assert beat.output().count("Sending due task send-session-reminders") >= RACE_SECONDS // 2, beat.output()[
-            -2000:
-        ]
-    runs = sum(w.output().count("training.tasks.send_session_reminders[") for w in workers)
-    assert runs >= RACE_SECONDS, runs
+    # Both schedulers' tasks really ran, many times.
+    runs = sum(len(re.findall(r"send_session_reminders\[\S+\] succeeded", w.output())) for w in workers)
+    assert runs >= 2 * RACE_ROUNDS, runs
 
     notifications = list(Notification.objects.all())
     reminders = [n for n in notifications if n.kind == "training.reminder"]

@@ -4,24 +4,28 @@ A fake SMTP server (a thread in the test) accepts the worker's connection and
 stalls before answering DATA; the worker is killed with SIGKILL right there.
 A new worker starts; once the claim has gone stale the scheduler's sweep
 (published as beat would) sends the email: once, and the row says SENT.
+The claim is made stale by moving its timestamp back, not by waiting for it.
 """
 
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import F
 
 from contacts import services
 from contacts.models import Notification
 from contacts.tasks import deliver_notification, deliver_pending_notifications
 
-from .processes import start_worker, wait_for
+from .processes import start_worker, wait_for, wait_for_task
 from .smtp import FakeSMTPServer
 
 pytestmark = [pytest.mark.services]
 
-CLAIM_TIMEOUT = 3
+# Long enough that the claim is still fresh when the first sweep runs, however slow the machine.
+CLAIM_TIMEOUT = 600
 
 
 @pytest.fixture
@@ -71,11 +75,13 @@ def test_an_email_interrupted_by_a_killed_worker_is_sent_once_after_restart(
     second = start_worker(tmp_path, name="worker-b", **env)
     try:
         # Too early: the claim is fresh, the sweep leaves the row alone.
-        deliver_pending_notifications.delay()
-        time.sleep(1)
+        sweep = deliver_pending_notifications.delay()
+        assert wait_for_task(second, sweep) == "0"  # the sweep ran and sent nothing
         assert _status(notification.pk).status == Notification.Status.SENDING
-        # The claim goes stale; the scheduler's next sweep sends it.
-        time.sleep(CLAIM_TIMEOUT)
+        # The claim goes stale (as if CLAIM_TIMEOUT had passed); the scheduler's next sweep sends it.
+        Notification.objects.filter(pk=notification.pk).update(
+            claimed_at=F("claimed_at") - timedelta(seconds=CLAIM_TIMEOUT + 1)
+        )
         deliver_pending_notifications.delay()
         assert wait_for(lambda: _status(notification.pk).status == Notification.Status.SENT, timeout=30), (
             second.output()[-3000:]
