@@ -4,7 +4,22 @@ import re
 from django.views.debug import ExceptionReporter, SafeExceptionReporterFilter
 
 # Phone numbers and email addresses never reach the logs, whoever logs them.
-_PHONE = re.compile(r"(?<![\w.])\+?\d[\d\- ]{7,}\d")
+# A phone is told from other numbers by its shape, so that ids, UUIDs, timestamps and dates stay readable:
+# - international, with "+": +81 90 1234 5678, +81-(0)3-1234-5678, +1 555 123 4567 (8 to 15 digits);
+# - Japanese, with the trunk 0: 090-1234-5678, 03-1234-5678, 03(1234)5678, 0120-000-110, 09012345678
+#   (10 or 11 digits; separators may be full-width, as typed with a Japanese keyboard);
+# - North American without "+": (555) 123-4567, 555-123-4567.
+# No match starts or ends inside a longer word, number or hyphenated run (a UUID, a request id).
+_DASH = "\\-\u2010-\u2015\u2212\u30fc\uff0d"  # hyphen, dashes, minus, katakana long mark, full-width hyphen
+_GAP = rf"[{_DASH}. \u3000]"
+_SEP = rf"(?:{_GAP}?[(\uff08]|[)\uff09]{_GAP}?|{_GAP})?"  # "-", " ", "(", ") ", " (", "-(", ...
+_PHONE = re.compile(
+    rf"(?<![\w.+{_DASH}])"
+    rf"(?:\+\d(?:{_SEP}\d){{7,14}}"
+    rf"|[(\uff08]?[0\uff10](?:{_SEP}\d){{9,10}}"
+    rf"|\(?\d{{3}}\)?[-. ]?\d{{3}}[-. ]\d{{4}})"
+    rf"(?![\w{_DASH}]|\.\d)"
+)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
 # PostgreSQL explains a failed insert or update with the row's values ("DETAIL:  Failing row
 # contains (..., what the ALT wrote, ...)", "Key (email)=(...)"): the detail line goes.

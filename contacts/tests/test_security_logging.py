@@ -1,8 +1,9 @@
 import logging
 
+import pytest
 from django.test import RequestFactory
 
-from contacts.logging import PrivateExceptionReporterFilter, ScrubPersonalData
+from contacts.logging import PrivateExceptionReporterFilter, ScrubPersonalData, scrub
 
 
 def test_failed_login_is_logged_with_user_id_and_ip_but_not_the_email(client, alt_tokyo, caplog):
@@ -28,6 +29,47 @@ def test_phone_numbers_and_emails_are_scrubbed_from_any_log_line():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "call %s or mail %s", ("090-1234-5678", "a@b.jp"), None)
     ScrubPersonalData().filter(record)
     assert record.getMessage() == "call [phone] or mail [email]"
+
+
+PHONES = [
+    "090-1234-5678",
+    "080 9999 0000",
+    "09012345678",
+    "03-1234-5678",
+    "06-6123-4567",
+    "0120-000-110",
+    "(03) 1234-5678",
+    "03(1234)5678",
+    "+81 90 1234 5678",
+    "+81-3-1234-5678",
+    "+81 (0)90 1234 5678",
+    "+819012345678",
+    "\uff10\uff19\uff10\uff0d\uff11\uff12\uff13\uff14\uff0d\uff15\uff16\uff17\uff18",  # typed full-width
+    "+1 555 123 4567",
+    "(555) 123-4567",
+    "+44 20 7946 0958",
+]
+NOT_PHONES = [
+    "123e4567-e89b-12d3-a456-426614174000",
+    "01234567-0123-4567-8901-012345678901",  # a UUID of digits only
+    "2026-11-28 19:57:52",
+    "2026-11-28T19:57:52.123456+09:00",
+    "req-3f2a9c01 request_id=0a1b2c3d4e5f",
+    "celery task 4bf92f35-77b3-4da6-a3ce-929d0e0e4736 took 1234.5678 ms",
+    "at 1764327472 pk=1234567890",
+    "user=12 ip=203.0.113.9 status=404 size=10485760",
+]
+
+
+@pytest.mark.parametrize("phone", PHONES)
+def test_every_way_of_writing_a_phone_number_is_scrubbed(phone):
+    assert scrub(f"call me on {phone} after 18:00.") == "call me on [phone] after 18:00."
+    assert scrub(f"tel:{phone}") == "tel:[phone]"
+
+
+@pytest.mark.parametrize("text", NOT_PHONES)
+def test_ids_dates_and_times_are_left_as_they_are(text):
+    assert scrub(text) == text
 
 
 def test_error_reports_do_not_carry_form_data_or_local_variables():

@@ -21,15 +21,15 @@ from django.core.management import call_command
 from django.db.models import ForeignKey, ManyToManyField
 from django.forms import ModelChoiceField
 from django.test import RequestFactory
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
-from contacts.models import AltProfile, Branch, StaffRole, User
+from contacts.models import Branch, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.tests.factories import UserFactory
 from support.models import CannedReply, Category
 
 from .conftest import client_as
-from .urlwalk import all_routes
+from .pages import admin_urls
 from .world import db_snapshot, snapshot_diff
 
 TOKYO_STAFF = ["mc.tokyo@example.com", "staff.tokyo@example.com", "trainer.tokyo@example.com"]
@@ -260,35 +260,6 @@ def test_an_unknown_filter_in_the_export_url_is_not_a_server_error(demo):
 # --- people who must not be in the admin at all ------------------------------------------------
 
 
-def _admin_urls(demo) -> list[str]:
-    """Every admin URL pattern, with ids filled in from the demo."""
-    urls = []
-    for route in all_routes():
-        if not route.is_admin or not route.name:
-            continue
-        name = route.name.removeprefix("admin:")
-        try:
-            if route.params == ():
-                urls.append(reverse(route.name))
-            elif name == "app_list":
-                urls += [reverse(route.name, args=[app]) for app in ("contacts", "support", "training")]
-            elif name == "view_on_site":
-                ct = ContentType.objects.get_for_model(AltProfile)
-                urls.append(reverse(route.name, args=[ct.pk, AltProfile.objects.first().pk]))
-            elif name == "auth_user_password_change":
-                urls.append(reverse(route.name, args=[demo["people"]["alt.osaka@example.com"].pk]))
-            elif route.params == ("object_id",):
-                model = next(
-                    m for m in admin.site._registry if name.startswith(f"{m._meta.app_label}_{m._meta.model_name}_")
-                )
-                first = model._default_manager.first()
-                if first is not None:
-                    urls.append(reverse(route.name, args=[first.pk]))
-        except NoReverseMatch:
-            continue
-    return sorted(set(urls))
-
-
 def _no_admin(client, urls) -> dict:
     wrong = {}
     for url in urls:
@@ -301,7 +272,7 @@ def _no_admin(client, urls) -> dict:
 
 
 def test_alts_cannot_enter_the_admin(demo):
-    urls = _admin_urls(demo)
+    urls = admin_urls()
     assert len(urls) > 40
     for email in ("alt.tokyo@example.com", "alt.applicant@example.com"):
         assert not _no_admin(client_as(demo["people"][email]), urls), email
@@ -312,7 +283,7 @@ def test_staff_without_a_branch_see_nothing(demo):
     loner = UserFactory(email="loner@example.com", is_staff=True)
     loner.user_permissions.set(Permission.objects.filter(codename__startswith="view_"))
     assert not StaffRole.objects.filter(user=loner).exists()
-    assert not _no_admin(client_as(loner), _admin_urls(demo))
+    assert not _no_admin(client_as(loner), admin_urls())
     for model, model_admin in SCOPED:
         assert not model_admin.get_queryset(_request(loner)).exists(), model._meta.label
 

@@ -151,7 +151,9 @@ ELSEWHERE = {
         "without enumeration) and interac_portal/tests/security/test_login.py (a used key is refused)"
     ),
 }
-ADMIN = "admin/ URLs (change, history, delete, autocomplete, popups, actions, export): test_admin_scoping.py"
+# admin/ URLs are left out here: test_admin_scoping.py tries each admin's rows through change, history, delete,
+# autocomplete, popups, actions and export, and every admin URL pattern (pages.admin_urls, which fails on one
+# it cannot fill) on ALTs and on staff without a branch.
 
 
 def _route_key(route) -> str:
@@ -214,4 +216,3 @@ def test_table_has_no_stale_rows():
     known = {_route_key(r) for r in routes_with_params()}
     assert set(TABLE) <= known, set(TABLE) - known
     assert set(ELSEWHERE) <= known, set(ELSEWHERE) - known
-    assert ADMIN

@@ -16,8 +16,9 @@ from html.parser import HTMLParser
 
 import pytest
 from django.contrib import admin
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from playwright.sync_api import expect
 
 from contacts.models import AltProfile, Notification, User
@@ -32,6 +33,7 @@ from training.models import TrainingSession
 from training.services import calendar_feed_for_alt, training_session_save
 
 from .conftest import client_as
+from .pages import admin_urls
 
 # What attackers type. FULL where the field is long enough, SHORT where it is not.
 FULL = '"><img src=x onerror=alert(1)><script>alert(1)</script>{{7*7}}{% now "Y" %} javascript:alert(1)'
@@ -159,17 +161,22 @@ def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, gr
 
 
 @pytest.fixture
-def payloads(tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm, django_capture_on_commit_callbacks):
+def authors(tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm) -> dict:
+    """The people (and branch) write_payloads writes as."""
+    return {
+        "tokyo": tokyo,
+        "alt_tokyo": alt_tokyo,
+        "staff_tokyo": staff_tokyo,
+        "mc_tokyo": mc_tokyo,
+        "trainer_tokyo": trainer_tokyo,
+        "grm": grm,
+    }
+
+
+@pytest.fixture
+def payloads(authors, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        written = write_payloads(
-            tokyo=tokyo,
-            alt_tokyo=alt_tokyo,
-            staff_tokyo=staff_tokyo,
-            mc_tokyo=mc_tokyo,
-            trainer_tokyo=trainer_tokyo,
-            grm=grm,
-        )
-    return written
+        return write_payloads(**authors)
 
 
 # --- reading HTML back ----------------------------------------------------------------------
@@ -218,7 +225,28 @@ def markup_problems(html: str) -> tuple[list[str], str, str]:
 
 
 def _tags_in(text: str) -> set[str]:
+    """The fields named in a text (their tag is there), whatever became of their payload."""
     return {tag for tag in FIELDS if re.search(rf"(?<!\w){tag}[ \"]", text)}
+
+
+# The markup every payload carries right after its tag (FULL, SHORT, the file name, the links).
+_MARKUP = r"(?:img src=x onerror=alert\(1\)|svg/onload=alert\(1\))"
+
+
+def _as_typed(tags) -> re.Pattern:
+    """A tag followed by its payload's markup, as typed (in an email, or in a page's text once parsed)."""
+    return re.compile(rf"(?<!\w)({'|'.join(tags)}) ?\"><{_MARKUP}>")
+
+
+def _escaped(tags) -> re.Pattern:
+    """A tag followed by its payload's markup, escaped, as it must be in a page's source (a bare quote is
+    harmless in text, and django-import-export's preview leaves it so)."""
+    return re.compile(rf"(?<!\w)({'|'.join(tags)}) ?(?:&quot;|&#34;|&#x22;|\")&gt;&lt;{_MARKUP}&gt;")
+
+
+ESCAPED = _escaped(FIELDS)
+ESCAPED_FULL = escape(FULL)  # the whole of FULL, its template text not run
+AS_TYPED = "FULL as typed"  # key in `shown`: pages that show the whole of FULL escaped
 
 
 def _check_page(client, url, shown: dict, *, must_show=True) -> None:
@@ -227,12 +255,15 @@ def _check_page(client, url, shown: dict, *, must_show=True) -> None:
     html = response.content.decode()
     problems, text, attributes = markup_problems(html)
     assert not problems, (url, problems)
-    tags = _tags_in(text) | _tags_in(attributes)
+    # Where a field is shown, the source has its markup escaped: it fails if the field is missing or raw.
+    tags = set(ESCAPED.findall(html))
     assert tags or not must_show, f"{url} shows no payload: the check would prove nothing"
-    # Shown as typed: the markup as text, template tags not run.
-    if FULL in text:
-        assert "{% now" in text and "{{7*7}}" in text
+    mentioned = _tags_in(text) | _tags_in(attributes)
+    assert mentioned <= tags, f"{url} names {mentioned - tags} without their markup escaped"
+    # Template text is not run.
     assert str(timezone.localdate().year) + " javascript" not in text
+    if ESCAPED_FULL in html:
+        shown.setdefault(AS_TYPED, set()).add(url)
     for tag in tags:
         shown.setdefault(tag, set()).add(url)
 
@@ -267,32 +298,19 @@ def test_payloads_are_shown_as_text_everywhere(payloads, alt_tokyo, trainer_toky
 
     # Every admin list and every row's change and history page, as a superuser.
     root = client_as(superuser)
-    admin_pages = 0
-    for model, _model_admin in admin.site._registry.items():
-        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
-        response = root.get(reverse(f"{prefix}_changelist"))
-        assert response.status_code == 200
-        assert not markup_problems(response.content.decode())[0], model
-        for pk in model._default_manager.values_list("pk", flat=True):
-            for view in ("change", "history"):
-                try:
-                    url = reverse(f"{prefix}_{view}", args=[pk])
-                except NoReverseMatch:
-                    continue
-                response = root.get(url)
-                assert response.status_code == 200, url
-                problems, text, attributes = markup_problems(response.content.decode())
-                assert not problems, (url, problems)
-                for tag in _tags_in(text) | _tags_in(attributes):
-                    shown.setdefault(tag, set()).add(url)
-                admin_pages += 1
-    assert admin_pages > 20
+    admin_pages = admin_urls(every_row=True, views={"changelist", "change", "history"})
+    assert len(admin_pages) > 20
+    for url in admin_pages:
+        _check_page(root, url, shown, must_show=False)
 
-    # Every field was rendered somewhere (so each was really tested).
+    # Every field was rendered, escaped, somewhere (so each was really tested); FULL whole, template text unrun.
     assert set(FIELDS) <= set(shown), set(FIELDS) - set(shown)
+    assert shown.get(AS_TYPED)
     # ALT-visible fields reach the ALT's pages; the internal note never does.
     alt_seen = {
-        tag for tag, where in shown.items() if any(not u.startswith(("/admin", "/training/staff")) for u in where)
+        tag
+        for tag, where in shown.items()
+        if tag in FIELDS and any(not u.startswith(("/admin", "/training/staff")) for u in where)
     }
     assert {"S1", "S2", "S3", "S4", "S6", "T1", "T3", "T4", "U2", "B1", "O1", "O3", "O4", "O5"} <= alt_seen
     assert not {"S5", "O6", "O7"} & alt_seen  # staff-only notes
@@ -303,6 +321,7 @@ def test_a_reflected_payload_in_the_query_string_is_text_too(alt_tokyo):
     problems, _text, attributes = markup_problems(page)
     assert not problems
     assert FULL[:60] in attributes  # in the subject box, as its value
+    assert escape(FULL[:60]) in page  # escaped
 
 
 def test_emails_are_plain_text_as_typed_without_injected_headers(payloads, mailoutbox):
@@ -311,13 +330,15 @@ def test_emails_are_plain_text_as_typed_without_injected_headers(payloads, mailo
     assert len(with_payload) >= 4
     kinds = {row.kind for row in with_payload}
     assert {"support.received", "support.reply", "training.invited"} <= kinds, kinds
+    as_typed = _as_typed(FIELDS)
     for row in with_payload:
         text = row.subject + "\n" + row.body
-        assert "&lt;" not in text and "&quot;" not in text and "&#x27;" not in text, row.kind  # as typed
-        if FULL in text:
-            assert '{% now "Y" %}' in text  # not run
+        assert as_typed.search(text), (row.kind, text)  # the markup is there, as typed...
+        assert "&lt;" not in text and "&quot;" not in text and "&#x27;" not in text, row.kind  # ...not escaped
         assert "\n" not in row.subject and "\r" not in row.subject
+    assert any(FULL in row.body for row in with_payload)  # whole: its template text not run
     assert mailoutbox
+    assert any(_as_typed(["S1"]).search(message.body) for message in mailoutbox)  # the subject with "Bcc:" in it
     for message in mailoutbox:
         assert message.content_subtype == "plain"
         assert not getattr(message, "alternatives", None)
@@ -372,17 +393,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_no_alert_fires_in_a_browser(
-    page, live_server, browser_login, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, grm
-):
-    written = write_payloads(
-        tokyo=tokyo,
-        alt_tokyo=alt_tokyo,
-        staff_tokyo=staff_tokyo,
-        mc_tokyo=mc_tokyo,
-        trainer_tokyo=trainer_tokyo,
-        grm=grm,
-    )
+def test_no_alert_fires_in_a_browser(page, live_server, browser_login, authors):
+    written = write_payloads(**authors)
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     request = written["request"]
@@ -470,9 +482,9 @@ def test_an_imported_file_is_shown_as_text_in_the_preview_and_after(grm, tokyo, 
         reverse("admin:onboarding_placement_import"), {"resource": "0", "format": "0", "import_file": upload_file}
     )
     assert preview.status_code == 200
-    problems, shown, _attributes = markup_problems(preview.content.decode())
+    problems, _shown, _attributes = markup_problems(preview.content.decode())
     assert not problems
-    assert "I1 " in shown
+    assert _escaped(["I1"]).search(preview.content.decode())
     form = preview.context["confirm_form"]
     done = client.post(
         reverse("admin:onboarding_placement_process_import"),
@@ -485,5 +497,6 @@ def test_an_imported_file_is_shown_as_text_in_the_preview_and_after(grm, tokyo, 
         reverse("admin:contacts_user_change", args=[imported.pk]),
         reverse("admin:onboarding_placement_changelist"),
     ):
-        problems, shown, _attributes = markup_problems(client_as(superuser).get(url).content.decode())
-        assert not problems and "I1 " in shown, url
+        html = client_as(superuser).get(url).content.decode()
+        assert not markup_problems(html)[0], url
+        assert _escaped(["I1"]).search(html), url
