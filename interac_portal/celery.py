@@ -21,6 +21,7 @@ def use_django_logging(**kwargs):
 
     dictConfig(settings.LOGGING)
 
+
 # Schedules are in Asia/Tokyo (CELERY_TIMEZONE). Every task is safe to run
 # twice: the Notification unique key decides what is sent.
 app.conf.beat_schedule = {
