@@ -431,20 +431,21 @@ def _session_details(session: TrainingSession, language: str) -> str:
 def session_reminders_send(*, now=None) -> int:
     """Email the 7-day and 1-day reminders that are due; safe to run twice or on two workers.
 
-    One query finds the registrations due (see the selector) and locks them
-    with their sessions: rows another worker is handling, or whose session is
-    being moved or cancelled, are skipped (SKIP LOCKED) until the next run, so
-    the start a reminder is sent and marked for stays the session's start
-    until this transaction commits. The outbox's unique key
+    One query finds the registrations due (see the selector) and locks their
+    sessions, the row every change of a registration or a session locks too:
+    sessions another worker is handling, or that are being moved or cancelled,
+    are skipped (SKIP LOCKED) until the next run, so the start a reminder is
+    sent and marked for stays the session's start until this transaction
+    commits. Only the sessions are locked: a worker holding a session sees all
+    its registrations, whereas locking registrations too would let two workers
+    each hold a part of the other's session and both skip it. The outbox's unique key
     (session, ALT, reminder, start) makes a repeat write nothing, and a moved
     session is reminded again for its new time. A fixed number of queries per
     run, plus one per 1,000 emails.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        registrations = list(
-            registrations_due_a_reminder(now=now).select_for_update(skip_locked=True, of=("self", "session"))
-        )
+        registrations = list(registrations_due_a_reminder(now=now).select_for_update(skip_locked=True, of=("session",)))
         items, marked, details = [], {name: [] for name in REMINDERS}, {}
         url = settings.SITE_URL + reverse("training:index")
         for registration in registrations:
