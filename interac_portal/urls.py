@@ -23,6 +23,11 @@ def _admin_login(request, *args, **kwargs):
 
 admin.site.login = _admin_login
 
+handler400 = "interac_portal.errors.bad_request"
+handler403 = "interac_portal.errors.permission_denied"
+handler404 = "interac_portal.errors.page_not_found"
+handler500 = "interac_portal.errors.server_error"
+
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz/", views.healthz, name="healthz"),
