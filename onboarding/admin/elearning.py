@@ -9,6 +9,7 @@ from django.db import models
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -230,7 +231,24 @@ class MarkCompleteForm(forms.ModelForm):
         enrolment, task = cleaned.get("enrolment"), cleaned.get("task")
         if enrolment and task and task.module.course_id != enrolment.course_id:
             raise ValidationError({"task": gettext("This task is not part of the ALT's course.")})
+        if enrolment and task:
+            done = TaskCompletion.objects.filter(
+                enrolment=enrolment, task=task, course_version__gte=task.version
+            ).first()
+            if done is not None:
+                raise ValidationError(
+                    {
+                        "task": gettext("The ALT completed this task on %(date)s: nothing to mark.")
+                        % {"date": date_format(timezone.localtime(done.completed_at), "DATE_FORMAT")}
+                    }
+                )
         return cleaned
+
+    def _get_validation_exclusions(self):
+        # One row per ALT and task (a constraint on both): a completion made before the task
+        # changed (a redo) is updated by the service rather than refused as a duplicate; a
+        # current one is refused above.
+        return super()._get_validation_exclusions() | {"task"}
 
 
 @admin.register(TaskCompletion)

@@ -102,3 +102,27 @@ def test_the_placement_page_shows_course_progress(client_for, grm, enrolments, t
     page = client_for(grm).get(reverse("admin:onboarding_placement_change", args=[placement.pk])).content.decode()
     assert "Pre-departure course: 1 of 4 tasks (25%)" in page
     assert "Arrival checklist: 0 of 6 steps" in page
+
+
+def test_staff_mark_a_task_the_alt_must_redo_after_it_changed(client_for, mc_tokyo, enrolments, course):
+    """The ALT's completion predates the task's new version: marking updates it rather than refusing a duplicate."""
+    task = Task.objects.filter(module__course=course).order_by("order").first()
+    task.version = 2
+    task.save()
+    course.version = 2
+    course.save()
+    response = client_for(mc_tokyo).post(
+        MARK, {"enrolment": enrolments["tokyo"].pk, "task": task.pk, "reason": "Read the new version with me"}
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    completion = TaskCompletion.objects.get(enrolment=enrolments["tokyo"], task=task)
+    assert (completion.marked_by, completion.course_version) == (mc_tokyo, 2)
+    assert completion.reason == "Read the new version with me"
+
+
+def test_a_task_the_alt_completed_is_not_marked_again(client_for, mc_tokyo, enrolments, course):
+    task = Task.objects.filter(module__course=course).order_by("order").first()
+    response = client_for(mc_tokyo).post(MARK, {"enrolment": enrolments["tokyo"].pk, "task": task.pk, "reason": "x"})
+    assert response.status_code == 200
+    assert "nothing to mark" in response.content.decode()
+    assert TaskCompletion.objects.get(enrolment=enrolments["tokyo"], task=task).marked_by is None
