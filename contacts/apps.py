@@ -33,9 +33,11 @@ class ContactsConfig(AppConfig):
     }
 
     def ready(self):
-        from django.contrib.auth.signals import user_login_failed
+        from django.contrib.auth.signals import user_logged_in, user_login_failed
 
         from .security import log_login_failed
+        from .views import adopt_language_chosen_before_login
 
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="contacts.sync_role_groups")
         user_login_failed.connect(log_login_failed, dispatch_uid="contacts.log_login_failed")
+        user_logged_in.connect(adopt_language_chosen_before_login, dispatch_uid="contacts.language_at_login")

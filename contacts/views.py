@@ -24,6 +24,20 @@ def wellbeing(request: HttpRequest) -> HttpResponse:
     return render(request, "contacts/wellbeing.html")
 
 
+LANGUAGE_CHOSEN = "language_chosen_before_login"
+
+
+def adopt_language_chosen_before_login(sender, request, user, **kwargs):
+    """user_logged_in: a language picked in this visit before logging in is remembered for the user.
+
+    Kept in the visitor's session (which login carries over), not read from the
+    cookie: on a shared computer the cookie may be someone else's choice.
+    """
+    language = request.session.pop(LANGUAGE_CHOSEN, None) if hasattr(request, "session") else None
+    if language:
+        services.user_set_language(user=user, language=language)
+
+
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
@@ -35,6 +49,9 @@ def set_language(request: HttpRequest) -> HttpResponse:
         next_url = reverse("dashboard")
     if request.user.is_authenticated:
         services.user_set_language(user=request.user, language=language)
+    else:
+        # Chosen on the login page: it becomes the user's language once they log in (below).
+        request.session[LANGUAGE_CHOSEN] = language
     translation.activate(language)
     response = HttpResponseRedirect(next_url)
     from django.conf import settings

@@ -13,7 +13,7 @@ def test_switching_to_japanese_is_remembered_for_the_user(client_for, alt_tokyo)
     assert User.objects.get(pk=alt_tokyo.pk).preferred_language == "ja"
     # A new session (another browser) shows Japanese too.
     page = client_for(User.objects.get(pk=alt_tokyo.pk)).get("/").content.decode()
-    assert 'lang="ja"' in page
+    assert '<html lang="ja">' in page
     assert "ようこそ" in page
 
 
@@ -21,7 +21,27 @@ def test_anonymous_visitor_gets_the_cookie(client, db):
     response = client.post(URL, {"language": "ja", "next": "/accounts/login/"})
     assert response.status_code == 302
     page = client.get("/accounts/login/").content.decode()
-    assert 'lang="ja"' in page
+    assert '<html lang="ja">' in page
+
+
+def _log_in(client, user):
+    response = client.post(reverse("account_login"), {"login": user.email, "password": "correct-horse-battery"})
+    assert response.status_code == 302, response.content.decode()[:500]
+
+
+def test_a_language_chosen_on_the_login_page_is_kept_after_logging_in(client, alt_tokyo):
+    client.post(URL, {"language": "ja", "next": "/accounts/login/"})
+    _log_in(client, alt_tokyo)
+    page = client.get("/").content.decode()
+    assert '<html lang="ja">' in page and "ようこそ" in page
+    assert User.objects.get(pk=alt_tokyo.pk).preferred_language == "ja"
+
+
+def test_a_language_cookie_left_on_a_shared_computer_does_not_change_the_users_language(client, alt_tokyo):
+    client.cookies["portal_language"] = "ja"  # someone else's choice, an earlier visit
+    _log_in(client, alt_tokyo)
+    assert '<html lang="en">' in client.get("/").content.decode()
+    assert User.objects.get(pk=alt_tokyo.pk).preferred_language == "en"
 
 
 def test_unknown_language_is_a_bad_request(client_for, alt_tokyo):

@@ -68,3 +68,31 @@ def test_query_count_does_not_grow_with_staff(client_for, alt_tokyo, tokyo, djan
     client.get(URL)  # the first request of a session records activity (one write)
     with django_assert_max_num_queries(4):
         assert client.get(URL).status_code == 200
+
+
+def _card(page: str, email: str) -> str:
+    """The contact card that holds `email`."""
+    cards = [card for card in page.split('class="card h-100 contact-card"')[1:] if f"mailto:{email}" in card]
+    assert len(cards) == 1, email
+    return cards[0].split("</dl>")[0]
+
+
+def test_each_person_shows_role_phone_email_and_hours_in_japan_time(
+    client_for, alt_tokyo, mc_tokyo, trainer_tokyo, sesps, grm, tokyo
+):
+    from datetime import time
+
+    tokyo.office_opens, tokyo.office_closes = time(8, 30), time(17, 15)
+    tokyo.save()
+    mc_tokyo.phone = "080-1111-2222"
+    mc_tokyo.save()
+    page = client_for(alt_tokyo).get(URL).content.decode()
+    mc = _card(page, "mc.tokyo@example.com")
+    assert "Managing Consultant" in mc and 'href="tel:080-1111-2222"' in mc
+    assert "08:30–17:15" in mc and "(Japan time)" in mc
+    trainer = _card(page, "trainer.tokyo@example.com")
+    assert "Trainer" in trainer and "08:30–17:15" in trainer
+    assert tokyo.phone and f'href="tel:{tokyo.phone}"' in trainer  # no phone of their own: the branch's
+    national = _card(page, "sesps@example.com")
+    assert "SESPS" in national and "09:00–18:00" in national and "(Japan time)" in national
+    assert "GRM" in _card(page, "grm@example.com") or "recruit" in _card(page, "grm@example.com").lower()

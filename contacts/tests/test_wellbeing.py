@@ -10,6 +10,15 @@ def test_anyone_can_read_the_counselling_line_without_logging_in(client, db, set
     assert settings.WELLBEING_LINE["phone"] in page
     assert settings.WELLBEING_LINE["hours"] in page
     assert "Languages" in page
+    assert "English" in page and "Tagalog" in page and "Portuguese" in page
+
+
+def test_the_page_reads_in_japanese(client, db):
+    client.cookies["portal_language"] = "ja"
+    page = client.get(URL).content.decode()
+    assert '<html lang="ja">' in page
+    assert "秘密厳守" in page and "クレデンシャル" not in page  # not another catalogue's "Confidential"
+    assert "タガログ語" in page
 
 
 def test_reading_it_anonymously_stores_nothing(client, db, django_assert_num_queries):
