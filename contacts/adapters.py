@@ -1,10 +1,12 @@
 import uuid
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
 from .models import Notification, User
+from .security import log_login_refused
 from .services import _enqueue_delivery
 
 
@@ -19,6 +21,13 @@ class AccountAdapter(DefaultAccountAdapter):
         # Host header, and any port passes ALLOWED_HOSTS: "portal:1", "portal:2"... each got five
         # fresh tries at one password. The address alone is the key.
         return credentials.get("email", credentials.get("username", "")).strip().lower()
+
+    def pre_authenticate(self, request, **credentials):
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            log_login_refused(request, credentials)
+            raise
 
     def send_mail(self, template_prefix, email, context):
         user = User.objects.filter(email__iexact=email).first()

@@ -111,6 +111,10 @@ class UserAdmin(BranchScopedAdminMixin, DjangoUserAdmin):
         if not change:
             obj.set_unusable_password()
         super().save_model(request, obj, form, change)
+        if change and "is_active" in form.changed_data and not obj.is_active:
+            # As the bulk action does: a deactivated account is signed out everywhere, so that
+            # reactivating it later does not bring a stolen session back to life.
+            services.user_deactivate(user=obj)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

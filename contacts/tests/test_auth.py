@@ -155,4 +155,6 @@ def test_deactivated_user_is_signed_out_everywhere(client, alt_tokyo):
     assert client.get("/").status_code == 200
     user_deactivate(user=alt_tokyo)
     assert client.get("/").status_code == 302
+    User.objects.filter(pk=alt_tokyo.pk).update(is_active=True)  # back later: the old session stays ended
+    assert client.get("/").status_code == 302
     assert mail.outbox == []

@@ -18,6 +18,30 @@ def test_failed_login_is_logged_with_user_id_and_ip_but_not_the_email(client, al
     assert records[0].created  # the time is on every record
 
 
+def test_logins_refused_by_the_rate_limit_are_logged_too(client, alt_tokyo, caplog):
+    """After five failures allauth refuses before checking the password (no user_login_failed): still logged."""
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        for _ in range(7):
+            client.post("/accounts/login/", {"login": "alt.tokyo@example.com", "password": "wrong"})
+    messages = [r.getMessage() for r in caplog.records if r.name == "portal.security"]
+    assert len(messages) == 7, messages
+    refused = [m for m in messages if m.startswith("login refused (too many attempts)")]
+    assert len(refused) == 2 and all(f"user={alt_tokyo.pk} ip=127.0.0.1" in m for m in refused)
+
+
+def test_behind_the_proxy_the_logged_address_is_the_one_the_proxy_added(client, alt_tokyo, caplog, settings):
+    """The client writes what it likes at the left of X-Forwarded-For; the proxy appends the real address."""
+    settings.USE_X_FORWARDED_FOR, settings.ALLAUTH_TRUSTED_PROXY_COUNT = True, 1
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        client.post(
+            "/accounts/login/",
+            {"login": "alt.tokyo@example.com", "password": "wrong"},
+            headers={"x-forwarded-for": "6.6.6.6, 198.51.100.7"},
+        )
+    (message,) = [r.getMessage() for r in caplog.records if r.name == "portal.security"]
+    assert "ip=198.51.100.7" in message and "6.6.6.6" not in message
+
+
 def test_refused_access_is_logged(client_for, alt_tokyo, caplog):
     with caplog.at_level(logging.WARNING, logger="portal.security"):
         client_for(alt_tokyo).get("/admin/contacts/user/", follow=True)

@@ -8,12 +8,13 @@ LOGIN = reverse("account_login")
 
 def test_login_issues_a_new_session_key(client, alt_tokyo):
     client.get(LOGIN)
-    client.post(reverse("contacts:set_language"), {"language": "en"})  # something that makes a session
-    before = client.cookies.get("sessionid")
+    client.post(reverse("contacts:set_language"), {"language": "en"})  # a choice kept in the visitor's session
+    before = client.cookies["sessionid"].value
+    assert before
     client.post(LOGIN, {"login": "alt.tokyo@example.com", "password": "correct-horse-battery"})
     after = client.cookies["sessionid"].value
-    assert after
-    assert before is None or before.value != after
+    assert after and after != before
+    assert client.get("/").status_code == 200
 
 
 def test_session_ends_after_the_idle_time(client, alt_tokyo, time_machine):

@@ -139,6 +139,8 @@ def test_deactivating_in_the_admin_form_ends_the_persons_sessions(alt_tokyo, sup
     )
     assert response.status_code == 302, response.content.decode()[:1000]
     assert not User.objects.get(pk=alt_tokyo.pk).is_active
+    # Ended, not only refused while inactive: once the account is active again, the old cookie is still anonymous.
+    User.objects.filter(pk=alt_tokyo.pk).update(is_active=True)
     assert browser.get("/").status_code == 302
 
 
