@@ -7,6 +7,7 @@ overdue support requests, ALTs about to depart, emails left in the outbox.
 """
 
 import re
+from collections import Counter
 from datetime import timedelta
 
 import pytest
@@ -91,7 +92,11 @@ def test_two_schedulers_send_each_reminder_once(postgres, tmp_path, broker_at, t
     assert Registration.objects.filter(reminded_1d_for__isnull=False).count() == len(alts)
     assert len([n for n in notifications if n.kind == "support.overdue"]) == 3
     assert SupportRequest.objects.filter(status=Status.NEW, overdue_flagged_for__isnull=False).count() == 3
-    assert len([n for n in notifications if n.kind.startswith("onboarding.")]) >= len(leaving)
+    # E-learning: one invitation per ALT, each leaving ALT invited; at most one nudge per ALT in this short run.
+    invitations = Counter(n.recipient_id for n in notifications if n.kind == "onboarding.elearning_invitation")
+    assert {alt.pk for alt in leaving} <= set(invitations) and set(invitations.values()) == {1}, invitations
+    nudges = Counter(n.recipient_id for n in notifications if n.kind == "onboarding.elearning_nudge")
+    assert set(nudges.values()) <= {1}, nudges
     # Every outbox row went out exactly once.
     mails = sent_mails(tmp_path / "mail")
     assert len(mails) == len(notifications)

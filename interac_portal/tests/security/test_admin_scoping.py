@@ -248,6 +248,39 @@ def test_every_scoped_admin_is_tested():
     } <= labels
 
 
+# Admins without the branch scoping, and why that is safe: no role but the national ones (who see
+# every branch anyway) holds a permission on them, or none at all (superusers only).
+UNSCOPED = {
+    "account.EmailAddress": "superusers only",
+    "auth.Group": "superusers only",
+    "contacts.Notification": "superusers only (the outbox)",
+    "onboarding.Course": "national course content: SESPS and GRM",
+    "onboarding.Module": "national course content: SESPS and GRM",
+    "onboarding.Task": "national course content: SESPS and GRM",
+    "onboarding.Question": "national course content: SESPS and GRM",
+}
+
+
+def test_an_admin_without_the_branch_scoping_is_one_no_branch_role_can_open(db):
+    """django-helpdesk's leak was an admin that forgot the scoping: a new admin cannot, without this list knowing."""
+    from django.apps import apps
+
+    from contacts.roles import collect_role_permissions
+
+    granted = collect_role_permissions(apps.get_app_configs())
+    national = {StaffRole.Role.SESPS, StaffRole.Role.GRM}
+    unscoped = {}
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, BranchScopedAdminMixin):
+            continue
+        meta = model._meta
+        codes = {f"{meta.app_label}.{action}_{meta.model_name}" for action in ("view", "add", "change", "delete")}
+        unscoped[meta.label] = {role for role, perms in granted.items() if codes & set(perms)}
+    assert set(unscoped) == set(UNSCOPED), "a new admin without BranchScopedAdminMixin: scope it, or list it here"
+    for label, roles in unscoped.items():
+        assert roles <= national, f"{label} is unscoped but {sorted(roles - national)} may open it"
+
+
 def test_an_unknown_filter_in_the_export_url_is_not_a_server_error(demo):
     """A hand-made export URL used to answer 500 (django-import-export lets the lookup error through)."""
     grm = client_as(demo["people"]["grm@example.com"])

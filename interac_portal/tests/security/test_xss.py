@@ -46,6 +46,13 @@ def _value(tag: str, max_length: int = 10_000) -> str:
     return text if len(text) <= max_length else f"{tag} {SHORT}"[:max_length]
 
 
+def _tight(tag: str, max_length: int) -> str:
+    """The markup alone, for fields too short for SHORT (phones: 32 characters)."""
+    text = f'{tag}"><img src=x onerror=alert(1)>'
+    assert len(text) <= max_length
+    return text
+
+
 # tag -> (what it is, who writes it)
 FIELDS = {
     "S1": "support request subject (ALT)",
@@ -62,12 +69,16 @@ FIELDS = {
     "T5": "reason for not attending (ALT)",
     "U1": "ALT's name (GRM, admin)",
     "U2": "staff member's name (superuser, admin)",
+    "U3": "staff member's phone and family name (superuser, admin)",
     "B1": "branch name (superuser, admin)",
     "B2": "branch address (superuser, admin)",
+    "B3": "branch phone and emergency phone (superuser, admin)",
+    "B4": "branch name and address in Japanese (superuser, admin)",
     "P1": "ALT's home country (GRM, admin)",
     "O1": "course title and summary (GRM, SESPS)",
     "O2": "course module title (GRM, SESPS)",
     "O3": "course task title and text (GRM, SESPS)",
+    "O8": "course task title and text in Japanese (GRM, SESPS)",
     "O4": "quiz question and explanation (GRM, SESPS)",
     "O5": "quiz answer (GRM, SESPS)",
     "O6": "note on a placement's stage change (GRM)",
@@ -81,8 +92,12 @@ def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, gr
     User.objects.filter(pk=alt_tokyo.pk).update(first_name=_value("U1", 150), last_name="Carter")
     AltProfile.objects.filter(user=alt_tokyo).update(country=_value("P1", 64))
     for person in (staff_tokyo, mc_tokyo, trainer_tokyo):
-        User.objects.filter(pk=person.pk).update(first_name=_value("U2", 150))
+        User.objects.filter(pk=person.pk).update(
+            first_name=_value("U2", 150), last_name=_value("U3", 150), phone=_tight("U3", 32)
+        )
     tokyo.name_en, tokyo.address_en = _value("B1", 100), _value("B2", 255)
+    tokyo.phone, tokyo.emergency_phone = _tight("B3", 32), _tight("B3", 32)
+    tokyo.name_ja, tokyo.address_ja = _value("B4", 100), _value("B4", 255)
     tokyo.save()
 
     # The ALT asks for help, with a file, then replies (the ALT's own forms).
@@ -140,7 +155,8 @@ def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, gr
                                   by=grm, note=_value("O6"))  # fmt: skip
     course = CourseFactory(is_current=True, title_en=_value("O1", 200), summary_en=_value("O1"))
     module = ModuleFactory(course=course, order=1, title_en=_value("O2", 200))
-    reading = TaskFactory(module=module, order=1, title_en=_value("O3", 200), body_en=_value("O3"))
+    reading = TaskFactory(module=module, order=1, title_en=_value("O3", 200), body_en=_value("O3"),
+                          title_ja=_value("O8", 200), body_ja=_value("O8"))  # fmt: skip
     video = TaskFactory(module=module, order=2, kind=Task.Kind.VIDEO, title_en="Video", body_en=_value("O3"),
                         video_url='https://video.example.com/O3"><svg/onload=alert(1)>')  # fmt: skip
     quiz = make_quiz(module=module, order=3, title=_value("O3", 200))
@@ -312,7 +328,8 @@ def test_payloads_are_shown_as_text_everywhere(payloads, alt_tokyo, trainer_toky
         for tag, where in shown.items()
         if tag in FIELDS and any(not u.startswith(("/admin", "/training/staff")) for u in where)
     }
-    assert {"S1", "S2", "S3", "S4", "S6", "T1", "T3", "T4", "U2", "B1", "O1", "O3", "O4", "O5"} <= alt_seen
+    alt_fields = {"S1", "S2", "S3", "S4", "S6", "T1", "T3", "T4", "U2", "U3", "B1", "B3", "O1", "O3", "O4", "O5", "O8"}
+    assert alt_fields <= alt_seen
     assert not {"S5", "O6", "O7"} & alt_seen  # staff-only notes
 
 
