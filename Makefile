@@ -36,6 +36,7 @@ run: $(VENV)/.runtime
 prod: $(VENV)/.runtime
 	@test -n "$$DATABASE_URL" || { echo "DATABASE_URL is required (PostgreSQL)"; exit 2; }
 	@test -n "$$CELERY_BROKER_URL" || { echo "CELERY_BROKER_URL is required (Redis)"; exit 2; }
+	@test -n "$$CACHE_URL" || { echo "CACHE_URL is required (Redis): the web workers share login limits and sessions"; exit 2; }
 	mkdir -p $${PORTAL_VAR_DIR:-var}/run
 	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input -v0

@@ -3,6 +3,7 @@ PostgreSQL and Redis. Log in over HTTP, send a support request, and see a worker
 deliver its emails."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,15 @@ from .reliability.processes import Process, free_port, portal_env, sent_mails, w
 from .reliability.web import login
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+
+def test_make_prod_refuses_to_start_without_a_shared_cache(tmp_path):
+    """Several web workers, each with a cache of its own, would each allow five login failures."""
+    env = portal_env(tmp_path, DATABASE_URL="postgres://x@127.0.0.1/x", CELERY_BROKER_URL="redis://127.0.0.1:6379/0")
+    env.pop("CACHE_URL", None)
+    result = subprocess.run(["make", "-s", "prod"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 2
+    assert "CACHE_URL is required" in result.stdout + result.stderr
 
 
 @pytest.fixture
@@ -41,6 +51,9 @@ def prod(postgres, redis_url, tmp_path):
         process.stop(timeout=60)
     log = process.output()
     assert started, f"portal did not start:\n{log[-4000:]}"
+    # honcho names each process it starts: the web server, two workers and one scheduler.
+    for name in ("web.1", "worker1.1", "worker2.1", "scheduler.1"):
+        assert f"{name} started (pid=" in log, (name, log[:2000])
     assert "Traceback" not in log, log[-4000:]
 
 
@@ -51,7 +64,8 @@ def test_production_processes_serve_pages_and_deliver_email(prod, tokyo):
     home = session.get(f"{base}/")
     assert home.status_code == 200
     assert "Tokyo" in home.text
-    assert "/static/vendor/bootstrap/bootstrap.min." in home.text  # hashed by collectstatic
+    # Hashed by collectstatic (a name with its content's hash), as served in production.
+    assert re.search(r"/static/vendor/bootstrap/bootstrap\.min\.[0-9a-f]{12}\.css", home.text)
     assert "Content-Security-Policy" in home.headers
 
     page = session.get(f"{base}/support/new/")
