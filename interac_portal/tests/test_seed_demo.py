@@ -1,6 +1,8 @@
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.urls import reverse
+from django.utils.html import escape
 
 from contacts.models import AltProfile, User
 
@@ -40,3 +42,50 @@ def test_seed_demo_creates_the_contract_accounts_and_is_idempotent(db, settings,
     assert Group.objects.filter(name="Schedulers").exists()
     response = client.post("/accounts/login/", {"login": "alt.tokyo@example.com", "password": "portal-demo-2026"})
     assert response.status_code == 302
+
+
+def _task_body(page: str) -> str:
+    return page.split('<div class="task-body mb-3">', 1)[1].split("</div>", 1)[0]
+
+
+def test_seed_demo_loads_the_pre_departure_course_an_alt_can_take(db, settings, client):
+    from onboarding.models import Course, Task
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    course = Course.objects.get(is_current=True)
+    titles = [m.title_en for m in course.modules.order_by("order")]
+    topics = [
+        ["Life in Japan"],
+        ["School culture", "role"],
+        ["first days", "residence card", "city hall", "phone", "bank"],
+        ["Health", "well-being"],
+        ["orientation"],
+    ]
+    assert len(titles) == len(topics)
+    for title, words in zip(titles, topics, strict=True):
+        assert all(word.lower() in title.lower() for word in words), (title, words)
+
+    # alt.tokyo finished the course before flying, so every task opens for them.
+    client.force_login(User.objects.get(email="alt.tokyo@example.com"))
+    quizzes = Task.objects.filter(module__course=course, kind=Task.Kind.QUIZ, is_active=True)
+    assert quizzes.exists()
+    for quiz in quizzes:
+        questions = list(quiz.questions.prefetch_related("choices"))
+        assert questions, quiz.title_en
+        for question in questions:
+            assert {choice.is_correct for choice in question.choices.all()} == {True, False}, question.text_en
+        page = client.get(reverse("onboarding:task", args=[quiz.pk])).content.decode()
+        assert "Submit answers" in page or "You have completed this task." in page
+        for question in questions:
+            assert escape(question.text_en) in page
+
+    wellbeing = course.modules.get(order=4)
+    pages = [client.get(reverse("onboarding:task", args=[t.pk])).content.decode() for t in wellbeing.tasks.all()]
+    where = reverse("contacts:wellbeing")
+    assert any("counselling line" in body and where in body for body in map(_task_body, pages)), (
+        "no task of the well-being module names the counselling line and where to find it"
+    )
+    line = client.get(reverse("contacts:wellbeing"))
+    assert line.status_code == 200
+    assert settings.WELLBEING_LINE["phone"] in line.content.decode()

@@ -72,6 +72,11 @@ def test_alts_do_not_reach_the_admin(client_for, alt_tokyo, placements):
 
 
 def test_filters_by_stage_owner_branch_and_departure_month(client_for, grm, placements, tokyo):
+    from contacts.models import StaffRole
+    from contacts.tests.factories import make_staff
+
+    other_grm = make_staff(role=StaffRole.Role.GRM, email="grm2@example.com")
+    Placement.objects.filter(pk=placements["osaka"].pk).update(owner=other_grm)
     client = client_for(grm)
     placements["applicant"].departure_date = date(2031, 4, 2)
     placements["applicant"].save()
@@ -82,7 +87,11 @@ def test_filters_by_stage_owner_branch_and_departure_month(client_for, grm, plac
     by_month = client.get(CHANGELIST, {"departure_month": "2031-04"}).content.decode()
     assert "alt.applicant@example.com" in by_month and "alt.tokyo@example.com" not in by_month
     by_owner = client.get(CHANGELIST, {"owner": grm.pk}).content.decode()
-    assert "alt.applicant@example.com" in by_owner
+    assert "alt.applicant@example.com" in by_owner and "alt.tokyo@example.com" in by_owner
+    assert "alt.osaka@example.com" not in by_owner
+    by_other_owner = client.get(CHANGELIST, {"owner": other_grm.pk}).content.decode()
+    assert "alt.osaka@example.com" in by_other_owner
+    assert "alt.applicant@example.com" not in by_other_owner and "alt.tokyo@example.com" not in by_other_owner
 
 
 def test_grm_confirms_with_a_branch_in_the_change_form(

@@ -108,6 +108,55 @@ def test_a_bad_row_is_reported_with_its_line_and_nothing_is_saved(grm_client, ba
     assert not Notification.objects.exists()
 
 
+def _staff_account_opened_meanwhile(applicant_placement):
+    from contacts.models import StaffRole
+    from contacts.tests.factories import make_staff
+
+    make_staff(role=StaffRole.Role.SESPS, email="second.ok@example.com")
+
+
+def _placement_withdrawn_meanwhile(applicant_placement):
+    from onboarding.services import placement_move
+
+    placement_move(placement=applicant_placement, to_stage=Stage.WITHDRAWN, by=applicant_placement.owner, note="")
+
+
+@pytest.mark.parametrize(
+    ("meanwhile", "bad_line"),
+    [(_staff_account_opened_meanwhile, 4), (_placement_withdrawn_meanwhile, 3)],
+    ids=["email-taken-by-staff", "placement-withdrawn"],
+)
+def test_a_row_gone_bad_after_the_preview_saves_nothing_of_the_file_on_confirm(
+    grm_client, applicant, grm, mailoutbox, django_capture_on_commit_callbacks, meanwhile, bad_line
+):
+    # The preview is always rolled back; this is the confirmed import, where the good rows around
+    # a bad one would be written unless the whole file is rolled back.
+    placement = PlacementFactory(alt=applicant, stage=Stage.PLACEMENT, owner=grm)
+    text = (
+        f"{HEADER}\n"
+        "first.ok@example.com,Ana,Lima,en,,,APPLIED,,,2031-04-01,,\n"
+        "alt.applicant@example.com,,,,,,CONFIRMED,tokyo,,,,\n"
+        "second.ok@example.com,Ben,Cho,en,,,APPLIED,,,2031-04-01,,\n"
+    )
+    preview = upload(grm_client, text)
+    assert preview.context["confirm_form"] is not None  # the file was good when previewed
+    meanwhile(placement)
+    stage_before = Placement.objects.get(pk=placement.pk).stage
+    rows_before = [model.objects.count() for model in (User, Placement, PlacementEvent, Notification)]
+    mailoutbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = confirm(grm_client, preview)
+    assert response.status_code == 200
+    assert response.redirect_chain[-1][0] == IMPORT
+    page = response.content.decode()
+    assert f"Nothing was imported: the file has errors on line(s) {bad_line}." in page
+    assert not User.objects.filter(email="first.ok@example.com").exists()
+    assert not AltProfile.objects.filter(user__email="second.ok@example.com").exists()
+    assert Placement.objects.get(pk=placement.pk).stage == stage_before
+    assert [model.objects.count() for model in (User, Placement, PlacementEvent, Notification)] == rows_before
+    assert mailoutbox == []
+
+
 def test_an_illegal_move_in_the_import_is_refused(grm_client, applicant, grm):
     placement = PlacementFactory(alt=applicant, stage=Stage.APPLIED, owner=grm)
     text = f"{HEADER}\nalt.applicant@example.com,,,,,,ARRIVED,tokyo,,,,\n"

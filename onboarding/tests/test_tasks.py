@@ -170,6 +170,55 @@ def test_acknowledgement_needs_the_box_ticked(client_for, alt_tokyo, enrolment, 
     assert TaskCompletion.objects.filter(task=ack).exists()
 
 
+def _between(page: str, start: str, end: str) -> str:
+    """The part of the page after `start` up to `end`; empty when `start` is absent."""
+    return page.split(start, 1)[1].split(end, 1)[0] if start in page else ""
+
+
+def _bilingual_task(course, *, body_ja="現金を持ち歩きましょう。") -> Task:
+    first = tasks_of(course)[0]
+    first.body_en, first.body_ja = "Carry some cash.", body_ja
+    first.save()
+    return first
+
+
+def test_japanese_speaking_alt_reads_the_japanese_text_with_the_english_one_folded(
+    client_for, alt_tokyo, enrolment, course
+):
+    task = _bilingual_task(course)
+    alt_tokyo.preferred_language = "ja"
+    alt_tokyo.save()
+    page = client_for(alt_tokyo).get(reverse("onboarding:task", args=[task.pk])).content.decode()
+    body = _between(page, '<div class="task-body mb-3">', "</div>")
+    assert "現金を持ち歩きましょう。" in body
+    assert "Carry some cash." not in body
+    folded = _between(page, '<details class="mb-3">', "</details>")
+    assert "<summary>英語で読む</summary>" in folded
+    assert '<div lang="en"' in folded and "Carry some cash." in folded
+
+
+def test_english_speaking_alt_finds_the_japanese_text_under_read_in_japanese(client_for, alt_tokyo, enrolment, course):
+    task = _bilingual_task(course)
+    page = client_for(alt_tokyo).get(reverse("onboarding:task", args=[task.pk])).content.decode()
+    body = _between(page, '<div class="task-body mb-3">', "</div>")
+    assert "Carry some cash." in body and "現金" not in body
+    folded = _between(page, '<details class="mb-3">', "</details>")
+    assert "<summary>Read in Japanese</summary>" in folded
+    assert '<div lang="ja"' in folded and "現金を持ち歩きましょう。" in folded
+
+
+@pytest.mark.parametrize("language", ["en", "ja"])
+def test_a_task_without_japanese_text_shows_the_english_and_no_reading_block(
+    client_for, alt_tokyo, enrolment, course, language
+):
+    task = _bilingual_task(course, body_ja="")
+    alt_tokyo.preferred_language = language
+    alt_tokyo.save()
+    page = client_for(alt_tokyo).get(reverse("onboarding:task", args=[task.pk])).content.decode()
+    assert "Carry some cash." in _between(page, '<div class="task-body mb-3">', "</div>")
+    assert '<details class="mb-3">' not in page
+
+
 def test_another_alts_task_and_unknown_tasks_are_404(client_for, alt_osaka, alt_tokyo, enrolment, course):
     first = tasks_of(course)[0]
     # alt_osaka is not enrolled: every task URL is a 404.
