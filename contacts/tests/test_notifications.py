@@ -2,11 +2,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from contacts import services
 from contacts.models import Notification
 from contacts.tasks import deliver_pending_notifications
+from contacts.tests.factories import NotificationFactory
 
 
 def _notify(user, key="test:1"):
@@ -143,3 +145,27 @@ def test_failed_email_can_be_queued_again(alt_tokyo, mailoutbox, django_capture_
     with django_capture_on_commit_callbacks(execute=True):
         assert services.notification_retry(notification_ids=[notification.pk]) == 1
     assert len(mailoutbox) == 1
+
+
+def test_a_failed_email_shows_in_the_admin_and_is_sent_again_from_there(
+    client_for, superuser, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    failed = NotificationFactory(
+        recipient=alt_tokyo, status=Notification.Status.FAILED, attempts=5, last_error="SMTP 421 try later"
+    )
+    NotificationFactory(recipient=alt_tokyo, status=Notification.Status.SENT, key="sent-one")
+    admin = client_for(superuser)
+    url = reverse("admin:contacts_notification_changelist")
+    page = admin.get(url, {"status__exact": "FAILED"}).content.decode()
+    assert "SMTP 421 try later" in page and "alt.tokyo@example.com" in page
+    assert page.count('name="_selected_action"') == 1  # the failed one only
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post(url, {"action": "retry", "_selected_action": [failed.pk]}, follow=True)
+    assert "1 email queued again." in response.content.decode()
+    failed.refresh_from_db()
+    assert failed.status == Notification.Status.SENT
+    assert [m.to for m in mailoutbox] == [["alt.tokyo@example.com"]]
+
+
+def test_branch_staff_do_not_see_the_outbox(client_for, staff_tokyo):
+    assert client_for(staff_tokyo).get(reverse("admin:contacts_notification_changelist")).status_code in (403, 404)

@@ -65,3 +65,37 @@ def test_a_real_worker_sends_the_notification_exactly_once(worker, alt_tokyo):
     messages = sent_mails(worker)
     assert sum("alt.tokyo@example.com" in m and "worker-test" in m for m in messages) == 1
     assert len(messages) == 2
+
+
+def test_make_runs_embedded_broker_has_a_real_worker_deliver(postgres, tmp_path, alt_tokyo):
+    """`make run` without CELERY_BROKER_URL: kombu's filesystem transport under the var directory, no server.
+
+    A web-side process queues an email there (as the web server does on commit) and a real worker, with
+    the same settings, consumes it and sends it once.
+    """
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from .reliability.processes import portal_env
+
+    process = start_worker(tmp_path, CELERY_BROKER_URL="filesystem://")
+    try:
+        code = (
+            "from contacts.models import User; from contacts.services import notify; "
+            "alt = User.objects.get(email='alt.tokyo@example.com'); "
+            "notify(kind='test', key='embedded-broker', template='contacts/email/invitation', "
+            "context={'user': alt, 'url': 'http://127.0.0.1:8000/x'}, recipient=alt)"
+        )
+        env = portal_env(tmp_path, CELERY_BROKER_URL="filesystem://")
+        root = Path(__file__).resolve().parents[2]
+        subprocess.run([sys.executable, "manage.py", "shell", "-c", code], env=env, cwd=root, check=True, timeout=120)
+        assert (tmp_path / "var" / "broker" / "queue").is_dir()  # the broker is a folder, not a server
+
+        def sent():
+            return Notification.objects.filter(key="embedded-broker", status=Notification.Status.SENT).exists()
+
+        assert wait_for(sent, timeout=60), process.output()[-3000:]
+        assert len([m for m in sent_mails(tmp_path / "mail") if "alt.tokyo@example.com" in m]) == 1
+    finally:
+        process.stop()

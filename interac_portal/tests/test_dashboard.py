@@ -1,8 +1,15 @@
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import StaffRole
 from contacts.tests.factories import make_staff
+from onboarding.models import Placement, Stage
+from onboarding.services.checklist import checklist_create_for_alt
+from support.tests.factories import SupportRequestFactory
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 
 def test_anonymous_visitor_is_sent_to_login(client, db):
@@ -31,9 +38,16 @@ def test_staff_get_a_link_to_the_admin(client_for, staff_tokyo):
 
 @pytest.mark.parametrize("extra", [1, 20])
 def test_dashboard_query_count_is_constant(client_for, alt_tokyo, tokyo, extra, django_assert_max_num_queries):
+    """Every card's rows grow: requests, registrations, checklist steps, colleagues; the queries do not."""
+    Placement.objects.create(alt=alt_tokyo, stage=Stage.ARRIVED, branch=tokyo)
+    checklist_create_for_alt(alt_id=alt_tokyo.pk)
     for n in range(extra):
         make_staff(role=StaffRole.Role.SCHEDULER, branch=tokyo, email=f"s{n}@example.com")
+        SupportRequestFactory(alt=alt_tokyo, subject=f"Request {n}")
+        session = TrainingSessionFactory(branch=tokyo, start=timezone.now() + timedelta(days=2 + n))
+        RegistrationFactory(session=session, alt=alt_tokyo)
     client = client_for(alt_tokyo)
-    client.get("/")
+    page = client.get("/").content.decode()
+    assert f"{extra} open request" in page and "Your next session" in page  # the cards are there, with the rows
     with django_assert_max_num_queries(10):
         assert client.get("/").status_code == 200
