@@ -51,3 +51,13 @@ def test_dashboard_query_count_is_constant(client_for, alt_tokyo, tokyo, extra, 
     assert f"{extra} open request" in page and "Your next session" in page  # the cards are there, with the rows
     with django_assert_max_num_queries(10):
         assert client.get("/").status_code == 200
+
+
+def test_the_admin_pages_carry_the_counselling_line_and_the_language_switch(client_for, staff_tokyo):
+    client = client_for(staff_tokyo)
+    page = client.get(reverse("admin:index")).content.decode()
+    assert reverse("contacts:wellbeing") in page
+    assert f'action="{reverse("contacts:set_language")}"' in page and 'value="ja"' in page
+    response = client.post(reverse("contacts:set_language"), {"language": "ja", "next": reverse("admin:index")})
+    assert response["Location"] == reverse("admin:index")
+    assert '<html lang="ja"' in client.get(reverse("admin:index")).content.decode()
