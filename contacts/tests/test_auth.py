@@ -106,6 +106,53 @@ def test_invited_alt_sets_a_password_and_logs_in(
     assert visitor.post(LOGIN, {"login": "new.alt@example.com", "password": "Tokyo-tower-2026"}).status_code == 302
 
 
+def test_grm_opens_an_alt_account_and_the_alt_is_invited(
+    client_for, grm, tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    """GRM holds the right to add accounts: the ALT gets the invitation in their language."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(grm).post(
+            reverse("admin:contacts_user_add"),
+            {
+                "email": "nao@example.com",
+                "first_name": "Nao",
+                "last_name": "Ito",
+                "preferred_language": "ja",
+                "phone": "",
+                "alt_profile-TOTAL_FORMS": "1",
+                "alt_profile-INITIAL_FORMS": "0",
+                "alt_profile-MIN_NUM_FORMS": "0",
+                "alt_profile-MAX_NUM_FORMS": "1",
+                "alt_profile-0-branch": tokyo.pk,
+                "staff_roles-TOTAL_FORMS": "0",
+                "staff_roles-INITIAL_FORMS": "0",
+                "staff_roles-MIN_NUM_FORMS": "0",
+                "staff_roles-MAX_NUM_FORMS": "1000",
+            },
+        )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert not User.objects.get(email="nao@example.com").has_usable_password()
+    (invitation,) = mailoutbox
+    assert invitation.to == ["nao@example.com"]
+    assert "/accounts/password/reset/key/" in invitation.body
+    assert re.search(r"[\u3040-\u30ff]", invitation.subject)  # Japanese, the ALT's language
+
+
+def test_the_invitation_is_sent_again_from_the_user_list(
+    client_for, grm, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    """An ALT who lost the first email (or let it expire) gets a fresh link from the admin action."""
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(grm).post(
+            reverse("admin:contacts_user_changelist"),
+            {"action": "send_invitation", "_selected_action": [alt_tokyo.pk]},
+            follow=True,
+        )
+    assert "1 invitation sent." in response.content.decode()
+    assert [m.to for m in mailoutbox] == [["alt.tokyo@example.com"]]
+    assert "/accounts/password/reset/key/" in mailoutbox[0].body
+
+
 def test_repeated_failed_logins_are_slowed_down(client, alt_tokyo, settings):
     for _ in range(5):
         client.post(LOGIN, {"login": "alt.tokyo@example.com", "password": "wrong"})

@@ -1,10 +1,17 @@
+from datetime import timedelta
+
+import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 
-from contacts.models import AltProfile, User
+from contacts.models import AltProfile, StaffRole, User
+from onboarding.models import Placement, Stage
+from support.models import SupportRequest
 
 ACCOUNTS = [
     "admin@example.com",
@@ -89,3 +96,48 @@ def test_seed_demo_loads_the_pre_departure_course_an_alt_can_take(db, settings, 
     line = client.get(reverse("contacts:wellbeing"))
     assert line.status_code == 200
     assert settings.WELLBEING_LINE["phone"] in line.content.decode()
+
+
+ROLES = {
+    "grm@example.com": "GRM",
+    "sesps@example.com": "SESPS",
+    "mc.tokyo@example.com": "MC",
+    "staff.tokyo@example.com": "SCHEDULER",
+    "trainer.tokyo@example.com": "TRAINER",
+    "mc.osaka@example.com": "MC",
+    "staff.osaka@example.com": "SCHEDULER",
+    "trainer.osaka@example.com": "TRAINER",
+}
+
+
+def test_seed_demo_gives_each_account_its_contract_role_state_and_password(db, settings, client, monkeypatch):
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "another-Demo-pass-9")
+    call_command("seed_demo")
+    for email, role in ROLES.items():
+        roles = set(StaffRole.objects.filter(user__email=email).values_list("role", flat=True))
+        assert roles == {role}, (email, roles)
+        branch = email.split("@")[0].split(".")[-1]
+        if branch in ("tokyo", "osaka"):
+            assert StaffRole.objects.get(user__email=email).branch.code == branch
+    today = timezone.localdate()
+    predeparture = Placement.objects.get(alt__email="alt.predeparture@example.com")
+    assert predeparture.stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE) and predeparture.branch.code == "tokyo"
+    assert predeparture.departure_date == today + timedelta(days=20)
+    assert Placement.objects.get(alt__email="alt.applicant@example.com").branch is None
+    for email in ("alt.tokyo@example.com", "alt.osaka@example.com"):
+        assert SupportRequest.objects.filter(alt__email=email).exclude(status__in=["RESOLVED", "CLOSED"]).exists()
+    assert (
+        client.post("/accounts/login/", {"login": "grm@example.com", "password": "another-Demo-pass-9"})["Location"]
+        != "/accounts/login/"
+    )
+    assert "_auth_user_id" in client.session
+
+
+def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not User.objects.filter(email="alt.tokyo@example.com").exists()
+    call_command("seed_demo", force=True)
+    assert User.objects.filter(email="alt.tokyo@example.com").exists()
