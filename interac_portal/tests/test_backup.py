@@ -1,4 +1,4 @@
-"""`make backup` then `make restore` into a new database finds every row."""
+"""`make backup` then `make restore` into a new database finds every row, value for value."""
 
 import os
 import shutil
@@ -18,7 +18,8 @@ def _url(name: str) -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
-def _row_counts(url: str) -> dict[str, int]:
+def _tables(url: str) -> dict[str, tuple[int, str]]:
+    """Each table's row count and a fingerprint of its contents (every row as text, in order)."""
     with psycopg.connect(url) as conn:
         tables = [
             r[0]
@@ -26,7 +27,12 @@ def _row_counts(url: str) -> dict[str, int]:
                 "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
             ).fetchall()
         ]
-        return {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        return {
+            t: conn.execute(
+                f"SELECT count(*), md5(coalesce(string_agg(r::text, '\n' ORDER BY r::text), '')) FROM \"{t}\" r"
+            ).fetchone()
+            for t in tables
+        }
 
 
 def test_backup_restores_into_a_new_database_with_every_row(postgres, tmp_path):
@@ -40,8 +46,8 @@ def test_backup_restores_into_a_new_database_with_every_row(postgres, tmp_path):
     finally:
         settings.DEBUG = False
     source = _url(connection.settings_dict["NAME"])
-    before = _row_counts(source)
-    assert before["contacts_user"] >= 13
+    before = _tables(source)
+    assert before["contacts_user"][0] >= 13
 
     env = {**os.environ, "DATABASE_URL": source}
     backup = subprocess.run(
@@ -67,7 +73,7 @@ def test_backup_restores_into_a_new_database_with_every_row(postgres, tmp_path):
             text=True,
         )
         assert restore.returncode == 0, restore.stderr
-        assert _row_counts(_url(target_name)) == before
+        assert _tables(_url(target_name)) == before  # every table, every row, every value
     finally:
         with psycopg.connect(source, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{target_name}" WITH (FORCE)')
