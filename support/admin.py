@@ -1,10 +1,11 @@
 """Branch staff triage requests here: scoped to their branch, confidential ones to those allowed."""
 
+from collections import Counter
+
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.db.models.functions import Now
 from django.http import Http404, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
 from django.urls import reverse
@@ -23,6 +24,7 @@ from contacts.selectors import branch_scope_for_user
 from . import selectors, services
 from .forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm
 from .models import CannedReply, Message, Status, SupportRequest
+from .services import ActionOutcome
 
 # --- filters ----------------------------------------------------------------------
 
@@ -64,8 +66,9 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
-        # In terms of the indexed triage columns: open (rank 0 or 1) and past due.
-        overdue = Q(triage_rank__lt=2, triage_due__lt=Now())
+        # In terms of the indexed triage columns: open (rank 0 or 1) and past due. The app's clock, not
+        # the database's (Now()): the same as the "overdue" mark in the list and the overdue sweep.
+        overdue = Q(triage_rank__lt=2, triage_due__lt=timezone.now())
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -356,44 +359,93 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
 
     # --- actions ---
 
+    # Each action acts on the locked row where it makes sense and says what it left and why: a list loaded
+    # a minute ago may no longer be true (a colleague took a request, the ALT said it is solved).
+
+    def _report(self, request, outcomes: Counter, changed: str, left: dict) -> None:
+        count = outcomes[ActionOutcome.CHANGED]
+        self.message_user(request, changed % count, messages.SUCCESS if count else messages.INFO)
+        for outcome, text in left.items():
+            if outcomes[outcome]:
+                self.message_user(request, text % outcomes[outcome], messages.WARNING)
+
     @admin.action(description=_("Assign to me"), permissions=["change"])
     def assign_to_me(self, request, queryset):
-        done = skipped = 0
-        for support_request in queryset.select_related("branch"):
-            if services.support_request_assign(support_request=support_request, assignee=request.user, by=request.user):
-                done += 1
-            else:
-                skipped += 1
-        self.message_user(request, ngettext("%d request assigned to you.", "%d requests assigned to you.", done) % done)
-        if skipped:
-            self.message_user(
-                request,
-                ngettext(
+        outcomes = Counter(
+            services.support_request_assign(support_request=support_request, assignee=request.user, by=request.user)
+            for support_request in queryset
+        )
+        self._report(
+            request,
+            outcomes,
+            ngettext("%d request assigned to you.", "%d requests assigned to you.", outcomes[ActionOutcome.CHANGED]),
+            {
+                ActionOutcome.ALREADY: ngettext(
+                    "%d request was already yours.", "%d requests were already yours.", outcomes[ActionOutcome.ALREADY]
+                ),
+                ActionOutcome.TAKEN: ngettext(
+                    "%d request was left to the colleague it is assigned to: reassign it on its page if you must.",
+                    "%d requests were left to the colleagues they are assigned to: reassign them on their pages "
+                    "if you must.",
+                    outcomes[ActionOutcome.TAKEN],
+                ),
+                ActionOutcome.NOT_COLLEAGUE: ngettext(
                     "%d request was not assigned: you do not work for its branch.",
                     "%d requests were not assigned: you do not work for their branch.",
-                    skipped,
-                )
-                % skipped,
-                messages.WARNING,
-            )
+                    outcomes[ActionOutcome.NOT_COLLEAGUE],
+                ),
+            },
+        )
 
-    def _set_status(self, request, queryset, status):
-        count = 0
-        for support_request in queryset:
-            count += services.support_request_set_status(
-                support_request=support_request, status=status, by=request.user
-            )
-        return count
+    def _set_status(self, request, queryset, status) -> Counter:
+        return Counter(
+            services.support_request_set_status(support_request=support_request, status=status, by=request.user)
+            for support_request in queryset
+        )
 
     @admin.action(description=_("Mark in progress"), permissions=["change"])
     def mark_in_progress(self, request, queryset):
-        count = self._set_status(request, queryset, Status.IN_PROGRESS)
-        self.message_user(request, ngettext("%d request in progress.", "%d requests in progress.", count) % count)
+        outcomes = self._set_status(request, queryset, Status.IN_PROGRESS)
+        self._report(
+            request,
+            outcomes,
+            ngettext("%d request in progress.", "%d requests in progress.", outcomes[ActionOutcome.CHANGED]),
+            {
+                ActionOutcome.ALREADY: ngettext(
+                    "%d request was already in progress.",
+                    "%d requests were already in progress.",
+                    outcomes[ActionOutcome.ALREADY],
+                ),
+                ActionOutcome.NOT_OPEN: ngettext(
+                    "%d request was left as it is: it is resolved or closed. To reopen it, change its status "
+                    "on its page.",
+                    "%d requests were left as they are: they are resolved or closed. To reopen one, change its "
+                    "status on its page.",
+                    outcomes[ActionOutcome.NOT_OPEN],
+                ),
+            },
+        )
 
     @admin.action(description=_("Mark resolved (emails the ALT)"), permissions=["change"])
     def mark_resolved(self, request, queryset):
-        count = self._set_status(request, queryset, Status.RESOLVED)
-        self.message_user(request, ngettext("%d request resolved.", "%d requests resolved.", count) % count)
+        outcomes = self._set_status(request, queryset, Status.RESOLVED)
+        self._report(
+            request,
+            outcomes,
+            ngettext("%d request resolved.", "%d requests resolved.", outcomes[ActionOutcome.CHANGED]),
+            {
+                ActionOutcome.ALREADY: ngettext(
+                    "%d request was already resolved.",
+                    "%d requests were already resolved.",
+                    outcomes[ActionOutcome.ALREADY],
+                ),
+                ActionOutcome.NOT_OPEN: ngettext(
+                    "%d request was left as it is: it is closed.",
+                    "%d requests were left as they are: they are closed.",
+                    outcomes[ActionOutcome.NOT_OPEN],
+                ),
+            },
+        )
 
 
 def _shown(record, field: str) -> str:

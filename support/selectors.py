@@ -160,14 +160,32 @@ def confidential_readers() -> QuerySet:
     return ModelBackend().with_perm(CONFIDENTIAL_PERMISSION)
 
 
+# Opening a request in the admin takes the view permission, handling it the change permission.
+HANDLER_PERMISSIONS = ("support.view_supportrequest", "support.change_supportrequest")
+
+
+def support_handlers() -> QuerySet:
+    """Active staff who may open and change support requests (through a role's group, their own, or superusers).
+
+    What the database grants, as for confidential_readers: a trainer's role
+    gives no support permission, so a trainer is never offered as an assignee
+    and never told about a request they could not open.
+    """
+    backend = ModelBackend()
+    people = User.objects.filter(is_active=True, is_staff=True)
+    for permission in HANDLER_PERMISSIONS:
+        people = people.filter(pk__in=backend.with_perm(permission).values("pk"))
+    return people
+
+
 def branch_colleagues(*, branch_id: int, confidential: bool = False, alt_id: int | None = None) -> QuerySet:
-    """Staff of one branch a request may be assigned to.
+    """Staff of one branch a request may be assigned to: a role in the branch and the support permissions.
 
     For a well-being request: those who may read it, i.e. holders of the
     permission and the ALT's own Managing Consultant (`alt_id`).
     """
-    roles = StaffRole.objects.filter(branch_id=branch_id, user__is_active=True)
-    people = User.objects.filter(pk__in=roles.values("user_id"))
+    roles = StaffRole.objects.filter(branch_id=branch_id)
+    people = support_handlers().filter(pk__in=roles.values("user_id"))
     if confidential:
         may_read = Q(pk__in=confidential_readers().values("pk"))
         if alt_id is not None:
@@ -193,17 +211,39 @@ class BranchPeople:
     schedulers: dict = field(default_factory=dict)
     mcs: dict = field(default_factory=dict)
     confidential_readers: dict = field(default_factory=dict)
+    # Those who may still be assigned the branch's requests (branch_colleagues): an assignee who left
+    # the branch, lost the role or was deactivated is not among them.
+    handlers: dict = field(default_factory=dict)
+
+    def may_be_assigned(self, support_request: SupportRequest, user_id: int) -> bool:
+        """branch_colleagues' rule, on what was loaded: a handler of the branch, and for a well-being
+        request one who may read it (holds the permission, or is the ALT's MC; `support_request.alt`
+        with its profile is read for that)."""
+        if user_id not in self.handlers.get(support_request.branch_id, {}):
+            return False
+        if not support_request.is_confidential:
+            return True
+        if user_id in self.confidential_readers.get(support_request.branch_id, {}):
+            return True
+        profile = getattr(support_request.alt, "alt_profile", None)
+        return profile is not None and profile.managing_consultant_id == user_id
 
 
 def branch_people_for_notices(*, branch_ids) -> BranchPeople:
-    """The schedulers, MCs and readers of well-being requests of `branch_ids`. One query (none for no branch)."""
+    """The schedulers, MCs, readers of well-being requests and handlers of `branch_ids`.
+
+    One query (none for no branch).
+    """
     people = BranchPeople()
     if not branch_ids:
         return people
     roles = (
         StaffRole.objects.filter(branch_id__in=branch_ids, user__is_active=True)
         .select_related("user")
-        .annotate(reads_confidential=Exists(confidential_readers().filter(pk=OuterRef("user_id"))))
+        .annotate(
+            reads_confidential=Exists(confidential_readers().filter(pk=OuterRef("user_id"))),
+            handles=Exists(support_handlers().filter(pk=OuterRef("user_id"))),
+        )
         .order_by("pk")
     )
     for role in roles:
@@ -213,6 +253,8 @@ def branch_people_for_notices(*, branch_ids) -> BranchPeople:
             people.mcs.setdefault(role.branch_id, {})[role.user_id] = role.user
         if role.reads_confidential:
             people.confidential_readers.setdefault(role.branch_id, {})[role.user_id] = role.user
+        if role.handles:
+            people.handlers.setdefault(role.branch_id, {})[role.user_id] = role.user
     return people
 
 

@@ -10,6 +10,7 @@ from .closing import support_requests_close_resolved
 from .overdue import support_requests_flag_overdue
 from .staff import (
     STAFF_EDITABLE_FIELDS,
+    ActionOutcome,
     assignee_problem,
     open_for_alt_problem,
     stale_message,
@@ -22,6 +23,7 @@ from .staff import (
 )
 
 __all__ = [
+    "ActionOutcome",
     "DUPLICATE_WINDOW",
     "REPLY_DUPLICATE_WINDOW",
     "STAFF_EDITABLE_FIELDS",

@@ -111,15 +111,20 @@ def staff_recipients(
 ) -> list[dict]:
     """Who hears about a request on the branch side: recipient/to_email pairs. The one place this is decided.
 
-    The assignee when there is one (and `prefer_assignee`); a confidential
-    request goes to the ALT's Managing Consultant, or to the branch's staff
-    who hold the permission to read it; any other goes to the branch's
-    address, or its schedulers when it has none, or its MCs when it has no
-    scheduler. `people` (branch_people_for_notices) is loaded here when not
-    given: the overdue sweep passes it preloaded for all its requests.
+    The assignee when there is one (and `prefer_assignee`) and they may still
+    be assigned it (active, a role in the branch that handles requests: the
+    rule of branch_colleagues); otherwise, as for an unassigned request, a
+    confidential request goes to the ALT's Managing Consultant, or to the
+    branch's staff who hold the permission to read it; any other goes to the
+    branch's address, or its schedulers when it has none, or its MCs when it
+    has no scheduler. `people` (branch_people_for_notices) is loaded here when
+    needed and not given: the overdue sweep passes it preloaded for all its requests.
     """
     if prefer_assignee and support_request.assignee_id:
-        return [_user_target(support_request.assignee)]
+        if people is None:
+            people = branch_people_for_notices(branch_ids=[support_request.branch_id])
+        if people.may_be_assigned(support_request, support_request.assignee_id):
+            return [_user_target(support_request.assignee)]
     branch = support_request.branch
     if support_request.is_confidential:
         # Preloaded by the sweep (select_related) and by support_request_create.

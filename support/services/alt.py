@@ -65,9 +65,11 @@ def support_request_create(
             raise ValidationError(_("This form has expired. Please send it again."), code="token")
         return earlier, False
     # Back, then resend of a fresh copy of the form: the same words a moment ago are the same request.
-    # Not when a file comes with it: that would drop the file.
-    duplicate = None if upload is not None else _recent_duplicate_request(alt, category, subject, details)
+    # A file that comes with them is added to it, unless it already has that file (same name and size).
+    duplicate = _recent_duplicate_request(alt, category, subject, details)
     if duplicate is not None:
+        if upload is not None and checked_file is not None:
+            _add_file_once(duplicate, upload=upload, checked_file=checked_file, by=alt)
         return duplicate, False
     if profile.branch is None:
         raise ValidationError(_("Support requests open once your branch is confirmed."), code="no_branch")
@@ -129,6 +131,19 @@ def _recent_duplicate_request(alt, category, subject, details) -> SupportRequest
     return _latest_within(
         SupportRequest.objects.filter(alt=alt, category=category, subject=subject, details=details), DUPLICATE_WINDOW
     )
+
+
+def _add_file_once(support_request: SupportRequest, *, upload, checked_file: CheckedFile, by: User) -> None:
+    """Add a file sent again with the same words to the request they made, unless it is already there."""
+    with _files_removed_on_failure() as stored, transaction.atomic():
+        locked = _lock(support_request)  # two resends at once: the second sees the first one's file
+        already = locked.attachments.filter(
+            message__isnull=True, original_name=checked_file.name, size=checked_file.size
+        ).exists()
+        if not already:
+            _store_attachment(
+                support_request=locked, message=None, upload=upload, checked=checked_file, by=by, stored=stored
+            )
 
 
 def _recent_duplicate_message(support_request, author, body) -> Message | None:

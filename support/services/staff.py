@@ -1,6 +1,7 @@
 """What branch staff do in the admin: reply, note, assign, change status, delete."""
 
 import contextlib
+from enum import StrEnum
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -89,12 +90,23 @@ def support_request_open_for_alt(
 STAFF_EDITABLE_FIELDS = {"category", "subject", "urgency", "status", "assignee"}
 
 
-def _apply_status(support_request: SupportRequest, status: str, now) -> None:
+# What _apply_status may write besides the status.
+STATUS_FIELDS = ["status", "resolved_at", "reopened_at", "due_at"]
+
+
+def _apply_status(support_request: SupportRequest, status: str, now, *, previous: str) -> None:
+    """Set `status` (the row was at `previous`). Reopening a resolved or closed request gives it a new
+    due time from now, as the ALT's own reopen does: its old one has long passed."""
     support_request.status = status
     if status == Status.RESOLVED:
         support_request.resolved_at = support_request.resolved_at or now
     elif status in OPEN_STATUSES:
         support_request.resolved_at = None
+        if previous not in OPEN_STATUSES:
+            support_request.reopened_at = now
+            support_request.due_at = support_request_due_at(
+                branch=support_request.branch, urgency=support_request.urgency, start=now
+            )
 
 
 def support_request_staff_save(
@@ -134,8 +146,8 @@ def support_request_staff_save(
             )
             fields.add("due_at")
         if "status" in fields:
-            _apply_status(support_request, support_request.status, now)
-            fields.add("resolved_at")
+            _apply_status(support_request, support_request.status, now, previous=locked.status)
+            fields.update(STATUS_FIELDS)
         message = None
         reply = (reply or "").strip()
         if reply:
@@ -158,8 +170,8 @@ def support_request_staff_save(
                 )
             if not internal:
                 if "status" not in fields and support_request.status == Status.NEW:
-                    _apply_status(support_request, Status.IN_PROGRESS, now)
-                    fields |= {"status", "resolved_at"}
+                    _apply_status(support_request, Status.IN_PROGRESS, now, previous=locked.status)
+                    fields.update(STATUS_FIELDS)
                 support_request.last_activity_at = now
                 fields.add("last_activity_at")
         if "status" in fields:
@@ -256,43 +268,74 @@ def stale_message(current: SupportRequest) -> str:
     )
 
 
-def support_request_assign(*, support_request: SupportRequest, assignee: User, by: User) -> bool:
-    """Assign to a colleague of the request's branch. Returns False when they are not one."""
+class ActionOutcome(StrEnum):
+    """What an admin bulk action did to one request, and if nothing, why (the admin says so)."""
+
+    CHANGED = "changed"
+    ALREADY = "already"  # already yours, already in progress, already resolved
+    TAKEN = "taken"  # assigned to a colleague meanwhile
+    NOT_COLLEAGUE = "not_colleague"  # you may not be assigned it (not your branch, or confidential)
+    NOT_OPEN = "not_open"  # resolved or closed: reopen it on its page
+
+
+def support_request_assign(*, support_request: SupportRequest, assignee: User, by: User) -> ActionOutcome:
+    """Assign an unassigned request to a colleague of its branch ("assign to me").
+
+    Decided on the locked row: a request a colleague took since the list was
+    loaded is left to them (TAKEN), never silently taken over; reassigning is
+    done on the request's page, where the version is checked.
+    """
     if not is_branch_colleague(user=assignee, support_request=support_request):
-        return False
+        return ActionOutcome.NOT_COLLEAGUE
     with transaction.atomic():
         locked = _lock(support_request)
         if locked.assignee_id == assignee.pk:
-            return True
+            return ActionOutcome.ALREADY
+        if locked.assignee_id is not None:
+            return ActionOutcome.TAKEN
         locked.assignee = assignee
         if locked.status == Status.NEW:
             locked.status = Status.IN_PROGRESS
         locked.version += 1
         locked.save(update_fields=["assignee", "status", "version"])
         _notify_assigned(locked, by=by)
-    return True
+    return ActionOutcome.CHANGED
 
 
-def support_request_set_status(*, support_request: SupportRequest, status: str, by: User) -> bool:
-    """Change the status (admin actions). Resolving emails the ALT. Returns False if nothing changed."""
+# The bulk actions move a request only from these statuses: one resolved or closed meanwhile (by a colleague,
+# by the ALT) is left alone, and reopening is done on its page, where it gets a new due time.
+ACTION_STATUSES_FROM = {
+    Status.IN_PROGRESS: (Status.NEW, Status.WAITING_ON_ALT),
+    Status.RESOLVED: OPEN_STATUSES,
+}
+
+
+def support_request_set_status(*, support_request: SupportRequest, status: str, by: User) -> ActionOutcome:
+    """Change the status (admin actions: in progress, resolved). Resolving emails the ALT.
+
+    Decided on the locked row, from ACTION_STATUSES_FROM: ALREADY when it is
+    at `status`, NOT_OPEN when it was resolved or closed.
+    """
     with transaction.atomic():
         locked = _lock(support_request)
         if locked.status == status:
-            return False
+            return ActionOutcome.ALREADY
+        if locked.status not in ACTION_STATUSES_FROM[status]:
+            return ActionOutcome.NOT_OPEN
         previous = locked.status
         now = timezone.now()
-        _apply_status(locked, status, now)
+        _apply_status(locked, status, now, previous=previous)
         locked.last_activity_at = now
         locked.version += 1
-        locked.save(update_fields=["status", "resolved_at", "last_activity_at", "version"])
-        if status == Status.RESOLVED and previous != Status.RESOLVED:
+        locked.save(update_fields=[*STATUS_FIELDS, "last_activity_at", "version"])
+        if status == Status.RESOLVED:
             _notify_alt(
                 locked,
                 kind="support.resolved",
                 key=f"support.resolved:{locked.pk}:{locked.version}",
                 template="support/email/resolved",
             )
-    return True
+    return ActionOutcome.CHANGED
 
 
 def support_requests_delete(*, queryset) -> int:

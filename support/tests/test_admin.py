@@ -288,6 +288,48 @@ def test_assignee_must_be_a_colleague_of_the_branch(client_for, staff_tokyo, sta
     assert tokyo_request.assignee is None
 
 
+def test_only_active_staff_who_handle_requests_are_offered_as_assignees(
+    client_for, tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, tokyo_request, mailoutbox
+):
+    former = make_staff(role="SCHEDULER", branch=tokyo, email="former.tokyo@example.com")
+    former.is_active = False
+    former.save()
+    client = client_for(staff_tokyo)
+    page = client.get(change_url(tokyo_request)).content.decode()
+    assert f'<option value="{mc_tokyo.pk}"' in page
+    assert f'<option value="{staff_tokyo.pk}"' in page
+    # A trainer has a role in the branch but no support permissions: the assigned email would lead to a 404.
+    assert client_for(trainer_tokyo).get(change_url(tokyo_request)).status_code == 404
+    assert f'<option value="{trainer_tokyo.pk}"' not in page
+    assert f'<option value="{former.pk}"' not in page
+    for person in (trainer_tokyo, former):
+        data = change_form_data(client, change_url(tokyo_request))
+        data["assignee"] = str(person.pk)
+        response = client.post(change_url(tokyo_request), data)
+        assert response.status_code == 200
+        assert "Select a valid choice" in response.content.decode()
+    tokyo_request.refresh_from_db()
+    assert tokyo_request.assignee is None
+    assert mailoutbox == []
+
+
+def test_the_services_refuse_a_trainer_as_assignee_too(staff_tokyo, trainer_tokyo, tokyo_request, mailoutbox):
+    from django.core.exceptions import ValidationError
+
+    from support.services import ActionOutcome, support_request_assign, support_request_staff_save
+
+    outcome = support_request_assign(support_request=tokyo_request, assignee=trainer_tokyo, by=staff_tokyo)
+    assert outcome == ActionOutcome.NOT_COLLEAGUE
+    tokyo_request.assignee = trainer_tokyo
+    with pytest.raises(ValidationError) as refused:
+        support_request_staff_save(
+            support_request=tokyo_request, changed_fields=["assignee"], by=staff_tokyo, expected_version=1
+        )
+    assert "Assign the request to someone of its branch." in refused.value.messages
+    assert SupportRequest.objects.get(pk=tokyo_request.pk).assignee is None
+    assert not Notification.objects.filter(kind="support.assigned").exists()
+
+
 def test_assigning_a_colleague_tells_them(
     client_for, staff_tokyo, mc_tokyo, tokyo_request, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -329,6 +371,66 @@ def test_changing_urgency_after_a_reopen_counts_from_the_reopen(client_for, staf
         branch=support_request.branch, urgency=Urgency.HIGH, start=reopened_at
     )
     assert not support_request.is_overdue
+
+
+@pytest.mark.parametrize(("was", "now_status"), [(Status.RESOLVED, Status.IN_PROGRESS), (Status.CLOSED, Status.NEW)])
+def test_staff_reopening_a_request_gives_it_a_new_due_time_from_now(
+    client_for, staff_tokyo, alt_tokyo, time_machine, mailoutbox, django_capture_on_commit_callbacks, was, now_status
+):
+    from support.services import support_request_due_at, support_requests_flag_overdue
+
+    time_machine.move_to("2026-06-01 10:00 +09:00", tick=False)  # a Monday
+    support_request = SupportRequestFactory(alt=alt_tokyo, subject="Water bill", assignee=staff_tokyo)
+    support_request.status, support_request.resolved_at = was, timezone.now()
+    support_request.save()
+    time_machine.move_to("2026-06-15 10:00 +09:00", tick=False)  # two weeks later, a Monday
+    reopened_at = timezone.now()
+    client = client_for(staff_tokyo)
+    data = change_form_data(client, change_url(support_request))
+    data["status"] = now_status
+    assert client.post(change_url(support_request), data).status_code == 302
+    support_request.refresh_from_db()
+    assert support_request.status == now_status and support_request.resolved_at is None
+    # Counted from the reopen, as when the ALT reopens it: three office days, not overdue at once.
+    assert support_request.reopened_at == reopened_at
+    assert support_request.due_at == support_request_due_at(
+        branch=support_request.branch, urgency=Urgency.NORMAL, start=reopened_at
+    )
+    assert timezone.localtime(support_request.due_at).strftime("%Y-%m-%d %H:%M") == "2026-06-18 10:00"
+    page = client.get(CHANGELIST).content.decode()
+    assert "2026-06-18 10:00" in page
+    assert "overdue</strong>" not in page
+    assert client.get(CHANGELIST, {"overdue": "yes"}).content.decode().count("Water bill") == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        assert support_requests_flag_overdue() == 0
+    assert mailoutbox == []
+
+
+def test_staff_reopening_with_a_new_urgency_counts_it_from_the_reopen(client_for, staff_tokyo, alt_tokyo, time_machine):
+    from support.services import support_request_due_at
+
+    time_machine.move_to("2026-06-01 10:00 +09:00", tick=False)
+    support_request = SupportRequestFactory(alt=alt_tokyo, status=Status.RESOLVED, resolved_at=timezone.now())
+    time_machine.move_to("2026-06-15 10:00 +09:00", tick=False)
+    client = client_for(staff_tokyo)
+    data = change_form_data(client, change_url(support_request))
+    data.update(status=Status.IN_PROGRESS, urgency=Urgency.URGENT)
+    assert client.post(change_url(support_request), data).status_code == 302
+    support_request.refresh_from_db()
+    assert support_request.due_at == support_request_due_at(
+        branch=support_request.branch, urgency=Urgency.URGENT, start=timezone.now()
+    )
+    assert not support_request.is_overdue
+
+
+def test_staff_moving_between_open_statuses_keeps_the_due_time(client_for, staff_tokyo, tokyo_request):
+    before = tokyo_request.due_at
+    client = client_for(staff_tokyo)
+    data = change_form_data(client, change_url(tokyo_request))
+    data["status"] = Status.WAITING_ON_ALT
+    assert client.post(change_url(tokyo_request), data).status_code == 302
+    tokyo_request.refresh_from_db()
+    assert tokyo_request.due_at == before and tokyo_request.reopened_at is None
 
 
 def test_closed_request_help_text_does_not_leak_to_the_next_form(client_for, staff_tokyo, alt_tokyo, tokyo_request):
@@ -513,6 +615,83 @@ def test_assign_to_me_skips_branches_i_do_not_work_for(client_for, grm, superuse
     tokyo_request.refresh_from_db()
     assert tokyo_request.assignee is None
     assert "you do not work for" in response.content.decode()
+
+
+def _act(client, action, requests):
+    """Post a bulk action on the changelist and return the page it leads to, with its messages."""
+    response = client.post(
+        CHANGELIST, {"action": action, "_selected_action": [r.pk for r in requests], "index": 0}, follow=True
+    )
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_assign_to_me_takes_only_unassigned_requests_and_says_what_it_left(
+    client_for, staff_tokyo, mc_tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    free = SupportRequestFactory(alt=alt_tokyo)
+    # Taken by a colleague after the list was loaded: never silently taken over.
+    colleagues = SupportRequestFactory(alt=alt_tokyo, assignee=mc_tokyo, status=Status.IN_PROGRESS)
+    mine = SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo, status=Status.IN_PROGRESS)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _act(client_for(staff_tokyo), "assign_to_me", [free, colleagues, mine])
+    for support_request in (free, colleagues, mine):
+        support_request.refresh_from_db()
+    assert (free.assignee, free.status) == (staff_tokyo, Status.IN_PROGRESS)
+    assert (colleagues.assignee, colleagues.version) == (mc_tokyo, 1)
+    assert (mine.assignee, mine.version) == (staff_tokyo, 1)
+    assert "1 request assigned to you." in page
+    assert "1 request was already yours." in page
+    assert "1 request was left to the colleague it is assigned to" in page
+    assert mailoutbox == []  # nobody assigned anyone else
+
+
+def test_mark_in_progress_leaves_resolved_and_closed_requests_alone(
+    client_for, staff_tokyo, mc_tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    new = SupportRequestFactory(alt=alt_tokyo)
+    waiting = SupportRequestFactory(alt=alt_tokyo, status=Status.WAITING_ON_ALT)
+    started = SupportRequestFactory(alt=alt_tokyo, status=Status.IN_PROGRESS)
+    resolved_at = timezone.now() - timedelta(hours=1)
+    # Resolved by a colleague (or the ALT) after the list was loaded.
+    resolved = SupportRequestFactory(alt=alt_tokyo, status=Status.RESOLVED, resolved_at=resolved_at)
+    closed = SupportRequestFactory(alt=alt_tokyo, status=Status.CLOSED, resolved_at=resolved_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _act(client_for(staff_tokyo), "mark_in_progress", [new, waiting, started, resolved, closed])
+    for support_request in (new, waiting, started, resolved, closed):
+        support_request.refresh_from_db()
+    assert new.status == waiting.status == started.status == Status.IN_PROGRESS
+    assert (resolved.status, resolved.resolved_at, resolved.version) == (Status.RESOLVED, resolved_at, 1)
+    assert (closed.status, closed.resolved_at, closed.version) == (Status.CLOSED, resolved_at, 1)
+    assert started.version == 1
+    assert "2 requests in progress." in page
+    assert "1 request was already in progress." in page
+    assert "2 requests were left as they are: they are resolved or closed." in page
+    assert mailoutbox == []
+    alt_page = client_for(alt_tokyo).get(reverse("support:list")).content.decode()
+    assert alt_page.count("Resolved") == 1 and alt_page.count("Closed") == 1
+
+
+def test_mark_resolved_resolves_only_open_requests_and_says_what_it_left(
+    client_for, staff_tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    open_one = SupportRequestFactory(alt=alt_tokyo, status=Status.WAITING_ON_ALT)
+    resolved_at = timezone.now() - timedelta(days=20)
+    resolved = SupportRequestFactory(alt=alt_tokyo, status=Status.RESOLVED, resolved_at=resolved_at)
+    closed = SupportRequestFactory(alt=alt_tokyo, status=Status.CLOSED, resolved_at=resolved_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = _act(client_for(staff_tokyo), "mark_resolved", [open_one, resolved, closed])
+    for support_request in (open_one, resolved, closed):
+        support_request.refresh_from_db()
+    assert open_one.status == Status.RESOLVED and open_one.resolved_at is not None
+    assert (resolved.status, resolved.resolved_at, resolved.version) == (Status.RESOLVED, resolved_at, 1)
+    # A closed request is not made resolved again (which would let the ALT reopen it for 14 more days).
+    assert (closed.status, closed.version) == (Status.CLOSED, 1)
+    assert "1 request resolved." in page
+    assert "1 request was already resolved." in page
+    assert "1 request was left as it is: it is closed." in page
+    assert [m.to for m in mailoutbox] == [["alt.tokyo@example.com"]]
+    assert open_one.reference in mailoutbox[0].subject
 
 
 def test_mark_resolved_action_emails_each_alt_once(

@@ -86,6 +86,19 @@ def test_reply_goes_back_to_the_branch(
     assert "I have my passport now." in client.get(own.get_absolute_url()).content.decode()
 
 
+def test_reply_when_the_assignee_has_left_goes_to_the_branch(
+    client_for, alt_tokyo, own, staff_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    from contacts.services import user_deactivate
+
+    user_deactivate(user=staff_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(alt_tokyo).post(reverse("support:reply", args=[own.pk]), {"body": "Anyone there?"})
+    # Not to an account nobody reads any more: to the branch, as for an unassigned request.
+    assert [m.to for m in mailoutbox] == [["tokyo@example.com"]]
+    assert "Anyone there?" in mailoutbox[0].body
+
+
 def test_reply_with_a_file(client_for, alt_tokyo, own):
     client = client_for(alt_tokyo)
     response = client.post(

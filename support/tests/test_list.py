@@ -1,5 +1,6 @@
 """The ALT's list of requests and their dashboard card."""
 
+import re
 from datetime import timedelta
 
 from django.urls import reverse
@@ -23,6 +24,66 @@ def test_alt_sees_only_their_requests_open_first(client_for, alt_tokyo, alt_osak
     assert page.index("Open one") < page.index("Old resolved")
     assert "Someone else&#x27;s" not in page and "Someone else's" not in page
     assert "Received" in page and "Resolved" in page
+
+
+def _rows(page: str) -> list[list[str]]:
+    """The list's table as the ALT reads it: one list of cell texts per request, top to bottom."""
+    body = page[page.index("<tbody>") : page.index("</tbody>")]
+    rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
+    cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) for row in rows]
+    return [[" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in row] for row in cells]
+
+
+def test_list_shows_last_activity_and_puts_the_most_recently_active_open_requests_first(
+    client_for, alt_tokyo, staff_tokyo, time_machine
+):
+    from support.services import message_post_by_alt
+
+    time_machine.move_to("2026-06-10 15:00 +09:00", tick=False)
+    now = timezone.now()
+
+    def make(subject, status, active_ago, **extra):
+        created = now - timedelta(days=30)
+        return SupportRequestFactory(
+            alt=alt_tokyo, subject=subject, status=status, created=created, last_activity_at=now - active_ago, **extra
+        )
+
+    make("Quiet one", Status.IN_PROGRESS, timedelta(days=2), assignee=staff_tokyo)
+    make("Busy one", Status.WAITING_ON_ALT, timedelta(minutes=30), assignee=staff_tokyo)
+    replied = make("Older one", Status.NEW, timedelta(days=6))
+    # Resolved and closed come after every open request, however recent their activity.
+    make("Done one", Status.RESOLVED, timedelta(minutes=5), resolved_at=now - timedelta(minutes=5))
+    make("Closed one", Status.CLOSED, timedelta(days=20))
+    make("Done earlier", Status.RESOLVED, timedelta(days=3), resolved_at=now - timedelta(days=3))
+    client = client_for(alt_tokyo)
+    rows = _rows(client.get(URL).content.decode())
+    # Subject and the "Last activity" column (Japan time), in the order the page shows them.
+    assert [(row[1], row[4]) for row in rows] == [
+        ("Busy one", "2026-06-10 14:30"),
+        ("Quiet one", "2026-06-08 15:00"),
+        ("Older one", "2026-06-04 15:00"),
+        ("Done one", "2026-06-10 14:55"),
+        ("Done earlier", "2026-06-07 15:00"),
+        ("Closed one", "2026-05-21 15:00"),
+    ]
+    assert [row[2] for row in rows] == [
+        "Waiting for your reply",
+        "In progress",
+        "Received",
+        "Resolved",
+        "Resolved",
+        "Closed",
+    ]
+
+    # The ALT writes on the oldest open request an hour later: its last activity is now, and it comes first.
+    time_machine.move_to("2026-06-10 16:00 +09:00", tick=False)
+    message_post_by_alt(support_request=replied, author=alt_tokyo, body="Any news?")
+    rows = _rows(client.get(URL).content.decode())
+    assert [(row[1], row[4]) for row in rows][:3] == [
+        ("Older one", "2026-06-10 16:00"),
+        ("Busy one", "2026-06-10 14:30"),
+        ("Quiet one", "2026-06-08 15:00"),
+    ]
 
 
 def test_empty_list_invites_to_ask(client_for, alt_tokyo):

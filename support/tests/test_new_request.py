@@ -3,7 +3,7 @@ import uuid
 
 import pytest
 from django.test import Client
-from django.urls import reverse
+from django.urls import resolve, reverse
 
 from contacts.models import Notification
 from contacts.tasks import deliver_pending_notifications
@@ -136,11 +136,60 @@ def test_back_and_resend_of_a_fresh_form_with_the_same_words_creates_one_request
 
 def test_back_and_resend_with_a_file_added_keeps_the_file(client_for, alt_tokyo):
     client = client_for(alt_tokyo)
-    client.post(URL, _data())
+    first = client.post(URL, _data())
     second = client.post(URL, {**_data(), "attachment": upload("lease.pdf")})  # same words, now with a file
+    # One request, and the file added to it: the ALT lands on it, as for the same words without a file.
+    assert SupportRequest.objects.count() == 1
     attachment = Attachment.objects.get()
     assert attachment.original_name == "lease.pdf"
+    assert second["Location"] == first["Location"]
     assert second["Location"] == reverse("support:sent", args=[attachment.support_request_id])
+    page = client.get(reverse("support:detail", args=[attachment.support_request_id])).content.decode()
+    assert page.count("lease.pdf") == 1
+
+
+def _sent_files(client, response) -> str:
+    """The request page the ALT reaches from the confirmation, where its files are listed."""
+    pk = resolve(response["Location"]).kwargs["pk"]
+    return client.get(reverse("support:detail", args=[pk])).content.decode()
+
+
+def test_back_and_resend_with_the_same_file_creates_one_request_and_one_file(
+    client_for, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    client = client_for(alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = client.post(URL, {**_data(), "attachment": upload("lease.pdf")})
+        # Back, then send again: the page gave a new token, the words and the file are the same.
+        second = client.post(URL, {**_data(), "attachment": upload("lease.pdf")})
+    assert first.status_code == second.status_code == 302
+    assert second["Location"] == first["Location"]
+    assert SupportRequest.objects.count() == 1
+    assert Attachment.objects.count() == 1
+    assert _sent_files(client, second).count("lease.pdf") == 1
+    assert len([m for m in mailoutbox if m.to == ["alt.tokyo@example.com"]]) == 1
+
+
+def test_back_and_resend_with_another_file_adds_it_to_the_same_request(client_for, alt_tokyo):
+    from .factories import PNG_BYTES
+
+    client = client_for(alt_tokyo)
+    first = client.post(URL, {**_data(), "attachment": upload("lease.pdf")})
+    second = client.post(URL, {**_data(), "attachment": upload("photo.png", PNG_BYTES, "image/png")})
+    assert second["Location"] == first["Location"]
+    assert SupportRequest.objects.count() == 1
+    assert sorted(Attachment.objects.values_list("original_name", flat=True)) == ["lease.pdf", "photo.png"]
+    page = _sent_files(client, second)
+    assert page.count("lease.pdf") == 1 and page.count("photo.png") == 1
+
+
+def test_other_words_with_the_same_file_are_a_new_request(client_for, alt_tokyo):
+    client = client_for(alt_tokyo)
+    first = client.post(URL, {**_data(), "attachment": upload("lease.pdf")})
+    second = client.post(URL, {**_data(subject="My lease renewal"), "attachment": upload("lease.pdf")})
+    assert second["Location"] != first["Location"]
+    assert SupportRequest.objects.count() == 2
+    assert Attachment.objects.count() == 2
 
 
 def test_resend_of_the_same_form_with_a_file_is_still_one_request(client_for, alt_tokyo):

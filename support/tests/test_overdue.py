@@ -8,7 +8,7 @@ from django.db import connection
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.tests.factories import make_alt
+from contacts.tests.factories import make_alt, make_staff
 from support.models import Category, Status, SupportRequest
 from support.services import support_requests_flag_overdue
 from support.tasks import flag_overdue_requests
@@ -60,6 +60,45 @@ def test_confidential_request_goes_to_the_alts_mc_without_its_subject(
     assert "Feeling very low" not in mailoutbox[0].body
 
 
+def _no_longer_handles(user, how: str, *, tokyo, osaka) -> None:
+    from contacts.models import StaffRole
+    from contacts.services import staff_role_grant, user_deactivate
+
+    if how == "deactivated":
+        user_deactivate(user=user)
+        return
+    StaffRole.objects.filter(user=user).delete()
+    if how == "moved to another branch":
+        staff_role_grant(user=user, role=StaffRole.Role.SCHEDULER, branch=osaka)
+    else:  # now a trainer of the same branch: no support permissions
+        staff_role_grant(user=user, role=StaffRole.Role.TRAINER, branch=tokyo)
+
+
+@pytest.mark.parametrize("how", ["deactivated", "moved to another branch", "now a trainer"])
+def test_overdue_notice_for_an_assignee_who_no_longer_handles_the_branch_goes_to_the_branch(
+    tokyo, osaka, alt_tokyo, staff_tokyo, mailoutbox, django_capture_on_commit_callbacks, how
+):
+    support_request = _overdue(alt_tokyo, assignee=staff_tokyo)
+    _no_longer_handles(staff_tokyo, how, tokyo=tokyo, osaka=osaka)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert flag_overdue_requests() == 1
+    assert [m.to for m in mailoutbox] == [["tokyo@example.com"]]
+    assert support_request.reference in mailoutbox[0].subject
+
+
+def test_overdue_wellbeing_request_whose_assignee_left_goes_to_the_alts_mc(
+    tokyo, osaka, alt_tokyo, mc_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    from contacts.models import StaffRole
+
+    other_mc = make_staff(role=StaffRole.Role.MC, branch=tokyo, email="mc2.tokyo@example.com")
+    _overdue(alt_tokyo, category=Category.WELLBEING, assignee=other_mc)
+    _no_longer_handles(other_mc, "moved to another branch", tokyo=tokyo, osaka=osaka)
+    with django_capture_on_commit_callbacks(execute=True):
+        flag_overdue_requests()
+    assert [m.to for m in mailoutbox] == [["mc.tokyo@example.com"]]
+
+
 def test_a_new_due_time_is_flagged_again(alt_tokyo, staff_tokyo):
     support_request = _overdue(alt_tokyo, assignee=staff_tokyo)
     flag_overdue_requests()
@@ -87,13 +126,18 @@ def test_query_count_does_not_grow_with_the_number_of_requests(
     osaka.email = ""
     osaka.save()
     alts = [make_alt(branch=branch, mc=mc_tokyo) for branch in (tokyo, osaka) for _ in range(3)]
+    # Assignees are checked against their branch: some have left it (deactivated), whose requests go to the branch.
+    former = make_staff(role="SCHEDULER", branch=tokyo, email="former.tokyo@example.com")
     for i in range(60):
         alt = alts[i % len(alts)]
+        in_tokyo = alt.alt_profile.branch == tokyo
         _overdue(
             alt,
-            assignee=staff_tokyo if i % 3 == 0 and alt.alt_profile.branch == tokyo else None,
+            assignee=(staff_tokyo if i % 3 == 0 else former if i % 3 == 1 else None) if in_tokyo else None,
             category=Category.WELLBEING if i % 5 == 0 else Category.OTHER,
         )
+    former.is_active = False
+    former.save()
     with django_assert_max_num_queries(8):
         assert support_requests_flag_overdue() == 60
     assert Notification.objects.filter(kind="support.overdue").count() >= 60
