@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q, Value
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -8,7 +8,7 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.inlines import ReadOnlyInlineMixin
-from contacts.models import StaffRole, User
+from contacts.models import Branch, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 
@@ -36,7 +36,12 @@ class RegistrationInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
-    """Branch staff see their branch's sessions; national sessions (no branch) only national staff."""
+    """Branch staff see their branch's sessions; national sessions (no branch) only national staff.
+
+    Changing follows who takes attendance (`selectors.staff_sessions_q`), not the
+    branches of all the user's roles: a trainer who is an MC at another branch
+    views that branch's sessions but changes only their own.
+    """
 
     form = TrainingSessionAdminForm
     branch_lookup = "branch"
@@ -74,10 +79,19 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
+        # Whether the user takes this session's attendance, in the query: the link is shown on those rows only.
+        condition = selectors.staff_sessions_q(user=request.user)
+        takes_attendance = (
+            ExpressionWrapper(condition, output_field=BooleanField()) if condition else Value(condition is not None)
+        )
         return (
             super()
             .get_queryset(request)
-            .annotate(held=selectors.held_places_subquery(), waitlisted_count=selectors.waitlisted_subquery())
+            .annotate(
+                held=selectors.held_places_subquery(),
+                waitlisted_count=selectors.waitlisted_subquery(),
+                takes_attendance=takes_attendance,
+            )
         )
 
     # MCs and schedulers see the sessions but do not take attendance: no link that answers 404.
@@ -101,32 +115,57 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         form.national_allowed = branch_scope_for_user(user=request.user).all_branches
+        branch = form.base_fields.get("branch")
+        if branch is not None and obj is not None and obj.branch_id:
+            # A session they may change keeps its branch (the named trainer of another branch's session).
+            branch.queryset = branch.queryset | Branch.objects.filter(pk=obj.branch_id)
         return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "branch":
+            # The branches the user may hold sessions for, not all those they may view.
+            kwargs["queryset"] = selectors.staff_session_branches(user=request.user)
+            return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
         if db_field.name == "trainer":
             scope = branch_scope_for_user(user=request.user)
             trainers = Q(staff_roles__role=StaffRole.Role.SESPS) | Q(staff_roles__role=StaffRole.Role.TRAINER)
             if not scope.all_branches:
-                trainers = Q(staff_roles__role=StaffRole.Role.TRAINER, staff_roles__branch__in=scope.branch_ids)
+                branches = selectors.staff_session_branches(user=request.user).values("pk")
+                trainers = Q(staff_roles__role=StaffRole.Role.TRAINER, staff_roles__branch__in=branches)
             kwargs["queryset"] = User.objects.filter(trainers, is_active=True).distinct().order_by("last_name")
             return admin.ModelAdmin.formfield_for_foreignkey(self, db_field, request, **kwargs)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        scope = branch_scope_for_user(user=request.user)
-        if not scope.all_branches and len(scope.branch_ids) == 1:
-            initial.setdefault("branch", next(iter(scope.branch_ids)))
+        if not branch_scope_for_user(user=request.user).all_branches:
+            branch_ids = list(selectors.staff_session_branches(user=request.user).values_list("pk", flat=True)[:2])
+            if len(branch_ids) == 1:
+                initial.setdefault("branch", branch_ids[0])
         initial.setdefault("trainer", request.user.pk)
         return initial
 
     def save_model(self, request, obj, form, change):
         services.training_session_save(session=obj)
 
+    def _may_change(self, request, obj) -> bool:
+        if obj is None:
+            return selectors.staff_sessions_q(user=request.user) is not None
+        return selectors.staff_session_changeable(user=request.user, session=obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_change(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         # Sessions are cancelled, not deleted: the attendance record depends on them.
-        return request.user.is_superuser and super().has_delete_permission(request, obj)
+        return (
+            request.user.is_superuser and super().has_delete_permission(request, obj) and self._may_change(request, obj)
+        )
+
+    def _changeable(self, request, queryset):
+        """The selected sessions the user may change: the actions act on these only."""
+        condition = selectors.staff_sessions_q(user=request.user)
+        return queryset.none() if condition is None else queryset.filter(condition)
 
     @admin.display(description=_("session"), ordering="title")
     def title_display(self, obj):
@@ -147,7 +186,7 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("attendance"))
     def attendance_link(self, obj):
-        if not obj or not obj.pk:
+        if not obj or not obj.pk or not getattr(obj, "takes_attendance", True):
             return "—"
         return format_html(
             '<a href="{}">{}</a>', reverse("training:attendance", args=[obj.pk]), gettext("Take attendance")
@@ -155,12 +194,14 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected sessions and tell the ALTs"), permissions=["change"])
     def cancel_sessions(self, request, queryset):
-        count = sum(services.training_session_cancel(session_id=pk) for pk in queryset.values_list("pk", flat=True))
+        ids = self._changeable(request, queryset).values_list("pk", flat=True)
+        count = sum(services.training_session_cancel(session_id=pk) for pk in ids)
         self.message_user(request, ngettext("%d session cancelled.", "%d sessions cancelled.", count) % count)
 
     @admin.action(description=_("Invite the ALTs not invited yet (required sessions)"), permissions=["change"])
     def invite_alts(self, request, queryset):
-        count = sum(services.training_session_invite(session_id=pk) for pk in queryset.values_list("pk", flat=True))
+        ids = self._changeable(request, queryset).values_list("pk", flat=True)
+        count = sum(services.training_session_invite(session_id=pk) for pk in ids)
         self.message_user(request, ngettext("%d ALT invited.", "%d ALTs invited.", count) % count)
 
 

@@ -54,7 +54,8 @@ class AttendanceForm(forms.Form):
 
 
 class TrainingSessionAdminForm(forms.ModelForm):
-    """The admin form: branch staff must pick their branch; times are entered in Japan time."""
+    """The admin form: branch staff must pick their branch and may not run an initial orientation;
+    times are entered in Japan time."""
 
     # Set by the admin for the request: may this user create national sessions?
     national_allowed = True
@@ -95,6 +96,11 @@ class TrainingSessionAdminForm(forms.ModelForm):
             if cleaned.get("arrival_from") or cleaned.get("arrival_until"):
                 self.add_error("arrival_from", _("Only an initial orientation has an arrival window."))
         elif kind:
+            # The model allows an orientation for one branch (SESPS may run one there); who runs it is the rule.
+            if not self.national_allowed:
+                self.add_error(
+                    "kind", _("Initial orientation is run by SESPS: choose branch training or an ALT meeting.")
+                )
             if not cleaned.get("track"):
                 self.add_error("track", _("Choose the flagship or the alternate track."))
             # Saving a required session invites everyone it applies to: without a window, every ALT.

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from contacts.models import AltProfile, StaffRole, User
+from contacts.models import AltProfile, Branch, StaffRole, User
 from contacts.selectors import branch_scope_for_user
 
 from .models import CalendarFeed, Registration, TrainingSession
@@ -171,16 +171,22 @@ def training_history_for_alt(*, user_id: int, now=None) -> list[Registration]:
 # --- the ALT's pages -------------------------------------------------------------
 
 
+def _awaits_answer_now(registration: Registration, now) -> bool:
+    """An unanswered invitation the ALT can still answer: the session is scheduled and open."""
+    return registration.awaits_answer and registration.session.is_open(now)
+
+
 @dataclass
 class TrainingOverview:
     upcoming: list = field(default_factory=list)
     past: list = field(default_factory=list)
     open_sessions: list = field(default_factory=list)
     record: AttendanceRecord = field(default_factory=AttendanceRecord)
+    now: datetime = field(default_factory=timezone.now)
 
     @property
     def awaiting_answer(self) -> list:
-        return [r for r in self.upcoming if r.awaits_answer and not r.session.is_cancelled]
+        return [r for r in self.upcoming if _awaits_answer_now(r, self.now)]
 
 
 def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverview:
@@ -196,7 +202,7 @@ def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverv
         .select_related("session", "session__branch", "session__trainer")
         .order_by("session__start", "session_id")
     )
-    overview = TrainingOverview(record=record_from_registrations(registrations, now=now))
+    overview = TrainingOverview(record=record_from_registrations(registrations, now=now), now=now)
     for registration in registrations:
         if registration.session.end > now:
             overview.upcoming.append(registration)
@@ -228,7 +234,7 @@ def session_get_for_alt(*, profile: AltProfile, pk: int) -> TrainingSession:
 
 
 def training_dashboard_card(*, profile):
-    """The next session and any required one not yet answered, in one query (or None for no card)."""
+    """The next session and any required one not yet answered (while it can be), in one query (or None)."""
     now = timezone.now()
     upcoming = list(
         Registration.objects.filter(
@@ -245,7 +251,7 @@ def training_dashboard_card(*, profile):
     next_registration = next((r for r in upcoming if r.status == Status.REGISTERED), None)
     return {
         "next": next_registration,
-        "awaiting_answer": [r for r in upcoming if r.awaits_answer],
+        "awaiting_answer": [r for r in upcoming if _awaits_answer_now(r, now)],
     }
 
 
@@ -309,10 +315,44 @@ def staff_sessions_q(*, user: User) -> Q | None:
         return Q()
     if StaffRole.Role.TRAINER not in scope.roles:
         return None
+    return Q(branch_id__in=_trainer_branch_ids(user)) | Q(trainer=user)
+
+
+def _trainer_branch_ids(user: User) -> QuerySet:
     # The scope's branches are those of all the user's roles (an MC of another branch too):
-    # the trainer's own go into the sessions' query as a subquery, not a query of their own.
-    trainer_branches = StaffRole.objects.filter(user=user, role=StaffRole.Role.TRAINER).values("branch_id")
-    return Q(branch_id__in=trainer_branches) | Q(trainer=user)
+    # the trainer's own go into a query as a subquery, not a query of their own.
+    return StaffRole.objects.filter(user=user, role=StaffRole.Role.TRAINER).values("branch_id")
+
+
+def staff_session_changeable(*, user: User, session: TrainingSession) -> bool:
+    """Whether `user` may change `session` in the admin: the sessions they take attendance for.
+
+    Viewing follows the branches of all their roles (the admin's branch scope);
+    changing follows `staff_sessions_q`, so that a trainer who is an MC at
+    another branch only views that branch's sessions. One query per session,
+    remembered on the user for the request (the admin asks several times).
+    """
+    condition = staff_sessions_q(user=user)
+    if condition is None:
+        return False
+    if not condition:  # Q(): every session
+        return True
+    if session.pk is None:
+        return True
+    known = user.__dict__.setdefault("_training_changeable", {})
+    if session.pk not in known:
+        known[session.pk] = TrainingSession.objects.filter(condition, pk=session.pk).exists()
+    return known[session.pk]
+
+
+def staff_session_branches(*, user: User) -> QuerySet[Branch]:
+    """The branches `user` may hold sessions for: all for SESPS and superusers, a trainer's own."""
+    condition = staff_sessions_q(user=user)
+    if condition is None:
+        return Branch.objects.none()
+    if not condition:
+        return Branch.objects.all()
+    return Branch.objects.filter(pk__in=_trainer_branch_ids(user))
 
 
 def staff_session_list(*, user: User, now=None) -> list[TrainingSession]:

@@ -7,7 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.tests.factories import make_alt
+from contacts.services import staff_role_grant
+from contacts.tests.factories import make_alt, make_staff
 from training.models import Registration, TrainingSession
 from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
@@ -37,7 +38,7 @@ def _form(session=None, **overrides):
         "branch": (session.branch_id or "") if session else "",
         "trainer": (session.trainer_id or "") if session else "",
         "place": session.place if session else "Head office",
-        "online_link": "",
+        "online_link": session.online_link if session else "",
         "capacity": str(session.capacity if session else 30),
         "status": session.status if session else "SCHEDULED",
         "arrival_from": "",
@@ -96,6 +97,67 @@ def test_mc_can_view_but_not_change_their_branch_sessions(client_for, mc_tokyo, 
     assert tokyo_session.title == "Tokyo classroom skills"
 
 
+@pytest.fixture
+def trainer_tokyo_mc_osaka(tokyo, osaka):
+    """A Tokyo trainer who is also a managing consultant in Osaka."""
+    user = make_staff(role="TRAINER", branch=tokyo, email="trainer.mc@example.com")
+    staff_role_grant(user=user, role="MC", branch=osaka)
+    return user
+
+
+def test_a_trainer_who_is_mc_elsewhere_only_views_that_branchs_sessions(
+    client_for,
+    trainer_tokyo_mc_osaka,
+    alt_osaka,
+    tokyo_session,
+    osaka_session,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    RegistrationFactory(session=osaka_session, alt=alt_osaka)
+    client = client_for(trainer_tokyo_mc_osaka)
+    # Viewing follows the roles' branches, as for any MC; changing follows the trainer's.
+    page = client.get(_change_url(osaka_session))
+    assert page.status_code == 200
+    assert 'name="_save"' not in page.content.decode()
+    assert 'name="_save"' in client.get(_change_url(tokyo_session)).content.decode()
+    response = client.post(_change_url(osaka_session), _form(osaka_session, place="Somewhere else"))
+    assert response.status_code == 403
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(CHANGELIST, {"action": "cancel_sessions", "_selected_action": [osaka_session.pk]})
+    osaka_session.refresh_from_db()
+    assert (osaka_session.place, osaka_session.status) == ("Meeting room A", "SCHEDULED")
+    assert mailoutbox == []
+    # The same as the attendance pages, which answer 404 for that session: the list links only their own.
+    assert client.get(reverse("training:attendance", args=[osaka_session.pk])).status_code == 404
+    listing = client.get(CHANGELIST).content.decode()
+    assert reverse("training:attendance", args=[tokyo_session.pk]) in listing
+    assert reverse("training:attendance", args=[osaka_session.pk]) not in listing
+
+
+def test_a_trainer_who_is_mc_elsewhere_changes_a_session_there_they_are_named_to_run(
+    client_for, trainer_tokyo_mc_osaka, osaka_session
+):
+    osaka_session.trainer = trainer_tokyo_mc_osaka
+    osaka_session.save()
+    client = client_for(trainer_tokyo_mc_osaka)
+    assert 'name="_save"' in client.get(_change_url(osaka_session)).content.decode()
+    response = client.post(_change_url(osaka_session), _form(osaka_session, place="Osaka room 2"))
+    assert response.status_code == 302
+    osaka_session.refresh_from_db()
+    assert (osaka_session.place, osaka_session.branch.code) == ("Osaka room 2", "osaka")
+
+
+def test_a_trainer_who_is_mc_elsewhere_creates_sessions_for_their_own_branch_only(
+    client_for, trainer_tokyo_mc_osaka, osaka
+):
+    data = _form(kind="BRANCH_TRAINING", track="", branch=str(osaka.pk), title="In Osaka", required="")
+    response = client_for(trainer_tokyo_mc_osaka).post(ADD, data)
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not TrainingSession.objects.exists()
+
+
 def test_alts_cannot_reach_the_session_admin(client_for, alt_tokyo, tokyo_session):
     assert client_for(alt_tokyo).get(CHANGELIST).status_code in (302, 404)
 
@@ -122,6 +184,26 @@ def test_branch_trainer_cannot_create_a_national_session_or_one_for_another_bran
     response = client.post(ADD, _form(kind="BRANCH_TRAINING", track="", branch=str(osaka.pk), title="In Osaka"))
     assert response.status_code == 200
     assert not TrainingSession.objects.exists()
+
+
+@pytest.mark.parametrize("track", ["FLAGSHIP", "ALTERNATE"])
+def test_branch_trainer_cannot_create_an_initial_orientation_for_their_branch(client_for, trainer_tokyo, tokyo, track):
+    data = _form(track=track, branch=str(tokyo.pk), required="", title="Orientation in Tokyo")
+    response = client_for(trainer_tokyo).post(ADD, data)
+    assert response.status_code == 200
+    assert "Initial orientation is run by SESPS: choose branch training or an ALT meeting." in (
+        response.content.decode()
+    )
+    assert not TrainingSession.objects.exists()
+
+
+def test_branch_trainer_cannot_turn_their_session_into_an_initial_orientation(client_for, trainer_tokyo, tokyo_session):
+    data = _form(tokyo_session, kind="INITIAL_ORIENTATION", track="FLAGSHIP")
+    response = client_for(trainer_tokyo).post(_change_url(tokyo_session), data)
+    assert response.status_code == 200
+    assert "Initial orientation is run by SESPS" in response.content.decode()
+    tokyo_session.refresh_from_db()
+    assert tokyo_session.kind == "BRANCH_TRAINING"
 
 
 def test_inconsistent_sessions_are_refused_with_a_message(client_for, sesps):
@@ -192,7 +274,7 @@ def test_invitations_take_the_same_queries_for_1_or_50_alts(tokyo, alts, django_
 # --- moving and cancelling ------------------------------------------------------------------
 
 
-def test_moving_a_session_emails_those_on_its_list_once_per_new_time(
+def test_moving_a_session_emails_those_on_its_list_once_per_change(
     client_for, trainer_tokyo, tokyo, tokyo_session, mailoutbox, django_capture_on_commit_callbacks
 ):
     tokyo_session.capacity = 1
@@ -206,23 +288,48 @@ def test_moving_a_session_emails_those_on_its_list_once_per_new_time(
     )
     RegistrationFactory(session=tokyo_session, alt=make_alt(branch=tokyo, email="x@example.com"), status="EXCUSED")
     client = client_for(trainer_tokyo)
+
+    def save(**changes):
+        tokyo_session.refresh_from_db()
+        with django_capture_on_commit_callbacks(execute=True):
+            assert client.post(_change_url(tokyo_session), _form(tokyo_session, **changes)).status_code == 302
+        sent = mailoutbox[save.seen :]
+        save.seen = len(mailoutbox)
+        return sent
+
+    save.seen = 0
     new_start = _split(tokyo_session.start + timedelta(hours=2))
     new_end = _split(tokyo_session.end + timedelta(hours=2))
-    data = _form(tokyo_session, start_0=new_start[0], start_1=new_start[1], end_0=new_end[0], end_1=new_end[1])
-    with django_capture_on_commit_callbacks(execute=True):
-        assert client.post(_change_url(tokyo_session), data).status_code == 302
-    assert sorted(m.to[0] for m in mailoutbox) == ["a@example.com", "w@example.com"]
-    assert all("New time" in m.subject for m in mailoutbox)
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(_change_url(tokyo_session), {**data, "place": "Room B"})  # same time: no email
-    assert len(mailoutbox) == 2
+    sent = save(start_0=new_start[0], start_1=new_start[1], end_0=new_end[0], end_1=new_end[1])
+    assert sorted(m.to[0] for m in sent) == ["a@example.com", "w@example.com"]
+    assert all(m.subject == "New time: Tokyo classroom skills" for m in sent)
+    assert save() == []  # nothing changed: no email
+    assert save(capacity="1", title="Tokyo classroom skills", description="Bring a pen.") == []
+
+    sent = save(place="Room B")
+    assert sorted(m.to[0] for m in sent) == ["a@example.com", "w@example.com"]
+    assert {m.subject for m in sent} == {"New place: Tokyo classroom skills"}
+    body = next(m.body for m in sent if m.to == ["a@example.com"])
+    assert "Place: Room B" in body and "it was Meeting room A" in body and "Your place is kept." in body
+    assert "still on the waiting list" in next(m.body for m in sent if m.to == ["w@example.com"])
+    assert save(place="Room B") == []
+
+    sent = save(online_link="https://meet.example.com/tokyo-skills")
+    assert {m.subject for m in sent} == {"New online link: Tokyo classroom skills"}
+    assert "Online: https://meet.example.com/tokyo-skills" in sent[0].body
+
+    tokyo_session.refresh_from_db()
+    later_end = _split(tokyo_session.end + timedelta(minutes=30))
+    sent = save(end_0=later_end[0], end_1=later_end[1])
+    assert {m.subject for m in sent} == {"New time: Tokyo classroom skills"}
+    assert "–" + later_end[1] in sent[0].body
+
     tokyo_session.refresh_from_db()
     later = _split(tokyo_session.start + timedelta(days=1))
     later_end = _split(tokyo_session.end + timedelta(days=1))
-    data = _form(tokyo_session, start_0=later[0], start_1=later[1], end_0=later_end[0], end_1=later_end[1])
-    with django_capture_on_commit_callbacks(execute=True):
-        client.post(_change_url(tokyo_session), data)
-    assert len(mailoutbox) == 4
+    sent = save(start_0=later[0], start_1=later[1], end_0=later_end[0], end_1=later_end[1], place="Room C")
+    assert {m.subject for m in sent} == {"New time and place: Tokyo classroom skills"}
+    assert len(mailoutbox) == 10
 
 
 def test_cancelling_emails_those_on_the_list_once(

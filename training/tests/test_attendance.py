@@ -173,3 +173,34 @@ def test_deciding_who_takes_attendance_reuses_the_request_scope(trainer_tokyo, d
         branch_scope_for_user(user=trainer_tokyo)
         assert selectors.staff_sessions_q(user=trainer_tokyo) is not None
         assert selectors.staff_sessions_q(user=trainer_tokyo) is not None
+
+
+def test_a_place_excused_before_the_start_goes_to_the_first_on_the_waiting_list(
+    client_for, trainer_tokyo, tokyo, today_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    today_session.capacity = 1
+    today_session.save()
+    holder = make_alt(branch=tokyo, email="holder@example.com")
+    first, second = (
+        make_alt(branch=tokyo, email="first@example.com"),
+        make_alt(branch=tokyo, email="second@example.com"),
+    )
+    for alt in (holder, first, second):
+        services.registration_create(profile=alt.alt_profile, session_id=today_session.pk)
+    held = Registration.objects.get(alt=holder)
+    # An hour before the start the holder sends word that they cannot come.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(trainer_tokyo).post(_url(today_session), {f"reg-{held.pk}": "EXCUSED"})
+    assert response.status_code == 302
+    assert Registration.objects.get(alt=first).status == "REGISTERED"
+    assert (Registration.objects.get(alt=second).status, Registration.objects.get(alt=second).waitlist_position) == (
+        "WAITLISTED",
+        1,
+    )
+    assert [(m.to, m.subject) for m in mailoutbox] == [(["first@example.com"], "A place is yours: Today in Tokyo")]
+    page = client_for(first).get(reverse("training:index")).content.decode()
+    assert "Today in Tokyo" in page and "On the waiting list" not in page
+    # A newcomer does not take the freed place ahead of the waiting list.
+    newcomer = make_alt(branch=tokyo, email="newcomer@example.com")
+    registration = services.registration_create(profile=newcomer.alt_profile, session_id=today_session.pk)
+    assert (registration.status, registration.waitlist_position) == ("WAITLISTED", 2)

@@ -88,3 +88,16 @@ def test_confirming_after_the_start_is_refused(alt_tokyo, required_session):
             alt=alt_tokyo, session_id=required_session.pk, now=required_session.start + timedelta(minutes=5)
         )
     assert Registration.objects.get(alt=alt_tokyo).answered_at is None
+
+
+def test_after_the_deadline_nobody_is_asked_to_answer(client_for, alt_tokyo, required_session):
+    required_session.registration_deadline = timezone.now() - timedelta(minutes=1)
+    required_session.save()
+    client = client_for(alt_tokyo)
+    page = client.get(INDEX).content.decode()
+    assert "Registration has closed." in page
+    assert "Please answer:" not in page and "I will attend" not in page
+    card = client.get(reverse("dashboard")).content.decode().split('id="training-card-title"', 1)[1]
+    card = card.split("</section>", 1)[0]
+    assert "Required: please answer" not in card
+    assert "Compulsory safety" in card  # still their next session

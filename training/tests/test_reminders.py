@@ -2,7 +2,8 @@
 
 import math
 import threading
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection, transaction
@@ -15,6 +16,10 @@ from training import selectors, services
 from training.models import Registration, TrainingSession
 from training.tasks import send_session_reminders
 from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+
+JST = ZoneInfo("Asia/Tokyo")
+# A fixed instant for tests that read the subject: "today" or "tomorrow" depends on the hour.
+NOON = datetime(2026, 5, 11, 12, 0, tzinfo=JST)
 
 
 def _session_in(tokyo, delta, **fields):
@@ -32,7 +37,7 @@ def test_the_task_is_scheduled_hourly():
 def test_a_week_ahead_and_a_day_ahead_each_once_even_run_twice(
     tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks
 ):
-    time_machine.move_to(timezone.now(), tick=False)
+    time_machine.move_to(NOON, tick=False)  # the 1-day reminder falls on the day before
     session = _session_in(tokyo, timedelta(days=7, hours=-1), title="Phonics")
     RegistrationFactory(session=session, alt=alt_tokyo)
     for _ in range(2):
@@ -51,6 +56,41 @@ def test_a_week_ahead_and_a_day_ahead_each_once_even_run_twice(
     assert mailoutbox[0].to == ["alt.tokyo@example.com"]
 
 
+@pytest.mark.parametrize(
+    ("now", "start", "subject"),
+    [
+        # 08:00 in Japan is still the day before in UTC: the day is Japan's.
+        (datetime(2026, 5, 11, 8, 0, tzinfo=JST), datetime(2026, 5, 11, 18, 0, tzinfo=JST), "Phonics is today"),
+        (datetime(2026, 5, 11, 0, 30, tzinfo=JST), datetime(2026, 5, 11, 9, 0, tzinfo=JST), "Phonics is today"),
+        (datetime(2026, 5, 11, 9, 0, tzinfo=JST), datetime(2026, 5, 12, 8, 0, tzinfo=JST), "Phonics is tomorrow"),
+        (datetime(2026, 5, 11, 23, 30, tzinfo=JST), datetime(2026, 5, 12, 0, 30, tzinfo=JST), "Phonics is tomorrow"),
+    ],
+)
+def test_the_day_before_reminder_says_today_or_tomorrow_in_japan(
+    tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks, now, start, subject
+):
+    time_machine.move_to(now, tick=False)
+    session = TrainingSessionFactory(
+        branch=tokyo, title="Phonics", start=start, end=start + timedelta(hours=2), registration_deadline=None
+    )
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+    assert [m.subject for m in mailoutbox] == [f"Reminder: {subject}"]
+
+
+def test_a_session_later_today_is_today_in_japanese_too(
+    tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks
+):
+    alt_tokyo.preferred_language = "ja"
+    alt_tokyo.save()
+    time_machine.move_to(datetime(2026, 5, 11, 8, 0, tzinfo=JST), tick=False)
+    RegistrationFactory(session=_session_in(tokyo, timedelta(hours=6), title="研修"), alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+    assert "今日" in mailoutbox[0].subject and "明日" not in mailoutbox[0].subject
+
+
 def test_a_repeat_after_the_marker_is_lost_still_sends_nothing(
     tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -65,10 +105,13 @@ def test_a_repeat_after_the_marker_is_lost_still_sends_nothing(
     assert Notification.objects.filter(kind="training.reminder").count() == 1
 
 
-def test_reminders_are_in_the_alts_language(tokyo, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+def test_reminders_are_in_the_alts_language(
+    tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks
+):
     alt_tokyo.preferred_language = "ja"
     alt_tokyo.save()
-    RegistrationFactory(session=_session_in(tokyo, timedelta(hours=10), title="研修"), alt=alt_tokyo)
+    time_machine.move_to(NOON, tick=False)
+    RegistrationFactory(session=_session_in(tokyo, timedelta(hours=20), title="研修"), alt=alt_tokyo)
     with django_capture_on_commit_callbacks(execute=True):
         send_session_reminders()
     assert "明日" in mailoutbox[0].subject
@@ -93,7 +136,7 @@ def test_no_reminder_for_cancelled_past_waitlisted_or_far_sessions(
 def test_a_moved_session_is_reminded_for_its_new_time_only(
     tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks
 ):
-    time_machine.move_to(timezone.now(), tick=False)
+    time_machine.move_to(NOON, tick=False)  # the 1-day reminder falls on the day before
     session = _session_in(tokyo, timedelta(hours=20), title="Moving")
     RegistrationFactory(session=session, alt=alt_tokyo)
     with django_capture_on_commit_callbacks(execute=False):
@@ -107,6 +150,24 @@ def test_a_moved_session_is_reminded_for_its_new_time_only(
         send_session_reminders()
     assert [m.subject for m in mailoutbox][1:] == ["Reminder: Moving is tomorrow"]
     assert timezone.localtime(session.start).strftime("%H:%M") in mailoutbox[1].body
+
+
+def test_a_session_given_a_new_place_is_reminded_with_it(
+    tokyo, alt_tokyo, mailoutbox, time_machine, django_capture_on_commit_callbacks
+):
+    time_machine.move_to(NOON, tick=False)
+    session = _session_in(tokyo, timedelta(hours=20), title="Moving rooms", place="Room A")
+    RegistrationFactory(session=session, alt=alt_tokyo)
+    with django_capture_on_commit_callbacks(execute=False):
+        send_session_reminders()  # written to the outbox, not sent yet
+    session.place = "Room B"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.training_session_save(session=session)
+    assert [m.subject for m in mailoutbox] == ["New place: Moving rooms"]  # the reminder for Room A is dropped
+    with django_capture_on_commit_callbacks(execute=True):
+        send_session_reminders()
+    assert [m.subject for m in mailoutbox][1:] == ["Reminder: Moving rooms is tomorrow"]
+    assert "Place: Room B" in mailoutbox[1].body
 
 
 def test_a_cancelled_session_drops_its_unsent_reminders(

@@ -1,0 +1,34 @@
+"""Every state change of the training app.
+
+Registration, withdrawal and the waiting list lock the session row
+(`select_for_update`) so that, on PostgreSQL, concurrent sign-ups are
+serialised per session and never exceed its capacity. Emails go through the
+contacts outbox: `notify_many` for fan-out (a fixed number of queries however
+many ALTs), with unique keys so that a repeat changes nothing.
+
+A package: `registrations` (what an ALT does), `sessions` (publish, move,
+cancel), `attendance`, `reminders`, `calendar_feed`, and `_common` (the
+session lock, places and the waiting list, emails).
+"""
+
+from ._common import TrainingError
+from .attendance import attendance_record
+from .calendar_feed import calendar_feed_for_alt, calendar_feed_reset
+from .registrations import registration_confirm, registration_create, registration_withdraw
+from .reminders import MARK_CHUNK, session_reminders_send
+from .sessions import training_session_cancel, training_session_invite, training_session_save
+
+__all__ = [
+    "MARK_CHUNK",
+    "TrainingError",
+    "attendance_record",
+    "calendar_feed_for_alt",
+    "calendar_feed_reset",
+    "registration_confirm",
+    "registration_create",
+    "registration_withdraw",
+    "session_reminders_send",
+    "training_session_cancel",
+    "training_session_invite",
+    "training_session_save",
+]
