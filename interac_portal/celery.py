@@ -37,6 +37,10 @@ app.conf.beat_schedule = {
         "task": "onboarding.tasks.send_elearning_nudges",
         "schedule": crontab(hour=10, minute=0),
     },
+    "training-invite-newly-eligible": {
+        "task": "training.tasks.invite_newly_eligible_alts",
+        "schedule": crontab(hour=8, minute=30),
+    },
     "send-session-reminders": {
         "task": "training.tasks.send_session_reminders",
         "schedule": crontab(minute=5),

@@ -16,7 +16,12 @@ from .attendance import attendance_record
 from .calendar_feed import calendar_feed_for_alt, calendar_feed_reset
 from .registrations import registration_confirm, registration_create, registration_withdraw
 from .reminders import MARK_CHUNK, session_reminders_send
-from .sessions import training_session_cancel, training_session_invite, training_session_save
+from .sessions import (
+    sessions_invite_newly_eligible,
+    training_session_cancel,
+    training_session_invite,
+    training_session_save,
+)
 
 __all__ = [
     "MARK_CHUNK",
@@ -28,6 +33,7 @@ __all__ = [
     "registration_create",
     "registration_withdraw",
     "session_reminders_send",
+    "sessions_invite_newly_eligible",
     "training_session_cancel",
     "training_session_invite",
     "training_session_save",

@@ -75,6 +75,19 @@ def training_session_cancel(*, session_id: int) -> bool:
     return True
 
 
+def sessions_invite_newly_eligible(*, now=None) -> int:
+    """Daily: invite to each required session still open the ALTs it applies to who were not there when it
+    was published (arrived since, moved to the branch). Each session in its own transaction; returns the count."""
+    now = now or timezone.now()
+    open_required = (
+        TrainingSession.objects.filter(required=True, status=TrainingSession.Status.SCHEDULED, start__gt=now)
+        .exclude(registration_deadline__lte=now)
+        .order_by("start")
+        .values_list("pk", flat=True)
+    )
+    return sum(training_session_invite(session_id=pk, now=now) for pk in open_required)
+
+
 @transaction.atomic
 def training_session_invite(*, session_id: int, now=None) -> int:
     """Invite the ALTs a required session applies to and who are not on its list yet. Returns the count."""

@@ -9,6 +9,7 @@ from django.utils import timezone
 from contacts.tests.factories import make_alt
 from training import services
 from training.models import Registration
+from training.tasks import invite_newly_eligible_alts
 from training.tests.factories import TrainingSessionFactory
 
 INDEX = reverse("training:index")
@@ -101,3 +102,31 @@ def test_after_the_deadline_nobody_is_asked_to_answer(client_for, alt_tokyo, req
     card = card.split("</section>", 1)[0]
     assert "Required: please answer" not in card
     assert "Compulsory safety" in card  # still their next session
+
+
+def test_an_alt_who_joins_the_branch_after_publication_is_invited_the_next_morning(
+    tokyo, alt_tokyo, required_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    from interac_portal.celery import app
+
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"] == "training.tasks.invite_newly_eligible_alts"]
+    assert entry["schedule"].hour == {8}  # every morning, Japan time
+    newcomer = make_alt(branch=tokyo, email="newcomer@example.com")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite_newly_eligible_alts() == 1
+    registration = Registration.objects.get(alt=newcomer, session=required_session)
+    assert registration.invited and registration.status == "WAITLISTED"  # the one place went to alt_tokyo
+    (invitation,) = [m for m in mailoutbox if m.to == ["newcomer@example.com"]]
+    assert "Compulsory safety" in invitation.body
+    sent = len(mailoutbox)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert invite_newly_eligible_alts() == 0  # the next morning: nobody new
+    assert len(mailoutbox) == sent
+
+
+def test_nobody_is_invited_to_a_session_whose_deadline_has_passed(tokyo, required_session, mailoutbox):
+    required_session.registration_deadline = timezone.now() - timedelta(minutes=1)
+    required_session.save()
+    make_alt(branch=tokyo, email="late@example.com")
+    assert invite_newly_eligible_alts() == 0
+    assert not Registration.objects.filter(alt__email="late@example.com").exists()
