@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from contacts.tests.factories import make_alt
 from training.models import Registration, TrainingSession
+from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -98,3 +99,33 @@ def test_orientation_waiting_list_and_attendance_journey(
     expect(third_page.locator("article", has_text=TITLE)).to_contain_text("Attended")
     for context in contexts:
         context.close()
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 3}
+
+
+def test_a_trainer_takes_attendance_on_a_phone(browser, browser_context_args, live_server, browser_login, tokyo,
+                                               trainer_tokyo, alt_tokyo):  # fmt: skip
+    """The attendance page fits a phone's width, its choices and button are big enough to tap, and it saves."""
+    start = (timezone.now() + timedelta(hours=1)).replace(microsecond=0)
+    session = TrainingSessionFactory(branch=tokyo, trainer=trainer_tokyo, title="Phone check", start=start,
+                                     registration_deadline=None)  # fmt: skip
+    others = [make_alt(branch=tokyo, email=f"phone{n}@example.com") for n in range(4)]
+    for alt in [alt_tokyo, *others]:
+        RegistrationFactory(session=session, alt=alt)
+    context = browser.new_context(**browser_context_args, **PHONE)
+    page = context.new_page()
+    browser_login(page, trainer_tokyo.email)
+    page.goto(f"{live_server.url}/training/staff/sessions/")
+    page.get_by_role("link", name="Phone check").first.click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Phone check")
+    assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), "the page scrolls sideways"
+    choice = page.locator("fieldset", has_text=alt_tokyo.email).get_by_text("Attended", exact=True)
+    assert choice.bounding_box()["height"] >= 40  # a finger's size
+    choice.tap()
+    save = page.get_by_role("button", name="Save attendance")
+    assert save.bounding_box()["height"] >= 40 and save.bounding_box()["width"] <= 390
+    save.tap()
+    expect(page.get_by_role("alert")).to_contain_text("Attendance saved (1 changed)")
+    assert Registration.objects.get(session=session, alt=alt_tokyo).status == "ATTENDED"
+    context.close()
