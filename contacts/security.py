@@ -45,7 +45,8 @@ def log_login_refused(request, credentials) -> None:
 
 
 class RefusedAccessLogMiddleware:
-    """Log every 403 and 404 answered to a signed-in user, and every 403 and 429 (rate limited), for audit."""
+    """Log every 403 and 404 answered to a signed-in user, every 403 and 429 (rate limited), and a wrong
+    secret link (a token) tried by anyone, for audit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,7 +56,10 @@ class RefusedAccessLogMiddleware:
         if response.status_code in (403, 404, 429) and not request.path.startswith(settings.STATIC_URL):
             user = getattr(request, "user", None)
             authenticated = user is not None and user.is_authenticated
-            if authenticated or response.status_code != 404:
+            # Anonymous 404s are mostly stale links and bots; a wrong secret link (a calendar token) is a guess.
+            match = getattr(request, "resolver_match", None)
+            guessed = match is not None and "token" in match.kwargs
+            if authenticated or response.status_code != 404 or guessed:
                 logger.warning(
                     "refused access status=%s user=%s ip=%s method=%s path=%s",
                     response.status_code,

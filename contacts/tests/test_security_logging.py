@@ -49,6 +49,15 @@ def test_refused_access_is_logged(client_for, alt_tokyo, caplog):
     assert any("refused access status=404" in m and f"user={alt_tokyo.pk}" in m for m in messages)
 
 
+def test_a_guessed_calendar_link_is_logged_even_without_logging_in(client, db, caplog):
+    with caplog.at_level(logging.WARNING, logger="portal.security"):
+        assert client.get("/training/calendar/not-a-real-token.ics").status_code == 404
+        client.get("/no-such-page/")  # a stale link: not worth a line
+    messages = [r.getMessage() for r in caplog.records if r.name == "portal.security"]
+    assert len(messages) == 1, messages
+    assert "status=404 user=anonymous ip=127.0.0.1" in messages[0] and "/training/calendar/" in messages[0]
+
+
 def test_phone_numbers_and_emails_are_scrubbed_from_any_log_line():
     record = logging.LogRecord("x", logging.INFO, __file__, 1, "call %s or mail %s", ("090-1234-5678", "a@b.jp"), None)
     ScrubPersonalData().filter(record)
