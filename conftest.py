@@ -1,14 +1,16 @@
 """The fixed cast of every test: an ALT of each branch, staff of each branch, GRM,
 SESPS and an outsider; plus the services (PostgreSQL, Redis, Chromium) that some
 tests need. Under REQUIRE_SERVICES=1 (.ci/run) a missing service fails the test
-instead of skipping it."""
+instead of skipping it. PORTAL_TEST_NOW runs the session at another instant."""
 
 import os
 import shutil
 import socket
+from datetime import datetime
 from urllib.parse import urlparse
 
 import pytest
+import time_machine
 from django.test import Client
 
 from contacts.models import StaffRole
@@ -23,6 +25,23 @@ def service_missing(reason: str):
     if REQUIRE_SERVICES:
         pytest.fail(f"service required but missing: {reason}")
     pytest.skip(f"service missing: {reason}")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _portal_test_now():
+    """PORTAL_TEST_NOW=2026-12-31T23:50:00+09:00 runs the whole session from that instant, the
+    clock ticking: CI runs at any hour, so a test that reads the wall clock is tried at the
+    awkward ones (midnight in Japan or UTC, weekends, holidays, year and month ends)."""
+    now = os.environ.get("PORTAL_TEST_NOW")
+    if not now:
+        yield
+        return
+    destination = datetime.fromisoformat(now)
+    if destination.tzinfo is None:
+        raise pytest.UsageError(f"PORTAL_TEST_NOW needs an offset (+09:00 or Z): {now}")
+    # A fixed offset, not a zone name, so that the process's local time zone stays as it is.
+    with time_machine.travel(destination, tick=True):
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
@@ -163,7 +164,9 @@ def test_an_error_while_sending_a_request_leaks_nothing(logs, alt_tokyo, monkeyp
     assert not SupportRequest.objects.exists()
 
     # The traceback is written, PostgreSQL's DETAIL line (the failing row: subject, details) scrubbed.
-    _check_logs(logs, "Internal Server Error: /support/new/", "IntegrityError", "DETAIL:")
+    # SQLite's message names only the column: there is no DETAIL line to look for.
+    detail = ("DETAIL:",) if connection.vendor == "postgresql" else ()
+    _check_logs(logs, "Internal Server Error: /support/new/", "IntegrityError", *detail)
     reports = [m for m in mailoutbox if m.to == ["admins@example.com"]]
     assert len(reports) == 1
     report = reports[0].message().as_string()
