@@ -34,6 +34,13 @@ def page_not_found(request, exception=None):
     return _page("404.html", 404)
 
 
+def too_many_requests(request, exception=None):
+    # allauth's rate limits (password reset emails, ...) answer through this handler (ROOT_URLCONF.handler429).
+    response = _page("429.html", 429)
+    response["Retry-After"] = "60"
+    return response
+
+
 def server_error(request):
     # Called while Django handles the exception: it is still the one being handled.
     if isinstance(sys.exc_info()[1], OperationalError | InterfaceError):

@@ -27,6 +27,7 @@ handler400 = "interac_portal.errors.bad_request"
 handler403 = "interac_portal.errors.permission_denied"
 handler404 = "interac_portal.errors.page_not_found"
 handler500 = "interac_portal.errors.server_error"
+handler429 = "interac_portal.errors.too_many_requests"  # allauth's rate limits
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),

@@ -6,6 +6,7 @@ minute; the pages themselves make no query, so they show during the outage.
 
 import pytest
 from django.test import Client
+from django.urls import reverse
 
 from contacts.tests.factories import make_alt
 from interac_portal import errors
@@ -92,3 +93,14 @@ def test_the_server_error_pages_make_no_query(rf, django_assert_num_queries, db)
         except OperationalError:
             assert errors.server_error(rf.get("/")).status_code == 503
         assert errors.server_error(rf.get("/")).status_code == 500
+
+
+def test_too_many_password_emails_is_a_friendly_429(client, alt_tokyo, django_capture_on_commit_callbacks):
+    """allauth's limit (5 a minute per address) answers through the project's page, not its bare English one."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for _ in range(5):
+            assert client.post(reverse("account_reset_password"), {"email": alt_tokyo.email}).status_code == 302
+        response = client.post(reverse("account_reset_password"), {"email": alt_tokyo.email})
+    page = response.content.decode()
+    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert "Too many tries" in page and "the link in the latest email works" in page and HOME_LINK in page
