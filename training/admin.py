@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.admin import RelatedOnlyFieldListFilter
-from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -79,11 +79,8 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     )
 
     def get_queryset(self, request):
-        # Whether the user takes this session's attendance, in the query: the link is shown on those rows only.
-        condition = selectors.staff_sessions_q(user=request.user)
-        takes_attendance = (
-            ExpressionWrapper(condition, output_field=BooleanField()) if condition else Value(condition is not None)
-        )
+        # Whether the user takes (and so may change) each session, in the query: no query per row.
+        takes_attendance = selectors.takes_attendance_expression(user=request.user)
         return (
             super()
             .get_queryset(request)

@@ -3,7 +3,18 @@
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -324,25 +335,31 @@ def _trainer_branch_ids(user: User) -> QuerySet:
     return StaffRole.objects.filter(user=user, role=StaffRole.Role.TRAINER).values("branch_id")
 
 
+def takes_attendance_expression(*, user: User):
+    """An annotation: True on the sessions `user` takes attendance for (staff_sessions_q), in the same query."""
+    condition = staff_sessions_q(user=user)
+    if not condition:  # None: no session; Q(): every session
+        return Value(condition is not None)
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
 def staff_session_changeable(*, user: User, session: TrainingSession) -> bool:
     """Whether `user` may change `session` in the admin: the sessions they take attendance for.
 
     Viewing follows the branches of all their roles (the admin's branch scope);
     changing follows `staff_sessions_q`, so that a trainer who is an MC at
-    another branch only views that branch's sessions. One query per session,
-    remembered on the user for the request (the admin asks several times).
+    another branch only views that branch's sessions. The admin's rows carry
+    the answer already (`takes_attendance`, annotated from the same Q): no query then.
     """
+    annotated = getattr(session, "takes_attendance", None)
+    if annotated is not None:
+        return bool(annotated)
     condition = staff_sessions_q(user=user)
     if condition is None:
         return False
-    if not condition:  # Q(): every session
+    if not condition or session.pk is None:  # Q(): every session; or a new one
         return True
-    if session.pk is None:
-        return True
-    known = user.__dict__.setdefault("_training_changeable", {})
-    if session.pk not in known:
-        known[session.pk] = TrainingSession.objects.filter(condition, pk=session.pk).exists()
-    return known[session.pk]
+    return TrainingSession.objects.filter(condition, pk=session.pk).exists()
 
 
 def staff_session_branches(*, user: User) -> QuerySet[Branch]:
