@@ -9,7 +9,6 @@ from django.db import models
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +19,7 @@ from contacts.scoping import BranchScopedAdminMixin
 from ..models import ChecklistItem, Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
 from ..selectors import course_progress, enrolment_progress_queryset
 from ..selectors import percent as progress_percent
-from ..services import TaskRefused, task_completion_mark
+from ..services import TaskRefused, task_completion_mark, task_completion_mark_problem
 
 # --- course content -------------------------------------------------------------------
 
@@ -229,19 +228,10 @@ class MarkCompleteForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         enrolment, task = cleaned.get("enrolment"), cleaned.get("task")
-        if enrolment and task and task.module.course_id != enrolment.course_id:
-            raise ValidationError({"task": gettext("This task is not part of the ALT's course.")})
         if enrolment and task:
-            done = TaskCompletion.objects.filter(
-                enrolment=enrolment, task=task, course_version__gte=task.version
-            ).first()
-            if done is not None:
-                raise ValidationError(
-                    {
-                        "task": gettext("The ALT completed this task on %(date)s: nothing to mark.")
-                        % {"date": date_format(timezone.localtime(done.completed_at), "DATE_FORMAT")}
-                    }
-                )
+            problem = task_completion_mark_problem(enrolment=enrolment, task=task)
+            if problem is not None:
+                raise ValidationError({"task": problem})
         return cleaned
 
     def _get_validation_exclusions(self):

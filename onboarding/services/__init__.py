@@ -8,6 +8,7 @@ from .elearning import (
     quiz_submit,
     task_complete,
     task_completion_mark,
+    task_completion_mark_problem,
 )
 from .placement import (
     TRANSITIONS,
@@ -43,4 +44,5 @@ __all__ = [
     "quiz_submit",
     "task_complete",
     "task_completion_mark",
+    "task_completion_mark_problem",
 ]

@@ -4,6 +4,7 @@ staff marking a task complete for an ALT."""
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import User
@@ -148,6 +149,23 @@ def quiz_submit(*, enrolment: Enrolment, task: Task, answers: dict) -> QuizAttem
     return attempt
 
 
+def task_completion_mark_problem(*, enrolment: Enrolment, task: Task) -> str | None:
+    """Why staff may not mark `task` complete for the enrolment's ALT, or None.
+
+    A completion made before the task changed (a redo) may be marked: it is
+    updated. One for the task's current version is refused: nothing to mark.
+    """
+    if task.module.course_id != enrolment.course_id:
+        return str(_("This task is not part of the ALT's course."))
+    done = TaskCompletion.objects.filter(enrolment=enrolment, task=task, course_version__gte=task.version).first()
+    if done is not None:
+        return str(
+            _("The ALT completed this task on %(date)s: nothing to mark.")
+            % {"date": date_format(timezone.localtime(done.completed_at), "DATE_FORMAT")}
+        )
+    return None
+
+
 @transaction.atomic
 def task_completion_mark(*, enrolment: Enrolment, task: Task, by: User, reason: str) -> TaskCompletion:
     """Staff mark a task complete for an ALT (a quiz they did on paper, a lost connection), with why."""
@@ -155,6 +173,7 @@ def task_completion_mark(*, enrolment: Enrolment, task: Task, by: User, reason: 
     if not reason:
         raise TaskRefused(_("Say why the task is marked complete."), code="no_reason")
     enrolment = _lock_enrolment(enrolment)
-    if task.module.course_id != enrolment.course_id:
-        raise TaskRefused(_("This task is not part of the ALT's course."), code="not_in_course")
+    problem = task_completion_mark_problem(enrolment=enrolment, task=task)
+    if problem is not None:
+        raise TaskRefused(problem, code="refused")
     return _record_completion(enrolment=enrolment, task=task, marked_by=by, reason=reason)
