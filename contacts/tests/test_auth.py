@@ -64,6 +64,24 @@ def test_reset_email_goes_through_the_outbox_in_the_users_language(
     assert "パスワード" in mailoutbox[0].body
 
 
+def _new_alt_form(branch, **fields) -> dict:
+    """The admin's add-user form for an ALT of `branch`, no staff role."""
+    return {
+        "preferred_language": "en",
+        "phone": "",
+        "alt_profile-TOTAL_FORMS": "1",
+        "alt_profile-INITIAL_FORMS": "0",
+        "alt_profile-MIN_NUM_FORMS": "0",
+        "alt_profile-MAX_NUM_FORMS": "1",
+        "alt_profile-0-branch": branch.pk,
+        "staff_roles-TOTAL_FORMS": "0",
+        "staff_roles-INITIAL_FORMS": "0",
+        "staff_roles-MIN_NUM_FORMS": "0",
+        "staff_roles-MAX_NUM_FORMS": "1000",
+        **fields,
+    }
+
+
 def test_invited_alt_sets_a_password_and_logs_in(
     client, superuser, tokyo, mailoutbox, django_capture_on_commit_callbacks
 ):
@@ -72,22 +90,7 @@ def test_invited_alt_sets_a_password_and_logs_in(
     with django_capture_on_commit_callbacks(execute=True):
         response = admin.post(
             reverse("admin:contacts_user_add"),
-            {
-                "email": "New.ALT@Example.com",
-                "first_name": "Ana",
-                "last_name": "Silva",
-                "preferred_language": "en",
-                "phone": "",
-                "alt_profile-TOTAL_FORMS": "1",
-                "alt_profile-INITIAL_FORMS": "0",
-                "alt_profile-MIN_NUM_FORMS": "0",
-                "alt_profile-MAX_NUM_FORMS": "1",
-                "alt_profile-0-branch": tokyo.pk,
-                "staff_roles-TOTAL_FORMS": "0",
-                "staff_roles-INITIAL_FORMS": "0",
-                "staff_roles-MIN_NUM_FORMS": "0",
-                "staff_roles-MAX_NUM_FORMS": "1000",
-            },
+            _new_alt_form(tokyo, email="New.ALT@Example.com", first_name="Ana", last_name="Silva"),
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(email="new.alt@example.com")
@@ -113,22 +116,7 @@ def test_grm_opens_an_alt_account_and_the_alt_is_invited(
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(grm).post(
             reverse("admin:contacts_user_add"),
-            {
-                "email": "nao@example.com",
-                "first_name": "Nao",
-                "last_name": "Ito",
-                "preferred_language": "ja",
-                "phone": "",
-                "alt_profile-TOTAL_FORMS": "1",
-                "alt_profile-INITIAL_FORMS": "0",
-                "alt_profile-MIN_NUM_FORMS": "0",
-                "alt_profile-MAX_NUM_FORMS": "1",
-                "alt_profile-0-branch": tokyo.pk,
-                "staff_roles-TOTAL_FORMS": "0",
-                "staff_roles-INITIAL_FORMS": "0",
-                "staff_roles-MIN_NUM_FORMS": "0",
-                "staff_roles-MAX_NUM_FORMS": "1000",
-            },
+            _new_alt_form(tokyo, email="nao@example.com", first_name="Nao", last_name="Ito", preferred_language="ja"),
         )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert not User.objects.get(email="nao@example.com").has_usable_password()
