@@ -13,6 +13,9 @@
 Needs PostgreSQL and Redis as in .ci/run, and wrk (the Makefile installs it).
 Settings: BENCH_SECONDS (per page, default 15), BENCH_CONNECTIONS (default 4),
 BENCH_SCALE (company or tiny), BENCH_DATABASE_URL, BENCH_REDIS (host:port).
+While working on one page: BENCH_REUSE=1 keeps the database of the last run (no
+seeding, no reminders, nothing written) and BENCH_ONLY=training,admin loads only the
+pages whose name contains one of the words (the baseline always runs).
 """
 
 import json
@@ -41,6 +44,8 @@ DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://portal:portal@12
 REDIS = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
 PASSWORD = "portal-demo-2026"
 RESULTS = ROOT / "bench"
+REUSE = os.environ.get("BENCH_REUSE") == "1"
+ONLY = [word for word in os.environ.get("BENCH_ONLY", "").split(",") if word]
 
 ALT = "alt.tokyo@example.com"
 # (name, path, login as, kind); "{thread}" is one of the ALT's requests with a long thread.
@@ -137,6 +142,20 @@ def prepare() -> dict:
     return {"seconds": seconds, "rows": counts, "thread": thread}
 
 
+def reuse() -> dict:
+    """The last run's database as it is (BENCH_REUSE=1): static files and the thread to load."""
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("collectstatic", verbosity=0, interactive=False)
+    thread = thread_request_id(ALT)
+    connection.close()
+    return {"seconds": 0, "rows": {}, "thread": thread}
+
+
 def thread_request_id(email: str) -> int:
     from django.db.models import Count, Q
 
@@ -217,6 +236,8 @@ def wrk(path: str, cookie: str, seconds: int) -> dict:
 def load_pages(server: subprocess.Popen, thread: int) -> tuple[list, list]:
     rows, sessions = [], {}
     for name, path, email, kind in PAGES:
+        if ONLY and kind != "baseline" and not any(word in name for word in ONLY):
+            continue
         path = path.format(thread=thread)
         if email and email not in sessions:
             sessions[email] = login(email)
@@ -334,9 +355,12 @@ def main() -> int:
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed (apt-get install wrk, or run `make bench`).")
     env = environment()
-    print(f"Preparing the {SCALE} data set...", flush=True)
-    seeding = prepare()
-    print(f"  seeded in {seeding['seconds']:.1f} s", flush=True)
+    if REUSE:
+        seeding = reuse()
+    else:
+        print(f"Preparing the {SCALE} data set...", flush=True)
+        seeding = prepare()
+        print(f"  seeded in {seeding['seconds']:.1f} s", flush=True)
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "interac_portal.wsgi"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
     )
@@ -347,6 +371,10 @@ def main() -> int:
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)
+    if REUSE:
+        for row in rows:
+            print(f"  {row['page']}: ratio {row['ratio']:.2f}, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
+        return 0
     print("Reminder tasks:", flush=True)
     tasks = reminders()
     gunicorn_workers = env.get("GUNICORN_WORKERS") or "gunicorn.conf.py default"
