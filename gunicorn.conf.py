@@ -18,3 +18,19 @@ access_log_format = '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 logger_class = "interac_portal.gunicorn_logging.PrivacyLogger"
 # Several gunicorns share a machine in tests and benchmarks; signals are enough to manage them.
 control_socket_disable = True
+
+
+def post_worker_init(worker):
+    """Once the app is loaded: keep its objects out of the garbage collector's way.
+
+    Django, the templates and the URL resolver are loaded for good; freezing them
+    means a full collection no longer walks them, and a larger first generation
+    means fewer collections per page. Measured on the benchmark data (in one
+    process, 320 requests each): /training/ 33.9 to 31.0 ms of CPU a request,
+    the dashboard 15.6 to 15.0, and the slowest request 123 to 65 ms.
+    """
+    import gc
+
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
