@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 
+from .auth_backends import ALT_PROFILE_RELATED
 from .models import AltProfile, Branch, StaffRole, User
 
 
@@ -51,8 +52,13 @@ def branch_scope_for_user(*, user: User) -> BranchScope:
 
 
 def alt_profile_for_user(*, user: User) -> AltProfile | None:
-    """The user's ALT profile with branch and contacts, or None for staff and others."""
-    return AltProfile.objects.select_related("branch", "managing_consultant", "grm_contact").filter(user=user).first()
+    """The user's ALT profile with branch and contacts, or None for staff and others.
+
+    The logged-in user comes with it already (`contacts.auth_backends`): no query then.
+    """
+    if "alt_profile" in user._state.fields_cache:
+        return user._state.fields_cache["alt_profile"]
+    return AltProfile.objects.select_related(*ALT_PROFILE_RELATED).filter(user=user).first()
 
 
 def alt_profile_get_for_user(*, user: User) -> AltProfile:
@@ -67,6 +73,8 @@ def is_alt(user: User) -> bool:
     if not user.is_authenticated:
         return False
     cached = getattr(user, "_is_alt", None)
+    if cached is None and "alt_profile" in user._state.fields_cache:
+        cached = user._is_alt = user._state.fields_cache["alt_profile"] is not None
     if cached is None:
         cached = AltProfile.objects.filter(user=user).exists()
         user._is_alt = cached

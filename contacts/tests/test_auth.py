@@ -193,3 +193,28 @@ def test_deactivated_user_is_signed_out_everywhere(client, alt_tokyo):
     User.objects.filter(pk=alt_tokyo.pk).update(is_active=True)  # back later: the old session stays ended
     assert client.get("/").status_code == 302
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("how", ["login form", "force_login"])
+def test_an_alts_profile_comes_with_the_user_in_one_query(client, alt_tokyo, mc_tokyo, how):
+    # Both backends (allauth's for the form, Django's for other logins) load the
+    # profile, branch and contacts with the user: no query of its own per page.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if how == "login form":
+        client.post(LOGIN, {"login": "alt.tokyo@example.com", "password": "correct-horse-battery"})
+    else:
+        client.force_login(alt_tokyo)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("contacts:support_team")).content.decode()
+    assert mc_tokyo.display_name in page
+    assert not [q["sql"] for q in queries if q["sql"].startswith('SELECT "contacts_altprofile"')]
+
+
+def test_a_deactivated_alt_is_still_logged_out_on_the_next_request(client, alt_tokyo):
+    client.force_login(alt_tokyo)
+    User.objects.filter(pk=alt_tokyo.pk).update(is_active=False)
+    response = client.get(reverse("contacts:support_team"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(LOGIN)

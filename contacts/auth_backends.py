@@ -1,0 +1,32 @@
+"""Authentication backends that load a logged-in ALT's profile with the user.
+
+Every ALT page needs the user (for the session) and the ALT's profile with the
+branch and the two contacts (`contacts.selectors.alt_profile_for_user`). Loading
+both in the user's query saves each page a query; for staff the join finds no
+profile and costs nothing more.
+"""
+
+from allauth.account import auth_backends as allauth_backends
+from django.contrib.auth import backends, get_user_model
+
+# The relations `alt_profile_for_user` returns loaded.
+ALT_PROFILE_RELATED = ("branch", "managing_consultant", "grm_contact")
+
+
+class LoadsAltProfileMixin:
+    def get_user(self, user_id):
+        User = get_user_model()
+        related = [f"alt_profile__{name}" for name in ALT_PROFILE_RELATED]
+        try:
+            user = User._default_manager.select_related(*related).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
+
+
+class ModelBackend(LoadsAltProfileMixin, backends.ModelBackend):
+    pass
+
+
+class AuthenticationBackend(LoadsAltProfileMixin, allauth_backends.AuthenticationBackend):
+    pass
