@@ -1,8 +1,10 @@
 """/training/: what an ALT sees, registers for and withdraws from."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,3 +241,17 @@ def test_a_place_freed_after_the_start_is_not_given_away(tokyo, mailoutbox, djan
         services.training_session_save(session=session, now=start - timedelta(minutes=30))
     assert Registration.objects.get(alt=waiting).status == Registration.Status.REGISTERED
     assert [m.to for m in mailoutbox] == [[waiting.email]]
+
+
+def test_times_show_in_japan_time_with_the_end_date_only_when_it_differs(client_for, alt_tokyo, tokyo):
+    one_day = datetime(2031, 3, 4, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo"))  # a Tuesday
+    TrainingSessionFactory(branch=tokyo, title="One morning", start=one_day, end=one_day + timedelta(hours=2))
+    TrainingSessionFactory(
+        branch=tokyo, title="Overnight camp", start=one_day + timedelta(days=7), end=one_day + timedelta(days=8)
+    )
+    with time_machine.travel(one_day - timedelta(days=10)):
+        page = client_for(alt_tokyo).get(INDEX).content.decode()
+    # Stored in UTC (01:00), shown at 10:00 in Japan.
+    assert '<time datetime="2031-03-04T10:00:00+09:00">Tue March 4, 2031 10:00</time>–12:00' in page
+    overnight = '<time datetime="2031-03-11T10:00:00+09:00">Tue March 11, 2031 10:00</time>–Wed March 12, 2031 10:00'
+    assert overnight in page
