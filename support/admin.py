@@ -39,8 +39,10 @@ class AssigneeFilter(admin.SimpleListFilter):
         roles = StaffRole.objects.filter(branch__isnull=False, user__is_active=True)
         if not scope.all_branches:
             roles = roles.filter(branch_id__in=scope.branch_ids)
+        # Those who may handle requests (never a trainer), as offered when assigning.
         people = (
-            User.objects.filter(pk__in=roles.values("user_id"))
+            selectors.support_handlers()
+            .filter(pk__in=roles.values("user_id"))
             .exclude(pk=request.user.pk)
             .order_by("first_name", "last_name")
             .only("pk", "first_name", "last_name", "email")[:100]

@@ -174,6 +174,15 @@ def test_filters_and_search(client_for, staff_tokyo, alt_tokyo, params, expected
     assert shown == expected
 
 
+def test_the_assignee_filter_offers_the_branchs_handlers_only(
+    client_for, staff_tokyo, mc_tokyo, trainer_tokyo, staff_osaka, alt_tokyo
+):
+    page = client_for(staff_tokyo).get(CHANGELIST).content.decode()
+    assert f"?assignee={mc_tokyo.pk}" in page
+    assert f"?assignee={trainer_tokyo.pk}" not in page  # a trainer cannot be assigned a request
+    assert f"?assignee={staff_osaka.pk}" not in page  # nor anyone of another branch
+
+
 def test_search_by_reference_and_alt_name(client_for, staff_tokyo, alt_tokyo, tokyo_request):
     other_alt = make_alt(branch=alt_tokyo.alt_profile.branch, email="zed@example.com")
     other_alt.first_name = "Zed"
