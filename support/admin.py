@@ -17,7 +17,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
 from contacts.inlines import ReadOnlyInlineMixin
-from contacts.models import StaffRole, User
+from contacts.models import StaffRole
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 
