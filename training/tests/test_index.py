@@ -255,3 +255,21 @@ def test_times_show_in_japan_time_with_the_end_date_only_when_it_differs(client_
     assert '<time datetime="2031-03-04T10:00:00+09:00">Tue March 4, 2031 10:00</time>–12:00' in page
     overnight = '<time datetime="2031-03-11T10:00:00+09:00">Tue March 11, 2031 10:00</time>–Wed March 12, 2031 10:00'
     assert overnight in page
+
+
+@pytest.mark.parametrize(
+    "language, labels",
+    [
+        ("en", ["When:", "(Japan time)", "Run by:", "Register or withdraw by:"]),
+        ("ja", ["日時:", "(日本時間)", "担当:"]),
+    ],
+)
+def test_each_session_is_labelled_in_the_alts_language(client_for, alt_tokyo, tokyo, language, labels):
+    # The labels are translated once per page and shown on every session's card.
+    alt_tokyo.preferred_language = language
+    alt_tokyo.save()
+    TrainingSessionFactory(branch=tokyo, title="First")
+    TrainingSessionFactory(branch=tokyo, title="Second")
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    for label in labels:
+        assert page.count(f'<span class="text-muted">{label}</span>') == 2, label
