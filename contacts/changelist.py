@@ -5,14 +5,18 @@ every page. Up to `exact_up_to` rows the count is exact (a capped count that
 stops reading there); past that, PostgreSQL's planner estimate is shown, which
 costs no table read. `LightChangelistMixin` renders the row checkbox as plain
 HTML instead of through the form-widget templates (a third of the time of a
-50-row list went there).
+50-row list went there), and links the rows from one reversed URL instead of a
+`reverse()` per row and linked column.
 """
 
 import json
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.paginator import Paginator
 from django.db import connections
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -36,7 +40,24 @@ class EstimatedCountPaginator(Paginator):
         return max(capped, int(plan[0]["Plan"]["Plan Rows"]))
 
 
+class LightChangeList(ChangeList):
+    # Cannot be a value of a primary key: admin's quote() escapes underscores.
+    _PK_SLOT = "__pk__"
+
+    @cached_property
+    def _change_url(self):
+        name = f"admin:{self.opts.app_label}_{self.opts.model_name}_change"
+        return reverse(name, args=(self._PK_SLOT,), current_app=self.model_admin.admin_site.name)
+
+    def url_for_result(self, result):
+        # What Django's does, reversed once for the page instead of once per link.
+        return self._change_url.replace(self._PK_SLOT, str(quote(getattr(result, self.pk_attname))), 1)
+
+
 class LightChangelistMixin:
+    def get_changelist(self, request, **kwargs):
+        return LightChangeList
+
     def action_checkbox(self, obj):
         # The markup of Django's CheckboxInput, without a template render per row.
         return format_html(
