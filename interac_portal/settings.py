@@ -278,6 +278,11 @@ WELLBEING_LINE = {
 }
 # Office hours for national roles (SESPS, GRM) at the head office, Japan time.
 HEAD_OFFICE_HOURS = ("09:00", "18:00")
+# Days every office is closed besides Japanese public holidays ("MM-DD"): the New Year
+# break by default. Support requests' due times do not count them.
+OFFICE_CLOSED_DAYS = frozenset(
+    env.list("OFFICE_CLOSED_DAYS", default=["12-29", "12-30", "12-31", "01-01", "01-02", "01-03"])
+)
 
 # Security headers. Behind a TLS-terminating proxy in production.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

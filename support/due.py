@@ -2,8 +2,10 @@
 
 Urgent is 4 office hours; high, normal and low are 1, 3 and 5 office days (an
 office day is the branch's opening hours, e.g. 9 hours for 09:00-18:00).
-Weekends outside the branch's office days and Japanese public holidays do
-not count. Everything here is pure: no database, no clock.
+Weekends outside the branch's office days, Japanese public holidays and the
+company's own closed days (`OFFICE_CLOSED_DAYS`, by default the New Year break
+from 29 December to 3 January) do not count. Everything here is pure: no
+database, no clock.
 """
 
 from collections.abc import Callable
@@ -13,6 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from django.conf import settings
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 # A branch open on no day at all would loop forever; give up after this long.
@@ -43,6 +46,11 @@ def is_japanese_holiday(day: date) -> bool:
     return day in _japanese_holidays(day.year)
 
 
+def is_office_closed(day: date) -> bool:
+    """A Japanese public holiday or one of the company's closed days ("MM-DD" in OFFICE_CLOSED_DAYS)."""
+    return is_japanese_holiday(day) or f"{day:%m-%d}" in settings.OFFICE_CLOSED_DAYS
+
+
 def office_time_for(urgency: str, hours: OfficeHours) -> timedelta:
     """How much office time a request of `urgency` is given."""
     if urgency == "URGENT":
@@ -56,12 +64,12 @@ def add_office_time(
     amount: timedelta,
     hours: OfficeHours,
     *,
-    is_holiday: Callable[[date], bool] = is_japanese_holiday,
+    is_holiday: Callable[[date], bool] = is_office_closed,
 ) -> datetime:
     """`start` plus `amount` of office time, in Japan time.
 
-    Time before opening, after closing, on closed weekdays and on holidays
-    is skipped; a request sent after hours starts counting at the next opening.
+    Time before opening, after closing, on closed weekdays, on holidays and
+    on the company's closed days is skipped; a request sent after hours starts counting at the next opening.
     Landing exactly on closing time stays on that day.
     """
     cursor = start.astimezone(JAPAN)
@@ -82,6 +90,6 @@ def add_office_time(
     return start + amount
 
 
-def due_at_for(*, start: datetime, urgency: str, hours: OfficeHours, is_holiday=is_japanese_holiday) -> datetime:
+def due_at_for(*, start: datetime, urgency: str, hours: OfficeHours, is_holiday=is_office_closed) -> datetime:
     """The due time of a request of `urgency` sent at `start` to a branch open `hours`."""
     return add_office_time(start, office_time_for(urgency, hours), hours, is_holiday=is_holiday)

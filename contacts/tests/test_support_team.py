@@ -24,6 +24,7 @@ def test_alt_sees_whole_team_with_emergency_number(client_for, alt_tokyo, staff_
     assert "090-0000-1999" in page  # the branch's emergency number
     assert "Japan time" in page
     assert "Managing Consultant" in page
+    assert "Closed on public holidays and company holidays such as the New Year break." in page
 
 
 def test_alt_does_not_see_other_branch_staff(client_for, alt_tokyo, staff_osaka, trainer_osaka):
@@ -58,6 +59,7 @@ def test_page_shows_in_japanese_for_a_japanese_speaker(client_for, alt_tokyo):
     page = client_for(alt_tokyo).get(URL).content.decode()
     assert "東京支店" in page
     assert "サポートチーム" in page
+    assert "年末年始などの会社の休業日は休みです" in page
 
 
 @pytest.mark.parametrize("extra_staff", [1, 20])

@@ -4,7 +4,15 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from support.due import JAPAN, OfficeHours, add_office_time, due_at_for, is_japanese_holiday, office_time_for
+from support.due import (
+    JAPAN,
+    OfficeHours,
+    add_office_time,
+    due_at_for,
+    is_japanese_holiday,
+    is_office_closed,
+    office_time_for,
+)
 
 NINE_TO_SIX = OfficeHours(opens=time(9), closes=time(18), days="12345")
 
@@ -62,7 +70,18 @@ def test_single_public_holiday_is_skipped():
     assert due_at_for(start=jst("2026-07-17 17:00"), urgency="URGENT", hours=NINE_TO_SIX) == jst("2026-07-21 12:00")
 
 
-def test_new_year_holiday_across_the_year_boundary():
+def test_the_new_year_break_is_skipped():
+    # Offices close from 29 December to 3 January (OFFICE_CLOSED_DAYS), New Year's Day aside.
+    assert is_office_closed(date(2026, 12, 29)) and is_office_closed(date(2027, 1, 1))
+    assert not is_japanese_holiday(date(2026, 12, 29)) and not is_office_closed(date(2026, 12, 28))
+    # Wednesday 31 December 2025 at 17:00, urgent: the break, the weekend, then 4 h on Monday 5 January.
+    assert due_at_for(start=jst("2025-12-31 17:00"), urgency="URGENT", hours=NINE_TO_SIX) == jst("2026-01-05 13:00")
+    # Monday 28 December 2026 at 10:00, normal (27 office hours): 8 on Monday, 9 on 4 and 5 January, 1 on the 6th.
+    assert due_at_for(start=jst("2026-12-28 10:00"), urgency="NORMAL", hours=NINE_TO_SIX) == jst("2027-01-06 10:00")
+
+
+def test_without_company_closed_days_only_public_holidays_are_skipped(settings):
+    settings.OFFICE_CLOSED_DAYS = frozenset()
     # Wednesday 31 December 2025 at 17:00, urgent: 1 h, New Year's Day is a holiday, 3 h on Friday 2 January.
     assert due_at_for(start=jst("2025-12-31 17:00"), urgency="URGENT", hours=NINE_TO_SIX) == jst("2026-01-02 12:00")
 
