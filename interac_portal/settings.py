@@ -6,7 +6,7 @@ CELERY_BROKER_URL, CACHE_URL, EMAIL_URL, DJANGO_SECRET_KEY and
 DJANGO_ALLOWED_HOSTS. See docs/deploy.md.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import environ
@@ -281,8 +281,15 @@ HEAD_OFFICE_HOURS = ("09:00", "18:00")
 # Days every office is closed besides Japanese public holidays ("MM-DD"): the New Year
 # break by default. Support requests' due times do not count them.
 OFFICE_CLOSED_DAYS = frozenset(
-    env.list("OFFICE_CLOSED_DAYS", default=["12-29", "12-30", "12-31", "01-01", "01-02", "01-03"])
+    day.strip()
+    for day in env.list("OFFICE_CLOSED_DAYS", default=["12-29", "12-30", "12-31", "01-01", "01-02", "01-03"])
+    if day.strip()
 )
+for _day in OFFICE_CLOSED_DAYS:
+    try:
+        datetime.strptime(f"2000-{_day}", "%Y-%m-%d")  # a leap year: 02-29 is a day
+    except ValueError:
+        raise ImproperlyConfigured(f"OFFICE_CLOSED_DAYS: {_day!r} is not a day as MM-DD.") from None
 
 # Security headers. Behind a TLS-terminating proxy in production.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -45,6 +45,14 @@ def test_deploy_check_is_clean_with_production_variables():
     assert "no issues" in result.stdout
 
 
+def test_a_closed_day_not_written_as_month_day_refuses_to_start():
+    result = _run("check", DJANGO_DEBUG="true", OFFICE_CLOSED_DAYS="12-29, 12/30")
+    assert result.returncode != 0
+    assert "OFFICE_CLOSED_DAYS: '12/30' is not a day as MM-DD." in result.stderr
+    result = _run("check", DJANGO_DEBUG="true", OFFICE_CLOSED_DAYS="12-29, 08-13 ,02-29")
+    assert result.returncode == 0, result.stderr
+
+
 def test_seed_demo_refuses_to_run_with_debug_off():
     result = _run(
         "seed_demo",
