@@ -61,3 +61,21 @@ def test_the_admin_pages_carry_the_counselling_line_and_the_language_switch(clie
     response = client.post(reverse("contacts:set_language"), {"language": "ja", "next": reverse("admin:index")})
     assert response["Location"] == reverse("admin:index")
     assert '<html lang="ja"' in client.get(reverse("admin:index")).content.decode()
+
+
+def test_the_navigation_links_each_section_under_the_portals_mount_point(client_for, alt_tokyo, staff_tokyo):
+    from django.urls import set_script_prefix
+
+    sections = ["/onboarding/", "/training/", "/support/", "/contacts/", "/contacts/wellbeing/", "/accounts/logout/"]
+    page = client_for(alt_tokyo).get("/").content.decode()
+    assert all(f'href="{url}"' in page or f'action="{url}"' in page for url in sections)
+    assert 'href="/admin/"' not in page
+    assert 'href="/admin/"' in client_for(staff_tokyo).get("/").content.decode()
+    try:
+        # Mounted at /portal/ (what the WSGI handler sets for SCRIPT_NAME), every link carries it.
+        set_script_prefix("/portal/")
+        page = client_for(alt_tokyo).get("/").content.decode()
+    finally:
+        set_script_prefix("/")
+    assert all(f'href="/portal{url}"' in page or f'action="/portal{url}"' in page for url in sections)
+    assert 'action="/portal/contacts/language/"' in page
