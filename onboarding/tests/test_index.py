@@ -61,6 +61,22 @@ def test_enrolled_alt_sees_progress_per_module_overall_next_task_and_due_date(cl
     assert "Continue: Task 1.2" in page
 
 
+@pytest.mark.parametrize(
+    "language, done, locked",
+    [("en", "· Reading · done", "· Reading · locked"), ("ja", "· 読み物 · 完了", "· 読み物 · ロック中")],
+)
+def test_each_task_says_whether_it_is_done_or_locked(client_for, alt_tokyo, tokyo, language, done, locked):
+    alt_tokyo.preferred_language = language
+    alt_tokyo.save()
+    PlacementFactory(alt=alt_tokyo, stage=Stage.PRE_DEPARTURE, branch=tokyo)
+    course = make_course(tasks_per_module=(3,), with_quiz=False)
+    enrolment = EnrolmentFactory(alt=alt_tokyo, course=course)
+    complete(enrolment, course.modules.get().tasks.get(order=1))
+    page = client_for(alt_tokyo).get(URL).content.decode()
+    assert page.count(done) == 1  # task 1
+    assert page.count(locked) == 1  # task 3 waits for task 2, which is open
+
+
 def test_progress_ignores_retired_tasks_and_never_passes_100(client_for, alt_tokyo, tokyo):
     PlacementFactory(alt=alt_tokyo, stage=Stage.PRE_DEPARTURE, branch=tokyo)
     course = make_course(tasks_per_module=(2,), with_quiz=False)
