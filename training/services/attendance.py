@@ -15,8 +15,9 @@ from ._common import Status, TrainingError, _email, _lock_session, _move_up_wait
 def attendance_record(*, session_id: int, marks: dict[int, str], by: User, now=None) -> int:
     """Record attended / absent / excused for the session's list in one go. Returns rows changed.
 
-    Rows not in `marks` stay as they are. An absence from a required session
-    tells the ALT's MC, once per registration however often it is marked. A
+    Rows not in `marks` stay as they are. Absent waits for the start (before it
+    the person may still come). An absence from a required session tells the
+    ALT's MC, once per registration however often it is marked. A
     place given up before the start (excused: absent still holds its place,
     see `Registration.HOLDS_PLACE`) goes to the first on the waiting list, as
     a withdrawal's does.
@@ -38,6 +39,14 @@ def attendance_record(*, session_id: int, marks: dict[int, str], by: User, now=N
             raise TrainingError(_("Choose attended, absent or excused."))
         if status == registration.status:
             continue
+        if status == Status.ABSENT and now < session.start:
+            # Someone not there yet may still come; the MC would hear of an absence that is not one.
+            raise TrainingError(
+                _(
+                    "Absent can be marked once the session has started. Until then leave the row as it is, "
+                    "or choose excused for someone who told you they cannot come."
+                )
+            )
         by_status.setdefault(status, []).append(registration.pk)
         if registration.waitlist_position is not None:
             left_waitlist_at.append(registration.waitlist_position)

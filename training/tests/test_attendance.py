@@ -30,7 +30,21 @@ def today_session(tokyo, trainer_tokyo):
     )
 
 
-def test_trainer_marks_everyone_in_one_form(client_for, trainer_tokyo, tokyo, alt_tokyo, today_session):
+@pytest.fixture
+def started_session(tokyo, trainer_tokyo):
+    """A required Tokyo training that began half an hour ago: absences can be marked."""
+    return TrainingSessionFactory(
+        branch=tokyo,
+        trainer=trainer_tokyo,
+        title="Under way in Tokyo",
+        start=timezone.now() - timedelta(minutes=30),
+        required=True,
+        registration_deadline=None,
+    )
+
+
+def test_trainer_marks_everyone_in_one_form(client_for, trainer_tokyo, tokyo, alt_tokyo, started_session):
+    today_session = started_session
     present = RegistrationFactory(session=today_session, alt=alt_tokyo)
     missing = RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo))
     excused = RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo))
@@ -47,6 +61,26 @@ def test_trainer_marks_everyone_in_one_form(client_for, trainer_tokyo, tokyo, al
     assert 'value="ATTENDED" autocomplete="off" checked' in page
 
 
+def test_absent_waits_for_the_start_and_excused_does_not(
+    client_for, trainer_tokyo, alt_tokyo, tokyo, today_session, mailoutbox, django_capture_on_commit_callbacks
+):
+    late, sick = (
+        RegistrationFactory(session=today_session, alt=alt_tokyo),
+        RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo)),
+    )
+    client = client_for(trainer_tokyo)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(_url(today_session), {f"reg-{late.pk}": "ABSENT", f"reg-{sick.pk}": "EXCUSED"})
+    # An hour before the start: whoever is not there yet may still come, and their MC hears nothing.
+    assert response.status_code == 422
+    assert "Absent can be marked once the session has started." in response.content.decode()
+    assert set(Registration.objects.values_list("status", flat=True)) == {"REGISTERED"}
+    assert mailoutbox == []
+    response = client.post(_url(today_session), {f"reg-{sick.pk}": "EXCUSED"})
+    assert response.status_code == 302
+    assert Registration.objects.get(pk=sick.pk).status == "EXCUSED"
+
+
 def test_rows_left_blank_stay_as_they_are(client_for, trainer_tokyo, alt_tokyo, today_session):
     registration = RegistrationFactory(session=today_session, alt=alt_tokyo)
     client_for(trainer_tokyo).post(_url(today_session), {})
@@ -54,8 +88,9 @@ def test_rows_left_blank_stay_as_they_are(client_for, trainer_tokyo, alt_tokyo, 
 
 
 def test_an_absence_from_a_required_session_tells_the_mc_once(
-    client_for, trainer_tokyo, alt_tokyo, today_session, mailoutbox, django_capture_on_commit_callbacks
+    client_for, trainer_tokyo, alt_tokyo, started_session, mailoutbox, django_capture_on_commit_callbacks
 ):
+    today_session = started_session
     registration = RegistrationFactory(session=today_session, alt=alt_tokyo)
     client = client_for(trainer_tokyo)
     for status in ("ABSENT", "ATTENDED", "ABSENT"):
@@ -131,8 +166,9 @@ def test_staff_session_list_shows_the_trainers_sessions(client_for, trainer_toky
 
 @pytest.mark.parametrize("n", [1, 50])
 def test_attendance_page_queries_do_not_grow_with_registrations(
-    client_for, trainer_tokyo, tokyo, today_session, n, django_assert_max_num_queries
+    client_for, trainer_tokyo, tokyo, started_session, n, django_assert_max_num_queries
 ):
+    today_session = started_session
     today_session.capacity = 100
     today_session.save()
     registrations = [RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo)) for _ in range(n)]
