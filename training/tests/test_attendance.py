@@ -1,5 +1,6 @@
 """The trainer's attendance page: one form, big buttons, only their sessions; absences reach the MC."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,7 @@ def test_trainer_marks_everyone_in_one_form(client_for, trainer_tokyo, tokyo, al
     client = client_for(trainer_tokyo)
     page = client.get(_url(today_session)).content.decode()
     assert "btn-lg" in page and "Save attendance" in page
+    assert "disabled" not in page and "Absent can be marked" not in page  # under way: every choice open
     data = {f"reg-{present.pk}": "ATTENDED", f"reg-{missing.pk}": "ABSENT", f"reg-{excused.pk}": "EXCUSED"}
     response = client.post(_url(today_session), data)
     assert response.status_code == 302
@@ -69,6 +71,10 @@ def test_absent_waits_for_the_start_and_excused_does_not(
         RegistrationFactory(session=today_session, alt=make_alt(branch=tokyo)),
     )
     client = client_for(trainer_tokyo)
+    page = client.get(_url(today_session)).content.decode()
+    assert "Absent can be marked once the session has started." in page
+    assert len(re.findall(r'<input [^>]*value="ABSENT"[^>]*disabled>', page)) == 2
+    assert not re.findall(r'<input [^>]*value="EXCUSED"[^>]*disabled>', page)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(_url(today_session), {f"reg-{late.pk}": "ABSENT", f"reg-{sick.pk}": "EXCUSED"})
     # An hour before the start: whoever is not there yet may still come, and their MC hears nothing.
