@@ -67,7 +67,8 @@ def main() -> int:
     for _ in range(count):
         client.get(path)
     print(f"{(time.perf_counter() - start) / count * 1000:.2f} ms per request (no profiler)")
-    if os.environ.get("PROFILER") == "calls":
+    profiler_kind = os.environ.get("PROFILER")
+    if profiler_kind in ("calls", "cprofile"):
         import cProfile
         import pstats
 
@@ -76,20 +77,13 @@ def main() -> int:
         for _ in range(count):
             client.get(path)
         profile.disable()
-        print(f"{pstats.Stats(profile).total_calls / count:,.0f} function calls per request")
-        return 0
-    if os.environ.get("PROFILER") == "cprofile":
-        # A flat view: which functions the time goes to, summed over the whole page.
-        import cProfile
-        import pstats
-
-        profile = cProfile.Profile()
-        profile.enable()
-        for _ in range(count):
-            client.get(path)
-        profile.disable()
-        stats = pstats.Stats(profile).strip_dirs()
-        stats.sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(int(os.environ.get("TOP", "60")))
+        stats = pstats.Stats(profile)
+        if profiler_kind == "calls":
+            print(f"{stats.total_calls / count:,.0f} function calls per request")
+        else:
+            # A flat view: which functions the time goes to, summed over the whole page.
+            stats.strip_dirs().sort_stats(os.environ.get("PROFILE_SORT", "cumulative"))
+            stats.print_stats(int(os.environ.get("TOP", "60")))
         return 0
     profiler = Profiler(interval=0.0005)
     profiler.start()

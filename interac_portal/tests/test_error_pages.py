@@ -55,12 +55,17 @@ def test_a_form_sent_after_its_token_changed_says_the_page_expired(alt_tokyo):
     assert "CSRF" not in page
 
 
+def _failing_page(alt, path: str):
+    """`path` of the test URLs (a view that raises), as the logged-in `alt` gets it."""
+    client = Client(raise_request_exception=False)
+    client.force_login(alt)
+    response = client.get(path)
+    return response, response.content.decode()
+
+
 @pytest.mark.urls("interac_portal.tests.security.error_urls")
 def test_a_failure_is_a_friendly_500_without_details(alt_tokyo):
-    client = Client(raise_request_exception=False)
-    client.force_login(alt_tokyo)
-    response = client.get("/boom/")
-    page = response.content.decode()
+    response, page = _failing_page(alt_tokyo, "/boom/")
     assert response.status_code == 500
     assert "Something went wrong" in page and "phone your branch" in page and HOME_LINK in page
     assert "RuntimeError" not in page and "Traceback" not in page
@@ -68,10 +73,7 @@ def test_a_failure_is_a_friendly_500_without_details(alt_tokyo):
 
 @pytest.mark.urls("interac_portal.tests.security.error_urls")
 def test_an_unreachable_database_answers_503_try_again_in_a_minute(alt_tokyo):
-    client = Client(raise_request_exception=False)
-    client.force_login(alt_tokyo)
-    response = client.get("/database-down/")
-    page = response.content.decode()
+    response, page = _failing_page(alt_tokyo, "/database-down/")
     assert response.status_code == 503
     assert response["Retry-After"] == str(errors.RETRY_AFTER)
     assert "briefly unavailable" in page and "check whether it arrived" in page
