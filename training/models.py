@@ -171,6 +171,10 @@ class TrainingSession(models.Model):
     def attendance_open(self, now=None) -> bool:
         return self.status == self.Status.SCHEDULED and (now or timezone.now()) >= self.start - ATTENDANCE_OPENS_BEFORE
 
+    def has_started(self, now=None) -> bool:
+        """Absent can be marked from here on: before it, whoever is not there yet may still come."""
+        return (now or timezone.now()) >= self.start
+
 
 class Registration(models.Model):
     """An ALT's place at a session (or on its waiting list), then their attendance."""

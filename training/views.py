@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -154,6 +154,6 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "form": form,
         "attendance_open": session.attendance_open(),
-        "started": session.start <= timezone.now(),
+        "started": session.has_started(),
     }
     return render(request, "training/staff/attendance.html", context, status=status)

@@ -39,8 +39,8 @@ def attendance_record(*, session_id: int, marks: dict[int, str], by: User, now=N
             raise TrainingError(_("Choose attended, absent or excused."))
         if status == registration.status:
             continue
-        if status == Status.ABSENT and now < session.start:
-            # Someone not there yet may still come; the MC would hear of an absence that is not one.
+        if status == Status.ABSENT and not session.has_started(now):
+            # The MC would hear of an absence that is not one.
             raise TrainingError(
                 _(
                     "Absent can be marked once the session has started. Until then leave the row as it is, "
