@@ -278,18 +278,23 @@ WELLBEING_LINE = {
 }
 # Office hours for national roles (SESPS, GRM) at the head office, Japan time.
 HEAD_OFFICE_HOURS = ("09:00", "18:00")
+
+
+def _month_day(text: str) -> str:
+    """ "12-29", " 1-3" -> "12-29", "01-03": the form due times compare with."""
+    try:
+        return datetime.strptime(f"2000-{text.strip()}", "%Y-%m-%d").strftime("%m-%d")  # 2000: 02-29 exists
+    except ValueError:
+        raise ImproperlyConfigured(f"OFFICE_CLOSED_DAYS: {text.strip()!r} is not a day as MM-DD.") from None
+
+
 # Days every office is closed besides Japanese public holidays ("MM-DD"): the New Year
 # break by default. Support requests' due times do not count them.
 OFFICE_CLOSED_DAYS = frozenset(
-    day.strip()
+    _month_day(day)
     for day in env.list("OFFICE_CLOSED_DAYS", default=["12-29", "12-30", "12-31", "01-01", "01-02", "01-03"])
     if day.strip()
 )
-for _day in OFFICE_CLOSED_DAYS:
-    try:
-        datetime.strptime(f"2000-{_day}", "%Y-%m-%d")  # a leap year: 02-29 is a day
-    except ValueError:
-        raise ImproperlyConfigured(f"OFFICE_CLOSED_DAYS: {_day!r} is not a day as MM-DD.") from None
 
 # Security headers. Behind a TLS-terminating proxy in production.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -49,8 +49,10 @@ def test_a_closed_day_not_written_as_month_day_refuses_to_start():
     result = _run("check", DJANGO_DEBUG="true", OFFICE_CLOSED_DAYS="12-29, 12/30")
     assert result.returncode != 0
     assert "OFFICE_CLOSED_DAYS: '12/30' is not a day as MM-DD." in result.stderr
-    result = _run("check", DJANGO_DEBUG="true", OFFICE_CLOSED_DAYS="12-29, 08-13 ,02-29")
+    show = "from django.conf import settings; print(sorted(settings.OFFICE_CLOSED_DAYS))"
+    result = _run("shell", "-c", show, DJANGO_DEBUG="true", OFFICE_CLOSED_DAYS="12-29, 8-13 ,02-29")
     assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "['02-29', '08-13', '12-29']"  # as due times compare them
 
 
 def test_seed_demo_refuses_to_run_with_debug_off():
