@@ -9,19 +9,21 @@ profile and costs nothing more.
 from allauth.account import auth_backends as allauth_backends
 from django.contrib.auth import backends, get_user_model
 
+from .prepared import PreparedGet
+
 # The relations `alt_profile_for_user` returns loaded.
 ALT_PROFILE_RELATED = ("branch", "managing_consultant", "grm_contact")
+
+# The query runs on every request; its SQL is built once per process.
+_user_with_profile = PreparedGet(
+    lambda: get_user_model()._default_manager.select_related(*[f"alt_profile__{name}" for name in ALT_PROFILE_RELATED])
+)
 
 
 class LoadsAltProfileMixin:
     def get_user(self, user_id):
-        User = get_user_model()
-        related = [f"alt_profile__{name}" for name in ALT_PROFILE_RELATED]
-        try:
-            user = User._default_manager.select_related(*related).get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        user = _user_with_profile.get(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None
 
 
 class ModelBackend(LoadsAltProfileMixin, backends.ModelBackend):

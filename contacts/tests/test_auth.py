@@ -218,3 +218,17 @@ def test_a_deactivated_alt_is_still_logged_out_on_the_next_request(client, alt_t
     response = client.get(reverse("contacts:support_team"))
     assert response.status_code == 302
     assert response["Location"].startswith(LOGIN)
+
+
+def test_each_request_reads_the_user_afresh(client, alt_tokyo, staff_tokyo):
+    # The user's query is built once per process, but its row is read on every
+    # request: a change shows on the next page, a deleted account is signed out.
+    client.force_login(alt_tokyo)
+    assert client.get(reverse("contacts:support_team")).status_code == 200
+    User.objects.filter(pk=alt_tokyo.pk).update(preferred_language="ja")
+    assert client.get(reverse("contacts:support_team")).headers["Content-Language"] == "ja"
+    User.objects.filter(pk=alt_tokyo.pk).delete()
+    assert client.get(reverse("contacts:support_team")).status_code == 302
+    # Staff have no ALT profile: the same query finds none and the admin opens.
+    client.force_login(staff_tokyo)
+    assert client.get(reverse("admin:index")).status_code == 200
