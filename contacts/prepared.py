@@ -6,8 +6,15 @@ about 5,000 function calls a request to build and a few hundred to run. Here
 Django's compiler builds it once, with a stand-in for the key; every call runs
 the same SQL with the real key and turns the row into model instances the way
 a queryset does (`ModelIterable`), related objects included.
+
+On PostgreSQL the statement is also prepared on the server, once per
+connection: planning the four joins took 0.5 ms, three times running them.
+(Django leaves server-side prepared statements off for connection poolers in
+transaction mode, which lose them between transactions; set
+PREPARED_STATEMENTS=false behind one.)
 """
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models.query import get_related_populators
 
@@ -41,6 +48,18 @@ class PreparedGet:
         self._prepared[(alias, connection.vendor)] = prepared
         return prepared
 
+    def _cursor(self, connection):
+        if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+            return connection.cursor()
+        connection.ensure_connection()
+        raw = connection.connection
+        if raw.prepare_threshold is None:
+            # Django turns preparing off for the connection; only cursors that bind on
+            # the server (this one, none of Django's) ever prepare.
+            raw.prepare_threshold = 0
+        # Django's own cursor plumbing (query log, execute wrappers) around a cursor that prepares.
+        return connection._prepare_cursor(_preparing_cursor_class()(raw))
+
     def get(self, pk):
         """The instance with this key, or None."""
         model = self._model or self._make_queryset().model
@@ -48,7 +67,7 @@ class PreparedGet:
         alias = router.db_for_read(model)
         connection = connections[alias]
         prepared = self._prepared.get((alias, connection.vendor)) or self._prepare(alias, connection)
-        with connection.cursor() as cursor:
+        with self._cursor(connection) as cursor:
             cursor.execute(prepared["sql"], [model._meta.pk.to_python(pk)])
             row = cursor.fetchone()
         if row is None:
@@ -63,3 +82,28 @@ class PreparedGet:
         for populator in prepared["populators"]:
             populator.populate(row, instance)
         return instance
+
+
+_PreparingCursor = None
+
+
+def _preparing_cursor_class():
+    # Imported on first use: the module exists only where psycopg is installed.
+    global _PreparingCursor
+    if _PreparingCursor is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor
+
+        class PreparingCursor(ServerBindingCursor):
+            """Binds on the server and prepares the statement (psycopg keeps it per connection)."""
+
+            def execute(self, query, params=None, **kwargs):
+                return super().execute(query, params, prepare=True, **kwargs)
+
+            def _send_query_prepared(self, name, pgq, **kwargs):
+                # psycopg records the query it sent only when it was not prepared; Django's
+                # query log (tests, debug) reads that record.
+                self._query = pgq
+                return super()._send_query_prepared(name, pgq, **kwargs)
+
+        _PreparingCursor = PreparingCursor
+    return _PreparingCursor

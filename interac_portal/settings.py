@@ -124,6 +124,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The query run on every request (the user with an ALT's profile) is prepared on the
+# PostgreSQL server (contacts/prepared.py). Off behind a pooler in transaction mode.
+PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
