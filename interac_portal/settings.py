@@ -194,6 +194,11 @@ SESSION_ENGINE = env.str(
     default="django.contrib.sessions.backends.cached_db" if _shared_cache else "django.contrib.sessions.backends.db",
 )
 
+# Logged-in pages kept per session for at most this many seconds, dropped by any
+# write (contacts/pagecache.py). Only with a shared cache: with memory per
+# process another worker's write would not reach this one's pages. 0 turns it off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if _shared_cache else 0)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]

@@ -7,6 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contacts.pagecache import private_page
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
@@ -42,6 +43,7 @@ def _render_index(request: HttpRequest, profile, *, status: int = 200, error: st
 
 @login_required
 @require_GET
+@private_page
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
     return _render_index(request, profile)

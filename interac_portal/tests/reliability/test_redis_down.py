@@ -198,3 +198,35 @@ def test_a_logout_while_redis_hangs_stays_a_logout_when_it_answers_again(cache_a
     replay.cookies["sessionid"] = cookie
     assert replay.get("/").status_code == 302
     assert replay.get("/").status_code == 302
+
+
+def test_pages_are_not_kept_while_redis_is_away(cache_at, alt_tokyo):
+    """Kept pages (contacts/pagecache.py) are dropped through Redis when anything is written. While
+    Redis is away each process has its own memory, which another process's write would not reach:
+    every page is rendered afresh until Redis answers again."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from support.tests.factories import SupportRequestFactory
+
+    support_request = SupportRequestFactory(alt=alt_tokyo, subject="Gas contract")
+    browser = Client()
+    assert browser.post(reverse("account_login"), {"login": alt_tokyo.email, "password": PASSWORD}).status_code == 302
+
+    def queries_of_the_list():
+        with CaptureQueriesContext(connection) as queries:
+            page = browser.get(reverse("support:list")).content.decode()
+        return page, len(queries)
+
+    browser.get("/")  # the first page after the login shows its message, so is not kept
+    rendered = queries_of_the_list()[1]
+    assert queries_of_the_list()[1] < rendered  # kept
+    cache_at.kill()
+    queries_of_the_list()
+    queries_of_the_list()
+    # Another process's write: its mark of the write went to its own memory, never to this one's.
+    with connection.connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE support_supportrequest SET subject = 'Gas contract signed' WHERE id = %s", [support_request.pk]
+        )
+    assert "Gas contract signed" in queries_of_the_list()[0]
