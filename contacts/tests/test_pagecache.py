@@ -183,6 +183,15 @@ def test_a_session_saved_does_not_drop_the_pages(alt_client):
     assert _queries(alt_client, LIST)[1] <= alt_client.kept_page_queries
 
 
+def test_an_email_sent_does_not_drop_the_pages(alt_client):
+    # The outbox marks each email sent; no kept page shows the outbox (see the last test).
+    from contacts.models import Notification
+
+    _queries(alt_client, LIST)
+    Notification.objects.filter(status=Notification.Status.PENDING).update(status=Notification.Status.SENT)
+    assert _queries(alt_client, LIST)[1] <= alt_client.kept_page_queries
+
+
 def test_the_new_request_form_is_never_kept(alt_client):
     # Its one-time token tells a double click from a second request: a kept form would merge two requests.
     tokens = {
@@ -253,3 +262,25 @@ def test_the_placement_list_is_kept_whole_with_its_stage_chart(client, grm, alt_
     assert "Placements by stage" in first
     again, kept = _queries(client, path)
     assert again == first and kept < rendered
+
+
+def test_no_kept_page_reads_a_table_whose_writes_are_not_watched(client, alt_tokyo, staff_tokyo, grm):
+    # Writes to the email outbox do not drop kept pages (each email sent would drop them
+    # all): no kept page may show what it holds.
+    from contacts.pagecache import UNSHOWN_TABLES
+
+    support_request = SupportRequestFactory(alt=alt_tokyo)
+    pages = {
+        alt_tokyo: [reverse(name) for name in ["dashboard", "support:list", "training:index", "onboarding:index"]]
+        + [reverse("contacts:support_team"), support_request.get_absolute_url()],
+        staff_tokyo: [reverse("admin:support_supportrequest_changelist"), "/admin/support/supportrequest/?overdue=yes"],
+        grm: [reverse("admin:onboarding_placement_changelist")],
+    }
+    unwatched = {f'"{table}"' for table in UNSHOWN_TABLES - {"django_session"}}
+    for user, paths in pages.items():
+        browser = _log_in(Client(), user)
+        for path in paths:
+            with CaptureQueriesContext(connection) as queries:
+                assert browser.get(path).status_code == 200
+            read = [query["sql"] for query in queries if any(table in query["sql"] for table in unwatched)]
+            assert not read, (path, read)
