@@ -49,7 +49,9 @@ UNSHOWN_TABLES = frozenset({"django_session", "contacts_notification"})
 _RELEASE_DIRS = ("contacts", "interac_portal", "onboarding", "support", "training", "templates", "locale")
 
 
-def _changes_pages(sql: str) -> bool:
+def _changes_pages(sql) -> bool:
+    if not isinstance(sql, str):  # psycopg's composed SQL: counted as a write, to be safe
+        return True
     head = sql.lstrip()[:10].upper()
     if head.startswith(_READS):
         return False

@@ -284,3 +284,26 @@ def test_no_kept_page_reads_a_table_whose_writes_are_not_watched(client, alt_tok
                 assert browser.get(path).status_code == 200
             read = [query["sql"] for query in queries if any(table in query["sql"] for table in unwatched)]
             assert not read, (path, read)
+
+
+@pytest.mark.parametrize(
+    "sql, changes",
+    [
+        ('SELECT "support_supportrequest"."id" FROM "support_supportrequest"', False),
+        ("  savepoint s1", False),
+        ('UPDATE "support_supportrequest" SET "subject" = %s', True),
+        ('INSERT INTO "training_registration" ("session_id") VALUES (%s)', True),
+        ('DELETE FROM "contacts_user" WHERE "contacts_user"."id" IN (%s)', True),
+        ("TRUNCATE support_message", True),
+        ('UPDATE "django_session" SET "session_data" = %s', False),
+        ('INSERT INTO "contacts_notification" ("key") VALUES (%s)', False),
+        ('UPDATE "contacts_notificationx" SET "a" = %s', True),
+    ],
+)
+def test_which_statements_drop_the_kept_pages(sql, changes):
+    from psycopg import sql as composed
+
+    from contacts.pagecache import _changes_pages
+
+    assert _changes_pages(sql) is changes
+    assert _changes_pages(composed.SQL("SELECT 1")) is True  # not plain text: counted as a write
