@@ -61,7 +61,7 @@ class ReusedClientRedisCacheClient(RedisCacheClient):
     """One redis.Redis object per connection pool, not one per cache call.
 
     Django's client makes a new one for every call, and each builds its table of
-    reply handlers: about 700 function calls, twice on a page (the session and the
+    reply handlers: about 550 function calls, twice on a page (the session and the
     page cache), more than the call itself. The object only borrows connections
     from the pool, so it can be kept.
     """

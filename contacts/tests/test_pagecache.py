@@ -13,6 +13,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -203,10 +204,18 @@ def test_the_new_request_form_is_never_kept(alt_client):
     assert len(tokens) == 2
 
 
-def test_anonymous_pages_are_not_kept(client, db):
-    client.get(reverse("contacts:wellbeing"))
-    assert client.get(LIST).status_code == 302
-    assert client.get(LIST).status_code == 302
+def test_a_kept_page_is_not_served_after_logging_out(alt_client):
+    # On a shared computer: the next person presses back or replays the old cookie.
+    _queries(alt_client, LIST)
+    assert _queries(alt_client, LIST)[1] <= alt_client.kept_page_queries
+    old_cookie = alt_client.cookies["sessionid"].value
+    assert alt_client.post(reverse("account_logout")).status_code == 302
+    assert alt_client.get(LIST).status_code == 302
+    replay = Client()
+    replay.cookies["sessionid"] = old_cookie
+    replay.cookies[settings.CSRF_COOKIE_NAME] = alt_client.cookies[settings.CSRF_COOKIE_NAME].value
+    response = replay.get(LIST)
+    assert response.status_code == 302 and response["Location"].startswith(reverse("account_login"))
 
 
 def test_off_when_the_setting_is_zero(alt_client, settings):
