@@ -10,7 +10,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + scheduler on http://127.0.0.1:8000"
 	@echo "make test   - install and run the whole test suite"
-	@echo "make lint   - ruff, migrations check, system checks, translations"
+	@echo "make lint   - ruff, import layers, migrations check, system checks, translations"
 	@echo "make bench  - benchmark pages against a bare Django view"
 
 $(VENV)/.runtime: requirements.txt
@@ -58,11 +58,12 @@ restore:
 	  --dbname "$${TARGET_DATABASE_URL:-$$DATABASE_URL}" "$(FILE)"
 
 test: $(VENV)/.dev
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} --maxprocesses=6 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=true $(PY) manage.py check --fail-level WARNING
 	DJANGO_DEBUG=true $(PY) manage.py validate_templates

@@ -4,6 +4,7 @@ tests need. Under REQUIRE_SERVICES=1 (.ci/run) a missing service fails the test
 instead of skipping it. PORTAL_TEST_NOW runs the session at another instant."""
 
 import os
+import re
 import shutil
 import socket
 from datetime import datetime
@@ -14,7 +15,7 @@ import time_machine
 from django.test import Client
 
 from contacts.models import StaffRole
-from contacts.tests.factories import BranchFactory, UserFactory, make_alt, make_staff
+from testing.contacts import BranchFactory, UserFactory, make_alt, make_staff
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
@@ -42,6 +43,38 @@ def _portal_test_now():
     # A fixed offset, not a zone name, so that the process's local time zone stays as it is.
     with time_machine.travel(destination, tick=True):
         yield
+
+
+def _xdist_worker_number() -> int | None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # gw0, gw1, ... under pytest-xdist
+    return int(worker[2:]) if worker.startswith("gw") else None
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _own_redis_cache_per_worker():
+    """Under pytest-xdist each worker has a Redis database of its own for the cache (10, 11, ...):
+    clearing the cache after a test (FLUSHDB) must not wipe another worker's sessions and rate limits.
+    Processes a test starts read CACHE_URL from the environment, which follows."""
+    from django.conf import settings
+    from django.test.utils import override_settings
+
+    number = _xdist_worker_number()
+    location = str(settings.CACHES["default"].get("LOCATION", ""))
+    if number is None or not location.startswith("redis://"):
+        yield
+        return
+    own = re.sub(r"(/\d+)?$", f"/{10 + number}", location, count=1)
+    caches = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": own}}
+    previous = os.environ.get("CACHE_URL")
+    os.environ["CACHE_URL"] = "rediscache" + own.removeprefix("redis")
+    try:
+        with override_settings(CACHES=caches):
+            yield
+    finally:
+        if previous is None:
+            os.environ.pop("CACHE_URL", None)
+        else:
+            os.environ["CACHE_URL"] = previous
 
 
 @pytest.fixture(autouse=True)
@@ -84,15 +117,21 @@ def broker_down(monkeypatch):
     """The Celery broker refuses connections (nothing listens on the discard port).
 
     Tasks are really published (not run eagerly), so `.delay()` fails as it
-    would in production when Redis is down.
+    would in production when Redis is down. `broker_down.back()`: tasks run again.
     """
-    from interac_portal.celery import app
-    from interac_portal.tests.reliability.processes import reset_celery_pools as reset_pool
+    from celery import current_app as app
+
+    from testing.processes import reset_celery_pools as reset_pool
+
+    class Broker:
+        @staticmethod
+        def back():
+            app.conf.task_always_eager = True
 
     monkeypatch.setenv("CELERY_BROKER_WRITE_URL", "redis://127.0.0.1:9/0")
     reset_pool()
     app.conf.task_always_eager = False
-    yield
+    yield Broker
     app.conf.task_always_eager = True
     monkeypatch.delenv("CELERY_BROKER_WRITE_URL")
     reset_pool()

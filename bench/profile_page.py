@@ -6,9 +6,6 @@
 
     PROFILER=calls .venv/bin/python bench/profile_page.py /training/ alt.tokyo@example.com
 
-The page is rendered on every request (PAGE_CACHE_SECONDS=0): set
-PAGE_CACHE_SECONDS=60 to profile a page served from the page cache.
-
 PROFILER=calls prints only the Python function calls a request makes: unlike
 the time, that count does not move with a busy machine, so two versions of the
 code can be compared on a shared one.
@@ -47,8 +44,7 @@ def main() -> int:
             "CELERY_BROKER_URL": "redis://127.0.0.1:6379/7",
         }
     )
-    os.environ.setdefault("SESSION_ENGINE", "django.contrib.sessions.backends.cached_db")
-    os.environ.setdefault("PAGE_CACHE_SECONDS", "0")
+    os.environ.setdefault("SESSION_ENGINE", "core.sessions.cached_db")
     import django
 
     django.setup()

@@ -5,8 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 
+from core.security import log_login_refused
+
 from .models import Notification, User
-from .security import log_login_refused
 from .services import _enqueue_delivery
 
 

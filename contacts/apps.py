@@ -33,17 +33,9 @@ class ContactsConfig(AppConfig):
     }
 
     def ready(self):
-        from django.contrib.auth.signals import user_logged_in, user_login_failed
-        from django.core.signals import setting_changed
-        from django.db.backends.signals import connection_created
+        from django.contrib.auth.signals import user_logged_in
 
-        from .pagecache import install_write_watch, writes_seen
-        from .security import log_login_failed
         from .views import adopt_language_chosen_before_login
 
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="contacts.sync_role_groups")
-        user_login_failed.connect(log_login_failed, dispatch_uid="contacts.log_login_failed")
         user_logged_in.connect(adopt_language_chosen_before_login, dispatch_uid="contacts.language_at_login")
-        # Kept pages (contacts/pagecache.py) are dropped by every write, and by a setting changed in a test.
-        connection_created.connect(install_write_watch, dispatch_uid="contacts.pagecache_writes")
-        setting_changed.connect(writes_seen, dispatch_uid="contacts.pagecache_settings")

@@ -3,7 +3,6 @@
 import logging
 import time
 import uuid
-from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -13,6 +12,8 @@ from django.db.models import F, Q
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
+
+from core.sessions import sessions_end_for_user
 
 from .models import AltProfile, Branch, Notification, StaffRole, User
 from .roles import group_name_for_role
@@ -345,14 +346,7 @@ def staff_role_grant(*, user: User, role: str, branch: Branch | None = None, is_
 
 
 def user_deactivate(*, user: User) -> None:
-    """Lock an account out and end every session it has."""
-    from django.contrib.sessions.models import Session
-
+    """Lock an account out and end every session it has (in the database and the cache)."""
     User.objects.filter(pk=user.pk).update(is_active=False)
     user.is_active = False
-    store = import_module(settings.SESSION_ENGINE).SessionStore
-    # Sessions are not indexed by user: scan the live ones for this user's id.
-    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            # Through the engine: a cached session is dropped from the cache too.
-            store(session_key=session.session_key).delete()
+    sessions_end_for_user(user_id=user.pk)

@@ -8,12 +8,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .forms import LanguageForm
-from .pagecache import private_page
 
 
 @login_required
 @require_GET
-@private_page
 def support_team(request: HttpRequest) -> HttpResponse:
     profile = selectors.alt_profile_get_for_user(user=request.user)
     team = selectors.support_team_for_alt(profile=profile)

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "concurrency",
     "csp",
     # ours, lowest layer first
+    "core",
     "contacts",
     "onboarding",
     "training",
@@ -70,15 +71,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "contacts.middleware.SessionIdleMiddleware",
-    "contacts.middleware.UserLanguageMiddleware",
+    "core.middleware.SessionIdleMiddleware",
+    "core.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "contacts.middleware.PrivatePagesNoStoreMiddleware",
-    "contacts.security.RefusedAccessLogMiddleware",
+    "core.middleware.PrivatePagesNoStoreMiddleware",
+    "core.security.RefusedAccessLogMiddleware",
 ]
 
 ROOT_URLCONF = "interac_portal.urls"
@@ -95,7 +96,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "contacts.context_processors.portal",
+                "interac_portal.context_processors.portal",
             ],
         },
     },
@@ -124,15 +125,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# The query run on every request (the user with an ALT's profile) is prepared on the
-# PostgreSQL server (contacts/prepared.py). Off behind a pooler in transaction mode.
-PREPARED_STATEMENTS = env.bool("PREPARED_STATEMENTS", default=True)
 
 CACHES = {"default": env.cache("CACHE_URL", default="locmemcache://portal")}
 if CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache":
-    # Redis down must not take the login page with it (contacts/cache.py); short timeouts
+    # Redis down must not take the login page with it (core/cache.py); short timeouts
     # so that a hung Redis costs a request one second, not a worker.
-    CACHES["default"]["BACKEND"] = "contacts.cache.FallbackRedisCache"
+    CACHES["default"]["BACKEND"] = "core.cache.FallbackRedisCache"
     CACHES["default"].setdefault("OPTIONS", {}).update({"socket_connect_timeout": 1, "socket_timeout": 1})
 
 AUTH_USER_MODEL = "contacts.User"
@@ -180,7 +178,7 @@ ACCOUNT_RATE_LIMITS = {
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALT Portal] "
 
-# Sessions end after this much idle time: contacts.middleware.SessionIdleMiddleware
+# Sessions end after this much idle time: core.middleware.SessionIdleMiddleware
 # pushes the expiry forward at most every few minutes rather than on every request.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_IDLE_REFRESH_SECONDS = 300
@@ -191,13 +189,8 @@ SESSION_IDLE_REFRESH_SECONDS = 300
 _shared_cache = CACHES["default"]["BACKEND"].endswith("RedisCache")
 SESSION_ENGINE = env.str(
     "SESSION_ENGINE",
-    default="django.contrib.sessions.backends.cached_db" if _shared_cache else "django.contrib.sessions.backends.db",
+    default="core.sessions.cached_db" if _shared_cache else "core.sessions.db",
 )
-
-# Logged-in pages kept per session for at most this many seconds, dropped by any
-# write (contacts/pagecache.py). Only with a shared cache: with memory per
-# process another worker's write would not reach this one's pages. 0 turns it off.
-PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=60 if _shared_cache else 0)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]
@@ -345,7 +338,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"scrub": {"()": "contacts.logging.ScrubPersonalData"}},
+    "filters": {"scrub": {"()": "core.logging.ScrubPersonalData"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub"]},
     },
@@ -358,8 +351,8 @@ LOGGING = {
 }
 
 ADMINS = [("Portal admins", a) for a in env.list("DJANGO_ADMINS", default=[])]
-DEFAULT_EXCEPTION_REPORTER_FILTER = "contacts.logging.PrivateExceptionReporterFilter"
-DEFAULT_EXCEPTION_REPORTER = "contacts.logging.PrivateExceptionReporter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "core.logging.PrivateExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER = "core.logging.PrivateExceptionReporter"
 # Behind a reverse proxy that sets X-Forwarded-For (docs/deploy.md), log and
 # rate-limit by the client's address rather than the proxy's.
 USE_X_FORWARDED_FOR = env.bool("USE_X_FORWARDED_FOR", default=False)

@@ -11,7 +11,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from contacts import selectors as contacts_selectors
-from contacts.pagecache import private_page
 from onboarding.selectors import onboarding_dashboard_card
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
@@ -31,7 +30,6 @@ DASHBOARD_CARDS = [
 
 @login_required
 @require_GET
-@private_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = contacts_selectors.alt_profile_for_user(user=request.user)
     if profile is None:

@@ -11,7 +11,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from contacts.pagecache import private_page
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
@@ -22,7 +21,6 @@ from .services.elearning import attempts_used
 
 @login_required
 @require_GET
-@private_page
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
     placement = selectors.placement_for_alt(user=request.user)

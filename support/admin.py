@@ -15,11 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
-from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
-from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import StaffRole
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
+from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
 
 from . import selectors, services
 from .forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm

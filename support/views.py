@@ -8,7 +8,6 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contacts.pagecache import private_page
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
@@ -22,7 +21,6 @@ INVALID = 422
 
 @login_required
 @require_GET
-@private_page
 def request_list(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
     support_requests = selectors.support_requests_for_alt(user=request.user)
@@ -89,7 +87,6 @@ def _detail(request, support_request, reply_form, status=200) -> HttpResponse:
 
 @login_required
 @require_GET
-@private_page
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
     return _detail(request, support_request, ReplyForm())

@@ -7,10 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import Branch, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
+from core.admin import ReadOnlyInlineMixin
 
 from . import selectors, services
 from .forms import TrainingSessionAdminForm

@@ -269,6 +269,11 @@ def training_dashboard_card(*, profile):
 # --- the calendar feed -------------------------------------------------------------
 
 
+def calendar_feed_for_alt(*, alt: User) -> CalendarFeed | None:
+    """The ALT's feed, if they have asked for one (a page only reads it: the POST creates it)."""
+    return CalendarFeed.objects.filter(alt=alt).first()
+
+
 def calendar_feed_alt(*, token: str) -> User:
     """The ALT whose feed `token` opens; 404 for an unknown, reset or deactivated one."""
     feed = CalendarFeed.objects.select_related("alt").filter(token=token, alt__is_active=True).first()

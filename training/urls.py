@@ -9,6 +9,7 @@ urlpatterns = [
     path("sessions/<int:pk>/register/", views.register, name="register"),
     path("sessions/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("sessions/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("calendar/new/", views.calendar_create, name="calendar_create"),
     path("calendar/reset/", views.calendar_reset, name="calendar_reset"),
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("staff/sessions/", views.staff_sessions, name="staff_sessions"),

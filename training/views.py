@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -7,7 +8,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contacts.pagecache import private_page
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
@@ -29,21 +29,21 @@ def _render_index(request: HttpRequest, profile, *, status: int = 200, error: st
             registration.withdraw_form = failed[1]
         else:
             registration.withdraw_form = WithdrawForm(auto_id=f"id_%s_{registration.session_id}")
-    feed = services.calendar_feed_for_alt(alt=request.user)
-    feed_url = request.build_absolute_uri(reverse("training:calendar_feed", args=[feed.token]))
+    feed = selectors.calendar_feed_for_alt(alt=request.user)
+    # The public address, never the request's Host header: the link goes into calendar apps.
+    feed_url = f"{settings.SITE_URL}{reverse('training:calendar_feed', args=[feed.token])}" if feed else ""
     context = {
         "profile": profile,
         "overview": overview,
         "error": error,
         "feed_url": feed_url,
-        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed else "",
     }
     return render(request, "training/index.html", context, status=status)
 
 
 @login_required
 @require_GET
-@private_page
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
     return _render_index(request, profile)
@@ -101,6 +101,14 @@ def confirm(request: HttpRequest, pk: int) -> HttpResponse:
         return _render_index(request, profile, status=422, error=str(exc))
     messages.success(request, _("Thank you: your trainer knows you will attend."))
     return redirect(_session_anchor(pk))
+
+
+@login_required
+@require_POST
+def calendar_create(request: HttpRequest) -> HttpResponse:
+    alt_profile_get_for_user(user=request.user)
+    services.calendar_feed_create(alt=request.user)
+    return redirect(reverse("training:index") + "#calendar")
 
 
 @login_required

@@ -99,25 +99,10 @@ def test_the_report_names_every_miss():
     rows = _rows_with({"page": "slow", "rps": 100, "p50_ms": 9, "p99_ms": 30, "ratio": 0.1, "queries": 11})
     text = run.report("meta\n", SEEDING, rows, [{"pid": 1, "peak_mb": 90.0, "rss_mb": 80.0}], [])
     assert "| slow | 100 |" in text
-    assert "ratio < 0.3; p99 > 10x baseline; queries > 10" in text
+    assert "ratio < 0.25; queries > 10" in text
 
 
-def test_a_hiccup_in_one_baseline_run_does_not_loosen_the_p99_limit():
-    rows = [
-        {"page": "baseline", "kind": "baseline", "rps": 900, "p99_ms": 40},
-        {"page": "page", "kind": "alt", "rps": 300, "p99_ms": 150},
-    ]
-    rows[0].update(rps_at_start=900, rps_at_end=1100, p99_at_start=40, p99_at_end=10)
-    run.compare(rows)
-    assert rows[0]["rps"] == 1000 and rows[0]["p99_ms"] == 10
-    assert rows[1]["ratio"] == 0.3
-    assert rows[1]["p99_vs_baseline"] == 15  # over the limit of 10x, though under 10x the hiccup's 40 ms
-
-
-def test_the_report_shows_each_page_rendered_every_time_beside_it():
-    # Kept pages flatter a benchmark that asks for one page again and again: the
-    # same pages with the page cache off stand beside them, to the same baseline.
-    rows = _rows_with({"page": "page", "rps": 400, "p50_ms": 3, "p99_ms": 9, "ratio": 0.4, "queries": 4})
-    run.add_rendered(rows, [{"page": "page", "rps": 60, "p99_ms": 120, "peak_worker_mb": 95.0}])
+def test_a_p99_over_the_limit_is_a_miss_whatever_the_ratio():
+    rows = _rows_with({"page": "jumpy", "rps": 800, "p50_ms": 2, "p99_ms": 75, "ratio": 0.8, "queries": 3})
     text = run.report("meta\n", SEEDING, rows, [], [])
-    assert "| page | 400 | 3.0 | 9.0 | 0.40 | 4 | 95 | ok | 60 | 0.06 | 120.0 |" in text
+    assert "| jumpy | 800 | 2.0 | 75.0 | 0.80 | 3 | 80 | p99 > 60 ms |" in text

@@ -45,7 +45,7 @@ def test_national_roles_see_every_branch(client_for, grm, alt_tokyo, alt_osaka):
 
 
 def test_staff_without_a_role_cannot_enter(client_for, db):
-    from contacts.tests.factories import UserFactory
+    from testing.contacts import UserFactory
 
     loner = UserFactory(email="loner@example.com", is_staff=True)
     assert client_for(loner).get(reverse("admin:index")).status_code in (302, 404)

@@ -5,7 +5,7 @@ from django.core import mail
 from django.urls import reverse
 
 from contacts.models import Notification, User
-from contacts.tests.factories import UserFactory
+from testing.contacts import UserFactory
 
 LOGIN = reverse("account_login")
 RESET = reverse("account_reset_password")
@@ -232,20 +232,3 @@ def test_each_request_reads_the_user_afresh(client, alt_tokyo, staff_tokyo):
     # Staff have no ALT profile: the same query finds none and the admin opens.
     client.force_login(staff_tokyo)
     assert client.get(reverse("admin:index")).status_code == 200
-
-
-@pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("prepared", [True, False])
-def test_the_users_query_is_prepared_on_the_server_unless_told_not_to(
-    postgres, client, alt_tokyo, mc_tokyo, settings, prepared
-):
-    # Planning its joins cost more than running them; behind a pooler in transaction
-    # mode (PREPARED_STATEMENTS=false) a prepared statement would be lost.
-    settings.PREPARED_STATEMENTS = prepared
-    postgres.close()  # a new server session: none prepared yet
-    client.force_login(alt_tokyo)
-    for _ in range(3):
-        assert mc_tokyo.display_name in client.get(reverse("contacts:support_team")).content.decode()
-    with postgres.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%%contacts_altprofile%%'")
-        assert cursor.fetchone()[0] == (1 if prepared else 0)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from contacts import services
 from contacts.models import Notification
 from contacts.tasks import deliver_pending_notifications
-from contacts.tests.factories import NotificationFactory
+from testing.contacts import NotificationFactory
 
 
 def _notify(user, key="test:1"):
@@ -79,9 +79,7 @@ def test_broker_down_leaves_the_row_for_the_sweep(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         notification = _notify(alt_tokyo)
-    from interac_portal.celery import app
-
-    app.conf.task_always_eager = True  # the broker is back; the sweep runs
+    broker_down.back()  # the sweep runs
     notification.refresh_from_db()
     assert notification.status == Notification.Status.PENDING
     assert mailoutbox == []

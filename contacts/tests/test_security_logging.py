@@ -3,7 +3,7 @@ import logging
 import pytest
 from django.test import RequestFactory
 
-from contacts.logging import PrivateExceptionReporterFilter, ScrubPersonalData, scrub
+from core.logging import PrivateExceptionReporterFilter, ScrubPersonalData, scrub
 
 
 def test_failed_login_is_logged_with_user_id_and_ip_but_not_the_email(client, alt_tokyo, caplog):

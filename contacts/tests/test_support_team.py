@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import StaffRole
-from contacts.tests.factories import make_staff
+from testing.contacts import make_staff
 
 URL = reverse("contacts:support_team")
 

@@ -6,10 +6,10 @@ from contacts import services
 from contacts.models import Notification
 from contacts.tasks import deliver_notification
 from interac_portal.celery import app
+from testing.processes import sent_mails, start_worker, wait_for
 
-from .reliability.processes import sent_mails, start_worker, wait_for
-
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Real workers consume the shared Redis broker (database 0): one pytest-xdist worker runs these in turn.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("shared-broker")]
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_make_runs_embedded_broker_has_a_real_worker_deliver(postgres, tmp_path,
     import sys
     from pathlib import Path
 
-    from .reliability.processes import portal_env
+    from testing.processes import portal_env
 
     process = start_worker(tmp_path, CELERY_BROKER_URL="filesystem://")
     try:

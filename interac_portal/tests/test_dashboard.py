@@ -5,11 +5,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import StaffRole
-from contacts.tests.factories import make_staff
 from onboarding.models import Placement, Stage
 from onboarding.services.checklist import checklist_create_for_alt
-from support.tests.factories import SupportRequestFactory
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+from testing.contacts import make_staff
+from testing.support import SupportRequestFactory
+from testing.training import RegistrationFactory, TrainingSessionFactory
 
 
 def test_anonymous_visitor_is_sent_to_login(client, db):

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from contacts.tests.factories import make_alt
 from interac_portal import errors
-from support.tests.factories import SupportRequestFactory
+from testing.contacts import make_alt
+from testing.support import SupportRequestFactory
 
 HOME_LINK = '<a class="btn btn-primary" href="/">'
 

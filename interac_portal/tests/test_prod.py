@@ -10,13 +10,13 @@ import pytest
 import requests
 
 from contacts.models import Notification
-from contacts.tests.factories import make_alt
 from support.models import SupportRequest
+from testing.contacts import make_alt
+from testing.processes import Process, free_port, portal_env, sent_mails, wait_for
+from testing.web import login
 
-from .reliability.processes import Process, free_port, portal_env, sent_mails, wait_for
-from .reliability.web import login
-
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+# Real workers consume the shared Redis broker (database 0): one pytest-xdist worker runs these in turn.
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("shared-broker")]
 
 
 def test_make_prod_refuses_to_start_without_a_shared_cache(tmp_path):

@@ -89,7 +89,7 @@ def test_celery_workers_keep_the_log_scrubbing():
 
     from django.conf import settings
 
-    from contacts.logging import ScrubPersonalData
+    from core.logging import ScrubPersonalData
     from interac_portal.celery import app
 
     try:

@@ -13,8 +13,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from contacts.inlines import ReadOnlyInlineMixin
 from contacts.scoping import BranchScopedAdminMixin
+from core.admin import ReadOnlyInlineMixin
 
 from ..models import ChecklistItem, Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
 from ..selectors import course_progress, enrolment_progress_queryset

@@ -21,10 +21,9 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
-from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
-from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
+from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
 
 from ..checklist import STEPS
 from ..models import ChecklistItem, Placement, PlacementEvent, Stage

@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import AltProfile, Notification
-from contacts.tests.factories import make_alt
 from onboarding.models import Placement, PlacementEvent, Stage
-from onboarding.tests.factories import PlacementFactory
+from testing.contacts import make_alt
+from testing.onboarding import PlacementFactory
 
 CHANGELIST = reverse("admin:onboarding_placement_changelist")
 
@@ -73,7 +73,7 @@ def test_alts_do_not_reach_the_admin(client_for, alt_tokyo, placements):
 
 def test_filters_by_stage_owner_branch_and_departure_month(client_for, grm, placements, tokyo):
     from contacts.models import StaffRole
-    from contacts.tests.factories import make_staff
+    from testing.contacts import make_staff
 
     other_grm = make_staff(role=StaffRole.Role.GRM, email="grm2@example.com")
     Placement.objects.filter(pk=placements["osaka"].pk).update(owner=other_grm)
@@ -138,7 +138,7 @@ def test_change_form_refuses_an_illegal_jump(client_for, grm, placements):
 
 def test_changing_the_owner_changes_the_grm_contact(client_for, grm, placements):
     from contacts.models import StaffRole
-    from contacts.tests.factories import make_staff
+    from testing.contacts import make_staff
 
     other = make_staff(role=StaffRole.Role.GRM, email="grm2@example.com")
     applicant = placements["applicant"]

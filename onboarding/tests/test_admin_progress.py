@@ -6,9 +6,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from contacts.tests.factories import make_alt
 from onboarding.models import Task, TaskCompletion
-from onboarding.tests.factories import EnrolmentFactory, complete, make_course
+from testing.contacts import make_alt
+from testing.onboarding import EnrolmentFactory, complete, make_course
 
 ENROLMENTS = reverse("admin:onboarding_enrolment_changelist")
 MARK = reverse("admin:onboarding_taskcompletion_add")
@@ -96,7 +96,7 @@ def test_enrolment_list_query_count_does_not_grow(client_for, grm, tokyo, course
 
 def test_the_placement_page_shows_course_progress(client_for, grm, enrolments, tokyo):
     from onboarding.models import Stage
-    from onboarding.tests.factories import PlacementFactory
+    from testing.onboarding import PlacementFactory
 
     placement = PlacementFactory(alt=enrolments["tokyo"].alt, stage=Stage.ARRIVED, branch=tokyo)
     page = client_for(grm).get(reverse("admin:onboarding_placement_change", args=[placement.pk])).content.decode()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from contacts.models import AltProfile
 from onboarding.models import Placement, Stage, Task
 from onboarding.tasks import send_elearning_invitations
-from onboarding.tests.factories import CourseFactory, ModuleFactory, PlacementFactory, TaskFactory, make_quiz
+from testing.onboarding import CourseFactory, ModuleFactory, PlacementFactory, TaskFactory, make_quiz
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from onboarding.models import ChecklistItem, Stage
-from onboarding.tests.factories import EnrolmentFactory, PlacementFactory, complete, make_course
+from testing.onboarding import EnrolmentFactory, PlacementFactory, complete, make_course
 
 
 def tick_url(kind):

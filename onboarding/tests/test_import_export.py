@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from contacts.models import AltProfile, Notification, User
 from onboarding.models import Placement, PlacementEvent, Stage
-from onboarding.tests.factories import PlacementFactory
+from testing.onboarding import PlacementFactory
 
 IMPORT = reverse("admin:onboarding_placement_import")
 PROCESS = reverse("admin:onboarding_placement_process_import")
@@ -110,7 +110,7 @@ def test_a_bad_row_is_reported_with_its_line_and_nothing_is_saved(grm_client, ba
 
 def _staff_account_opened_meanwhile(applicant_placement):
     from contacts.models import StaffRole
-    from contacts.tests.factories import make_staff
+    from testing.contacts import make_staff
 
     make_staff(role=StaffRole.Role.SESPS, email="second.ok@example.com")
 
@@ -214,7 +214,7 @@ def test_alt_accounts_file_creates_accounts_and_updates_names(grm_client, applic
 
 @pytest.mark.parametrize("rows", [1, 20])
 def test_export_query_count_does_not_grow_with_rows(grm_client, grm, tokyo, rows, django_assert_max_num_queries):
-    from contacts.tests.factories import make_alt
+    from testing.contacts import make_alt
 
     for n in range(rows):
         PlacementFactory(alt=make_alt(email=f"export{n}@example.com", branch=tokyo), stage=Stage.ARRIVED, branch=tokyo)

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from contacts.models import AltProfile
 from onboarding.models import Stage
-from onboarding.tests.factories import EnrolmentFactory, PlacementFactory, complete, make_course
+from testing.onboarding import EnrolmentFactory, PlacementFactory, complete, make_course
 
 URL = reverse("onboarding:index")
 

@@ -3,10 +3,10 @@
 import pytest
 
 from contacts.models import AltProfile, Notification, StaffRole
-from contacts.tests.factories import make_alt, make_staff
 from onboarding.models import ChecklistItem, Placement, PlacementEvent, Stage
 from onboarding.services import IllegalMove, next_stage, placement_create, placement_move, placement_update
-from onboarding.tests.factories import PlacementFactory
+from testing.contacts import make_alt, make_staff
+from testing.onboarding import PlacementFactory
 
 
 @pytest.fixture

@@ -9,10 +9,10 @@ from django.db import connection
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.tests.factories import make_alt
 from onboarding.models import Enrolment, Stage
 from onboarding.tasks import send_elearning_invitations, send_elearning_nudges
-from onboarding.tests.factories import PlacementFactory, complete, make_course
+from testing.contacts import make_alt
+from testing.onboarding import PlacementFactory, complete, make_course
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2030, 3, 1, 9, 0, tzinfo=TOKYO)
@@ -116,7 +116,7 @@ def test_nothing_for_those_who_finished(clock, course, tokyo):
 
 
 def test_a_task_added_after_finishing_makes_the_alt_behind_again(clock, course, tokyo):
-    from onboarding.tests.factories import TaskFactory
+    from testing.onboarding import TaskFactory
 
     enrolment = enrol_behind(
         "was.done@example.com", days_to_departure=5, enrolled_days_ago=25, course=course, branch=tokyo, done=4

@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from onboarding.models import QuizAttempt, Stage, Task, TaskCompletion
-from onboarding.tests.factories import (
+from testing.onboarding import (
     EnrolmentFactory,
     ModuleFactory,
     PlacementFactory,

@@ -8,11 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.tests.factories import make_alt, make_staff
 from support.models import Category, Message, Status, SupportRequest, Urgency
-
-from .admin_forms import change_form_data
-from .factories import CannedReplyFactory, MessageFactory, SupportRequestFactory, upload
+from testing.contacts import make_alt, make_staff
+from testing.forms import change_form_data
+from testing.support import CannedReplyFactory, MessageFactory, SupportRequestFactory, upload
 
 CHANGELIST = reverse("admin:support_supportrequest_changelist")
 

@@ -5,10 +5,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.changelist import EstimatedCountPaginator
+from core.admin import EstimatedCountPaginator
 from support.models import Category, SupportRequest, Urgency
-
-from .factories import SupportRequestFactory
+from testing.support import SupportRequestFactory
 
 CHANGELIST = reverse("admin:support_supportrequest_changelist")
 

@@ -4,8 +4,7 @@ import pytest
 from django.urls import reverse
 
 from support.models import Attachment, Category
-
-from .factories import PDF_BYTES, PNG_BYTES, MessageFactory, SupportRequestFactory, upload
+from testing.support import PDF_BYTES, PNG_BYTES, MessageFactory, SupportRequestFactory, upload
 
 
 def _attach(support_request, *, message=None, name="lease.pdf", content=PDF_BYTES, content_type="application/pdf"):

@@ -7,8 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from support.models import SupportRequest
-
-from .factories import PDF_BYTES
+from testing.support import PDF_BYTES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

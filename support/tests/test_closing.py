@@ -5,11 +5,9 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from interac_portal.celery import app as celery_app
 from support.models import Status, SupportRequest
 from support.tasks import close_resolved_requests
-
-from .factories import SupportRequestFactory
+from testing.support import SupportRequestFactory
 
 
 def _resolved(alt, days_ago):
@@ -47,10 +45,3 @@ def test_the_close_takes_the_same_queries_for_1_and_30_requests(alt_tokyo, djang
     with django_assert_max_num_queries(6) as thirty:
         assert close_resolved_requests() == 30
     assert len(one.captured_queries) == len(thirty.captured_queries)
-
-
-def test_the_task_runs_daily():
-    schedule = celery_app.conf.beat_schedule.values()
-    entries = [e for e in schedule if e["task"] == "support.tasks.close_resolved_requests"]
-    assert len(entries) == 1
-    assert entries[0]["schedule"].hour == {3}

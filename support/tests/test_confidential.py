@@ -10,10 +10,9 @@ import pytest
 from django.urls import reverse
 
 from contacts.models import StaffRole
-from contacts.tests.factories import make_staff
 from support.models import Category
-
-from .factories import SupportRequestFactory
+from testing.contacts import make_staff
+from testing.support import SupportRequestFactory
 
 CHANGELIST = reverse("admin:support_supportrequest_changelist")
 
@@ -111,8 +110,7 @@ def other_mc(tokyo):
 
 def _with_file(support_request):
     from support.models import Attachment
-
-    from .factories import upload
+    from testing.support import upload
 
     attachment = Attachment(
         support_request=support_request, original_name="note.pdf", content_type="application/pdf", size=10

@@ -8,8 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from support.models import Attachment, Message, Status, SupportRequest
-
-from .factories import MessageFactory, SupportRequestFactory, upload
+from testing.support import MessageFactory, SupportRequestFactory, upload
 
 
 @pytest.fixture

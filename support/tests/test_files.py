@@ -4,8 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from support.files import MAX_ATTACHMENT_BYTES, check_attachment, clean_file_name
-
-from .factories import HEIC_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, upload
+from testing.support import HEIC_BYTES, JPEG_BYTES, PDF_BYTES, PNG_BYTES, upload
 
 
 @pytest.mark.parametrize(

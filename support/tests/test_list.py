@@ -7,8 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from support.models import Status
-
-from .factories import SupportRequestFactory
+from testing.support import SupportRequestFactory
 
 URL = reverse("support:list")
 

@@ -8,8 +8,7 @@ from django.urls import resolve, reverse
 from contacts.models import Notification
 from contacts.tasks import deliver_pending_notifications
 from support.models import Attachment, Category, Status, SupportRequest, Urgency
-
-from .factories import upload
+from testing.support import upload
 
 URL = reverse("support:new")
 
@@ -171,7 +170,7 @@ def test_back_and_resend_with_the_same_file_creates_one_request_and_one_file(
 
 
 def test_back_and_resend_with_another_file_adds_it_to_the_same_request(client_for, alt_tokyo):
-    from .factories import PNG_BYTES
+    from testing.support import PNG_BYTES
 
     client = client_for(alt_tokyo)
     first = client.post(URL, {**_data(), "attachment": upload("lease.pdf")})
@@ -321,12 +320,10 @@ def test_post_without_csrf_token_is_refused(alt_tokyo):
 def test_broker_down_still_saves_and_confirms_and_the_email_goes_out_once_later(
     client_for, alt_tokyo, mailoutbox, broker_down, django_capture_on_commit_callbacks
 ):
-    from interac_portal.celery import app
-
     client = client_for(alt_tokyo)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, _data())
-    app.conf.task_always_eager = True  # the broker is back: the sweep runs the deliveries
+    broker_down.back()  # the sweep runs the deliveries
     assert response.status_code == 302
     support_request = SupportRequest.objects.get()
     page = client.get(response["Location"]).content.decode()

@@ -8,12 +8,11 @@ from django.db import connection
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.tests.factories import make_alt, make_staff
 from support.models import Category, Status, SupportRequest
 from support.services import support_requests_flag_overdue
 from support.tasks import flag_overdue_requests
-
-from .factories import SupportRequestFactory
+from testing.contacts import make_alt, make_staff
+from testing.support import SupportRequestFactory
 
 
 def _overdue(alt, **fields):

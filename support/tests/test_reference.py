@@ -8,9 +8,9 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from contacts.tests.factories import make_alt
 from support.models import ReferenceCounter, SupportRequest
 from support.services import reference_next, support_request_create
+from testing.contacts import make_alt
 
 
 def _create(alt, token=None, subject="Help"):

@@ -13,7 +13,7 @@ session lock, places and the waiting list, emails).
 
 from ._common import TrainingError
 from .attendance import attendance_record
-from .calendar_feed import calendar_feed_for_alt, calendar_feed_reset
+from .calendar_feed import calendar_feed_create, calendar_feed_reset
 from .registrations import registration_confirm, registration_create, registration_withdraw
 from .reminders import MARK_CHUNK, session_reminders_send
 from .sessions import (
@@ -27,7 +27,7 @@ __all__ = [
     "MARK_CHUNK",
     "TrainingError",
     "attendance_record",
-    "calendar_feed_for_alt",
+    "calendar_feed_create",
     "calendar_feed_reset",
     "registration_confirm",
     "registration_create",

@@ -3,8 +3,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from testing.training import TrainingSessionFactory
 from training.models import TrainingSession
-from training.tests.factories import TrainingSessionFactory
 
 
 @pytest.fixture

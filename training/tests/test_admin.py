@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from contacts.models import Notification
 from contacts.services import staff_role_grant
-from contacts.tests.factories import make_alt, make_staff
+from testing.contacts import make_alt, make_staff
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import Registration, TrainingSession
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 CHANGELIST = reverse("admin:training_trainingsession_changelist")
 ADD = reverse("admin:training_trainingsession_add")

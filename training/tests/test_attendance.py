@@ -7,10 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.tests.factories import make_alt, make_staff
+from testing.contacts import make_alt, make_staff
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training import selectors, services
 from training.models import Registration
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 
 def _url(session):

@@ -8,9 +8,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from contacts.tests.factories import make_alt
+from testing.contacts import make_alt
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import Registration, TrainingSession
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

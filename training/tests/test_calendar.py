@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from contacts.tests.factories import make_alt
+from testing.contacts import make_alt
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import CalendarFeed, TrainingSession
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 
 def _feed_url(user):
@@ -18,17 +18,29 @@ def _feed_url(user):
 
 @pytest.fixture
 def feed_client(client_for, alt_tokyo):
-    """The ALT has opened /training/ once, so their feed exists."""
+    """The ALT has asked for their calendar link once, so their feed exists."""
     client = client_for(alt_tokyo)
-    client.get(reverse("training:index"))
+    assert client.post(reverse("training:calendar_create")).status_code == 302
     return client
 
 
-def test_the_training_page_shows_the_link_as_webcal_and_https(feed_client, alt_tokyo):
-    page = feed_client.get(reverse("training:index")).content.decode()
+def test_the_link_is_made_when_the_alt_asks_for_it_never_by_looking(client_for, alt_tokyo, settings):
+    settings.SITE_URL = "https://portal.example.com"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example.net"]  # a proxy that passes any Host
+    client = client_for(alt_tokyo)
+    page = client.get(reverse("training:index"), HTTP_HOST="evil.example.net").content.decode()
+    assert "Get my calendar link" in page
+    assert not CalendarFeed.objects.exists()  # a GET writes nothing
+    response = client.post(reverse("training:calendar_create"))
+    assert response.status_code == 302 and response["Location"].endswith("#calendar")
+    assert client.post(reverse("training:calendar_create")).status_code == 302  # twice: still one link
+    assert CalendarFeed.objects.filter(alt=alt_tokyo).count() == 1
+    page = client.get(reverse("training:index"), HTTP_HOST="evil.example.net").content.decode()
     path = _feed_url(alt_tokyo)
-    assert f'href="webcal://testserver{path}"' in page
-    assert f'value="http://testserver{path}"' in page
+    # The public address, whatever Host the request came with.
+    assert f'href="webcal://portal.example.com{path}"' in page
+    assert f'value="https://portal.example.com{path}"' in page
+    assert "evil.example.net" not in page
 
 
 def test_the_feed_lists_the_alts_sessions_in_utc(client, feed_client, alt_tokyo, tokyo, tokyo_session):
@@ -65,9 +77,10 @@ def test_resetting_retires_the_old_link(client, feed_client, alt_tokyo):
     assert new in feed_client.get(reverse("training:index")).content.decode()
 
 
-def test_reset_is_post_only_and_for_alts(client_for, feed_client, staff_tokyo):
-    assert feed_client.get(reverse("training:calendar_reset")).status_code == 405
-    assert client_for(staff_tokyo).post(reverse("training:calendar_reset")).status_code == 404
+@pytest.mark.parametrize("name", ["training:calendar_reset", "training:calendar_create"])
+def test_reset_and_create_are_post_only_and_for_alts(client_for, feed_client, staff_tokyo, name):
+    assert feed_client.get(reverse(name)).status_code == 405
+    assert client_for(staff_tokyo).post(reverse(name)).status_code == 404
 
 
 def test_a_deactivated_alts_feed_answers_404(client, feed_client, alt_tokyo):

@@ -6,10 +6,10 @@ import pytest
 from django.db import connection
 
 from contacts.services import notifications_deliver_pending
-from contacts.tests.factories import make_alt
+from testing.contacts import make_alt
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training import services
 from training.models import Registration
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -7,8 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import AltProfile
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.selectors import training_dashboard_card
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 
 def test_the_card_shows_the_next_session_and_the_unanswered_required_one(client_for, alt_tokyo, tokyo):

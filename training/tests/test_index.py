@@ -8,9 +8,9 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.tests.factories import make_alt
+from testing.contacts import make_alt
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import Registration, TrainingSession
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 INDEX = reverse("training:index")
 

@@ -7,9 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import AltProfile
-from contacts.tests.factories import make_alt
+from testing.contacts import make_alt
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training import selectors
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 RECORDS = reverse("admin:training_alttrainingrecord_changelist")
 

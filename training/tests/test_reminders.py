@@ -10,12 +10,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.tests.factories import make_alt
-from interac_portal.celery import app as celery_app
+from testing.contacts import make_alt
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training import selectors, services
 from training.models import Registration, TrainingSession
 from training.tasks import send_session_reminders
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
 
 JST = ZoneInfo("Asia/Tokyo")
 # A fixed instant for tests that read the subject: "today" or "tomorrow" depends on the hour.
@@ -24,14 +23,6 @@ NOON = datetime(2026, 5, 11, 12, 0, tzinfo=JST)
 
 def _session_in(tokyo, delta, **fields):
     return TrainingSessionFactory(branch=tokyo, start=timezone.now() + delta, registration_deadline=None, **fields)
-
-
-def test_the_task_is_scheduled_hourly():
-    entry = next(
-        e for e in celery_app.conf.beat_schedule.values() if e["task"] == "training.tasks.send_session_reminders"
-    )
-    assert entry["schedule"].minute == {5}
-    assert entry["schedule"].hour == set(range(24))
 
 
 def test_a_week_ahead_and_a_day_ahead_each_once_even_run_twice(

@@ -6,11 +6,11 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import AltProfile
-from contacts.tests.factories import make_alt
+from testing.contacts import make_alt
+from testing.training import TrainingSessionFactory
 from training import services
 from training.models import TrainingSession
 from training.selectors import profiles_for_session_q, sessions_for_profile_q
-from training.tests.factories import TrainingSessionFactory
 
 
 @pytest.fixture

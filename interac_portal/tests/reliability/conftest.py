@@ -3,8 +3,7 @@ import shutil
 import pytest
 
 from conftest import service_missing
-
-from .processes import RedisServer, reset_celery_pools
+from testing.processes import RedisServer, reset_celery_pools
 
 
 @pytest.fixture(autouse=True)

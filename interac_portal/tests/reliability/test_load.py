@@ -20,12 +20,11 @@ from django.conf import settings
 from django.middleware.csrf import _get_new_csrf_string
 from django.test import Client
 
-from contacts.tests.factories import make_alt
 from support.models import SupportRequest
+from testing.contacts import make_alt
+from testing.processes import start_gunicorn
+from testing.training import TrainingSessionFactory
 from training.models import Registration
-from training.tests.factories import TrainingSessionFactory
-
-from .processes import start_gunicorn
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

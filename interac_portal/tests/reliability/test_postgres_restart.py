@@ -23,11 +23,10 @@ import requests
 from django.db import connection
 
 from conftest import service_missing
-from contacts.tests.factories import make_alt
-from training.tests.factories import TrainingSessionFactory
-
-from .processes import current_database_url, free_port, start_gunicorn, wait_for
-from .web import login
+from testing.contacts import make_alt
+from testing.processes import current_database_url, free_port, start_gunicorn, wait_for
+from testing.training import TrainingSessionFactory
+from testing.web import login
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -21,12 +21,11 @@ from django.urls import reverse
 
 from contacts.models import Notification
 from contacts.tasks import deliver_notification, deliver_pending_notifications
-from contacts.tests.factories import make_alt
 from support.models import SupportRequest
+from testing.contacts import make_alt
+from testing.processes import sent_mails, start_worker, wait_for
+from testing.training import TrainingSessionFactory
 from training.models import Registration
-from training.tests.factories import TrainingSessionFactory
-
-from .processes import sent_mails, start_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -40,7 +39,7 @@ def cache_at(settings, broker_at):
     makes this backend of a redis:// CACHE_URL)."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "contacts.cache.FallbackRedisCache",
+            "BACKEND": "core.cache.FallbackRedisCache",
             "LOCATION": f"redis://127.0.0.1:{broker_at.port}/1",
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -137,7 +136,7 @@ def test_a_redis_cache_url_gets_the_fallback_backend():
     script = "import django; django.setup(); from django.conf import settings; print(settings.CACHES['default'])"
     env = {**os.environ, "DJANGO_DEBUG": "true", "CACHE_URL": "redis://127.0.0.1:6379/1"}
     result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
-    assert "contacts.cache.FallbackRedisCache" in result.stdout, result.stderr
+    assert "core.cache.FallbackRedisCache" in result.stdout, result.stderr
     assert "'socket_timeout': 1" in result.stdout
 
 
@@ -177,10 +176,10 @@ def test_a_logout_while_redis_hangs_stays_a_logout_when_it_answers_again(cache_a
     deleted from the database but not from Redis: when Redis answered again, the old cookie was let in."""
     from django.core.cache import caches
 
-    from contacts.cache import FallbackRedisCache
+    from core.cache import FallbackRedisCache
 
     monkeypatch.setattr(FallbackRedisCache, "retry_after", 0.5)
-    settings.SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    settings.SESSION_ENGINE = "core.sessions.cached_db"
     browser = Client()
     assert browser.post(reverse("account_login"), {"login": alt_tokyo.email, "password": PASSWORD}).status_code == 302
     assert browser.get("/").status_code == 200
@@ -198,35 +197,3 @@ def test_a_logout_while_redis_hangs_stays_a_logout_when_it_answers_again(cache_a
     replay.cookies["sessionid"] = cookie
     assert replay.get("/").status_code == 302
     assert replay.get("/").status_code == 302
-
-
-def test_pages_are_not_kept_while_redis_is_away(cache_at, alt_tokyo):
-    """Kept pages (contacts/pagecache.py) are dropped through Redis when anything is written. While
-    Redis is away each process has its own memory, which another process's write would not reach:
-    every page is rendered afresh until Redis answers again."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    from support.tests.factories import SupportRequestFactory
-
-    support_request = SupportRequestFactory(alt=alt_tokyo, subject="Gas contract")
-    browser = Client()
-    assert browser.post(reverse("account_login"), {"login": alt_tokyo.email, "password": PASSWORD}).status_code == 302
-
-    def queries_of_the_list():
-        with CaptureQueriesContext(connection) as queries:
-            page = browser.get(reverse("support:list")).content.decode()
-        return page, len(queries)
-
-    browser.get("/")  # the first page after the login shows its message, so is not kept
-    rendered = queries_of_the_list()[1]
-    assert queries_of_the_list()[1] < rendered  # kept
-    cache_at.kill()
-    queries_of_the_list()
-    queries_of_the_list()
-    # Another process's write: its mark of the write went to its own memory, never to this one's.
-    with connection.connection.cursor() as cursor:
-        cursor.execute(
-            "UPDATE support_supportrequest SET subject = 'Gas contract signed' WHERE id = %s", [support_request.pk]
-        )
-    assert "Gas contract signed" in queries_of_the_list()[0]

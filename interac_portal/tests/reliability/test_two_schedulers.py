@@ -14,16 +14,15 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.tests.factories import NotificationFactory, make_alt
 from interac_portal.celery import app
 from onboarding.models import Placement, Stage
-from onboarding.tests.factories import make_course
 from support.models import Status, SupportRequest
-from support.tests.factories import SupportRequestFactory
+from testing.contacts import NotificationFactory, make_alt
+from testing.onboarding import make_course
+from testing.processes import PYTHON, Process, broker_idle, portal_env, sent_mails, start_worker, wait_for
+from testing.support import SupportRequestFactory
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import Registration
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
-
-from .processes import PYTHON, Process, broker_idle, portal_env, sent_mails, start_worker, wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

@@ -18,8 +18,8 @@ from django.db.models import F
 from contacts import services
 from contacts.models import Notification
 from contacts.tasks import deliver_notification, deliver_pending_notifications
+from testing.processes import start_worker, wait_for, wait_for_task
 
-from .processes import start_worker, wait_for, wait_for_task
 from .smtp import FakeSMTPServer
 
 pytestmark = [pytest.mark.services]

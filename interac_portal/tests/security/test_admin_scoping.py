@@ -25,8 +25,8 @@ from django.urls import reverse
 
 from contacts.models import Branch, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
-from contacts.tests.factories import UserFactory
 from support.models import CannedReply, Category
+from testing.contacts import UserFactory
 
 from .conftest import client_as
 from .pages import admin_urls

@@ -23,11 +23,11 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from contacts.logging import ScrubPersonalData
+from core.logging import ScrubPersonalData
 from interac_portal.gunicorn_logging import PrivacyLogger
 from support.models import Category, SupportRequest
-from support.tests.admin_forms import change_form_data
-from support.tests.factories import upload
+from testing.forms import change_form_data
+from testing.support import upload
 
 from .conftest import client_as
 

@@ -24,13 +24,13 @@ from playwright.sync_api import expect
 from contacts.models import AltProfile, Notification, User
 from contacts.tasks import deliver_pending_notifications
 from onboarding.models import Choice, Placement, PlacementEvent, Question, Stage, Task, TaskCompletion
-from onboarding.tests.factories import CourseFactory, EnrolmentFactory, ModuleFactory, TaskFactory, make_quiz
 from support.models import CannedReply, Category, SupportRequest
-from support.tests.admin_forms import change_form_data
-from support.tests.factories import upload
+from testing.forms import change_form_data
+from testing.onboarding import CourseFactory, EnrolmentFactory, ModuleFactory, TaskFactory, make_quiz
+from testing.support import upload
 from training.forms import TrainingSessionAdminForm
 from training.models import TrainingSession
-from training.services import calendar_feed_for_alt, training_session_save
+from training.services import calendar_feed_create, training_session_save
 
 from .conftest import client_as
 from .pages import admin_urls
@@ -171,7 +171,7 @@ def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, gr
     return {
         "request": support_request,
         "sessions": sessions,
-        "feed": calendar_feed_for_alt(alt=alt_tokyo),
+        "feed": calendar_feed_create(alt=alt_tokyo),
         "tasks": [reading, video, quiz],
     }
 

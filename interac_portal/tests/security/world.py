@@ -9,14 +9,14 @@ from django.utils import timezone
 
 from contacts.models import StaffRole
 from contacts.services import staff_role_grant
-from contacts.tests.factories import make_alt, make_staff
 from onboarding.models import Stage
-from onboarding.tests.factories import EnrolmentFactory, PlacementFactory, complete, make_course, quiz_answers
 from support.models import Attachment, Category, Status
-from support.tests.factories import PDF_BYTES, MessageFactory, SupportRequestFactory, upload
+from testing.contacts import make_alt, make_staff
+from testing.onboarding import EnrolmentFactory, PlacementFactory, complete, make_course, quiz_answers
+from testing.support import PDF_BYTES, MessageFactory, SupportRequestFactory, upload
+from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import CalendarFeed
-from training.services import calendar_feed_for_alt
-from training.tests.factories import RegistrationFactory, TrainingSessionFactory
+from training.services import calendar_feed_create
 
 # Who tries. "owner" owns everything in the world; the others try to reach it.
 ROLES = [
@@ -98,12 +98,12 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
         branch=tokyo, trainer=trainer_tokyo, start=start, registration_deadline=None, title="Tokyo today"
     )
     o["today_registration"] = RegistrationFactory(session=o["today_session"], alt=alt_tokyo)
-    feed = calendar_feed_for_alt(alt=alt_tokyo)
+    feed = calendar_feed_create(alt=alt_tokyo)
     o["retired_token"] = feed.token
     feed.token = CalendarFeed.new_token()
     feed.save(update_fields=["token"])
     o["feed"] = feed
-    calendar_feed_for_alt(alt=other_alt)
+    calendar_feed_create(alt=other_alt)
     # Onboarding: the owner has arrived (checklist) and takes the current course; an Osaka ALT an older one.
     PlacementFactory(alt=alt_tokyo, stage=Stage.ARRIVED, branch=tokyo)
     course = make_course(tasks_per_module=(2,), with_quiz=True)

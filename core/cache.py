@@ -16,7 +16,7 @@ import threading
 import time
 
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache, RedisCacheClient
+from django.core.cache.backends.redis import RedisCache
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
@@ -57,33 +57,11 @@ def _fail_soft(name):
     return method
 
 
-class ReusedClientRedisCacheClient(RedisCacheClient):
-    """One redis.Redis object per connection pool, not one per cache call.
-
-    Django's client makes a new one for every call, and each builds its table of
-    reply handlers: about 550 function calls, twice on a page (the session and the
-    page cache), more than the call itself. The object only borrows connections
-    from the pool, so it can be kept.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self._clients = {}
-
-    def get_client(self, key=None, *, write=False):
-        pool = self._get_connection_pool(write)
-        client = self._clients.get(id(pool))
-        if client is None:
-            client = self._clients[id(pool)] = self._client(connection_pool=pool)
-        return client
-
-
 class FallbackRedisCache(RedisCache):
     retry_after = 5.0
 
     def __init__(self, server, params):
         super().__init__(server, params)
-        self._class = ReusedClientRedisCacheClient
         self._location = str(server)
         # Django makes one backend object per thread; the memory is shared by name within the process.
         self._local = LocMemCache(f"fallback:{server}", {"TIMEOUT": params.get("TIMEOUT", 300)})

@@ -1,7 +1,6 @@
 import factory
 from django.utils import timezone
 
-from contacts.tests.factories import UserFactory
 from onboarding.models import (
     Choice,
     Course,
@@ -13,6 +12,7 @@ from onboarding.models import (
     Task,
     TaskCompletion,
 )
+from testing.contacts import UserFactory
 
 
 class PlacementFactory(factory.django.DjangoModelFactory):

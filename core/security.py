@@ -1,12 +1,13 @@
 """Security logging: failed logins and refused access, with user id, IP and time.
 
 Only ids, addresses and paths are logged: never the email typed, a phone
-number or what a request says (contacts.logging scrubs what slips through).
+number or what a request says (core.logging scrubs what slips through).
 """
 
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 
 logger = logging.getLogger("portal.security")
 
@@ -26,8 +27,7 @@ def client_ip(request) -> str:
 
 
 def _login_user_id(credentials) -> str:
-    from .models import User
-
+    User = get_user_model()
     login = (credentials or {}).get("email") or (credentials or {}).get("username") or ""
     user_id = User.objects.filter(email__iexact=login).values_list("pk", flat=True).first() if login else None
     return str(user_id) if user_id is not None else "unknown"

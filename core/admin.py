@@ -1,16 +1,14 @@
-"""Admin changelists that stay fast on large tables.
+"""Admin base classes: changelists that stay fast on large tables, read-only inlines.
 
 `EstimatedCountPaginator`: Django's paginator counts every row of the list on
 every page. Up to `exact_up_to` rows the count is exact (a capped count that
 stops reading there); past that, PostgreSQL's planner estimate is shown, which
 costs no table read. `LightChangelistMixin` renders the row checkbox as plain
-HTML instead of through the form-widget templates (a third of the time of a
-50-row list went there), and links the rows from one reversed URL instead of a
-`reverse()` per row and linked column.
+HTML instead of through the form-widget templates, and links the rows from one
+reversed URL instead of a `reverse()` per row and linked column.
 """
 
 import json
-from functools import update_wrapper
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.utils import quote
@@ -21,8 +19,6 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext
-
-from .pagecache import private_page
 
 # Django's own admin string, translated by Django's catalogue: kept out of ours.
 django_admin_text = gettext
@@ -61,22 +57,6 @@ class LightChangelistMixin:
     def get_changelist(self, request, **kwargs):
         return LightChangeList
 
-    def get_urls(self):
-        # The list is kept per session for a minute at most, dropped by any write
-        # (contacts/pagecache.py): around the whole changelist_view, whose overrides add
-        # to the page after their super() call, and inside the admin's own wrapping
-        # (login, permissions, CSRF, no-store), which runs on every request.
-        urls = super().get_urls()
-        name = f"{self.opts.app_label}_{self.opts.model_name}_changelist"
-        for url in urls:
-            if getattr(url, "name", None) == name:
-                view = update_wrapper(
-                    self.admin_site.admin_view(private_page(self.changelist_view)), self.changelist_view
-                )
-                view.model_admin = self
-                url.callback = view
-        return urls
-
     def action_checkbox(self, obj):
         # The markup of Django's CheckboxInput, without a template render per row.
         return format_html(
@@ -85,3 +65,25 @@ class LightChangelistMixin:
             str(obj.pk),
             format_html(django_admin_text("Select this object for an action - {}"), str(obj)),
         )
+
+
+class ReadOnlyInlineMixin:
+    """An inline that shows rows and never adds, changes or deletes them: a history, a thread, a roll.
+
+    Every listed field is read-only; the rows change through the app's services.
+    """
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return list(self.fields)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,23 @@
+"""The scheduler's table (Asia/Tokyo): each reminder at the hour people expect it."""
+
+import pytest
+
+from interac_portal.celery import app
+
+
+@pytest.mark.parametrize(
+    ("task", "minute", "hour"),
+    [
+        ("contacts.tasks.deliver_pending_notifications", set(range(0, 60, 5)), set(range(24))),
+        ("support.tasks.flag_overdue_requests", {0, 15, 30, 45}, set(range(24))),
+        ("support.tasks.close_resolved_requests", {30}, {3}),
+        ("training.tasks.send_session_reminders", {5}, set(range(24))),
+        ("training.tasks.invite_newly_eligible_alts", {30}, {8}),
+        ("onboarding.tasks.send_elearning_invitations", {0}, {9}),
+        ("onboarding.tasks.send_elearning_nudges", {0}, {10}),
+    ],
+)
+def test_each_task_is_scheduled_once_at_its_time(task, minute, hour):
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"] == task]
+    assert entry["schedule"].minute == minute
+    assert entry["schedule"].hour == hour
