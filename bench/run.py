@@ -7,8 +7,10 @@
    process for a fixed time per page, each logged in as the person who uses it.
    Queries per request come from the X-Queries header (PORTAL_BENCH=1), the peak
    memory of each worker from /proc after each page.
-3. The reminder tasks over the whole data set: time, queries, Notification rows.
-4. One table on stdout, bench/results.md and bench/results.json.
+3. The mixed arrival-week run (bench/mixed.py): ALTs and staff reading and writing at
+   once for MIXED_SECONDS at MIXED_CONNECTIONS; errors, p99 and lost writes.
+4. The reminder tasks over the whole data set: time, queries, Notification rows.
+5. One table on stdout, bench/results.md and bench/results.json.
 
 Needs PostgreSQL and Redis as in .ci/run, and wrk (the Makefile installs it).
 Every page is rendered on every request: nothing keeps whole pages.
@@ -16,8 +18,8 @@ Settings: BENCH_SECONDS (per page, default 15), BENCH_CONNECTIONS (default 4),
 BENCH_WORKERS (gunicorn workers, default one per CPU),
 BENCH_SCALE (company or tiny), BENCH_DATABASE_URL, BENCH_REDIS (host:port).
 While working on one page: BENCH_REUSE=1 keeps the database of the last run (no
-seeding, no reminders, nothing written) and BENCH_ONLY=training,admin loads only the
-pages whose name contains one of the words (the baseline always runs).
+seeding, no reminders) and BENCH_ONLY=training,admin loads only the pages whose name
+contains one of the words (the baseline always runs); BENCH_MIXED=0 skips the mixed run.
 """
 
 import json
@@ -28,6 +30,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -35,6 +38,8 @@ from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench import mixed as mixed_run  # noqa: E402 (after the path)
 
 PORT = int(os.environ.get("BENCH_PORT", "8765"))
 BASE = f"http://127.0.0.1:{PORT}"
@@ -48,6 +53,8 @@ PASSWORD = "portal-demo-2026"
 RESULTS = ROOT / "bench"
 REUSE = os.environ.get("BENCH_REUSE") == "1"
 ONLY = [word for word in os.environ.get("BENCH_ONLY", "").split(",") if word]
+# BENCH_MIXED=0 skips the mixed arrival-week run (bench/mixed.py).
+MIXED = os.environ.get("BENCH_MIXED", "1") == "1"
 
 ALT = "alt.tokyo@example.com"
 # (name, path, login as, kind); "{thread}" is one of the ALT's requests with a long thread.
@@ -344,7 +351,7 @@ def verdict(row: dict, baseline: dict) -> str:
     return "; ".join(misses) or "ok"
 
 
-def report(meta: str, seeding: dict, rows: list, memory: list, tasks: list) -> str:
+def report(meta: str, seeding: dict, rows: list, memory: list, tasks: list, mixed: dict | None = None) -> str:
     baseline = rows[0]
     lines = [
         f"Baseline: {baseline.get('rps_at_start', baseline['rps']):.0f} req/s at the start of the run and "
@@ -360,6 +367,28 @@ def report(meta: str, seeding: dict, rows: list, memory: list, tasks: list) -> s
             f"| {r['page']} | {r['rps']:.0f} | {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['ratio']:.2f} "
             f"| {r['queries']} | {r['peak_worker_mb']:.0f} | {verdict(r, baseline)} |"
         )
+    if mixed:
+        verdict_mixed = "ok" if mixed["errors"] == 0 and mixed["lost"] == 0 and mixed["p99_ms"] <= MAX_P99_MS else ""
+        verdict_mixed = verdict_mixed or "; ".join(
+            text
+            for text, missed in [
+                ("errors", mixed["errors"]),
+                ("lost writes", mixed["lost"]),
+                (f"p99 > {MAX_P99_MS} ms", mixed["p99_ms"] > MAX_P99_MS),
+            ]
+            if missed
+        )
+        acknowledged = ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in mixed["acknowledged"].items())
+        lines += [
+            "",
+            f"Mixed arrival-week run ({mixed['seconds']} s, {mixed['connections']} connections: ALTs' pages 80 %, "
+            "ALTs' new requests and replies 10 %, staff's admin list and replies 10 %):",
+            "",
+            "| requests | req/s | errors | 4xx | p50 ms | p99 ms | acknowledged writes | lost | targets |",
+            "|---:|---:|---:|---:|---:|---:|---|---:|---|",
+            f"| {mixed['requests']} | {mixed['rps']:.0f} | {mixed['errors']} | {mixed['status_4xx']} "
+            f"| {mixed['p50_ms']:.1f} | {mixed['p99_ms']:.1f} | {acknowledged} | {mixed['lost']} | {verdict_mixed} |",
+        ]
     lines += ["", "Workers after the whole run (target: under 250 MB each):", ""]
     lines += ["| worker pid | peak (VmHWM) MB | now (VmRSS) MB |", "|---:|---:|---:|"]
     lines += [f"| {w['pid']} | {w['peak_mb']:.0f} | {w['rss_mb']:.0f} |" for w in memory]
@@ -396,7 +425,22 @@ def main() -> int:
         seeding = prepare()
         print(f"  seeded in {seeding['seconds']:.1f} s", flush=True)
     print(f"Loading each page for {SECONDS} s ({CONNECTIONS} connections):", flush=True)
-    rows, memory = serve(env, lambda server: load_pages(server, seeding["thread"]))
+
+    def load(server):
+        rows, memory = load_pages(server, seeding["thread"])
+        mixed = None
+        if MIXED:
+            print(f"Mixed arrival-week run, {mixed_run.SECONDS} s at {mixed_run.CONNECTIONS} connections:", flush=True)
+            mixed = mixed_run.run(BASE, Path(tempfile.mkdtemp(prefix="bench-mixed-")))
+            print(
+                f"  {mixed['requests']} requests, {mixed['errors']} errors, p99 {mixed['p99_ms']:.1f} ms, "
+                f"acknowledged {mixed['acknowledged']}, stored {mixed['stored']}, lost {mixed['lost']}",
+                flush=True,
+            )
+            memory = [{"pid": pid, **memory_mb(pid)} for pid in workers(server)]
+        return rows, memory, mixed
+
+    rows, memory, mixed = serve(env, load)
     if REUSE:
         for row in rows:
             print(f"  {row['page']}: ratio {row['ratio']:.2f}, p50 {row['p50_ms']:.1f} ms, p99 {row['p99_ms']:.1f} ms")
@@ -413,11 +457,18 @@ def main() -> int:
         "PostgreSQL; Redis cache and broker; "
         f"SESSION_ENGINE={env['SESSION_ENGINE'].rsplit('.', 1)[-1]}).\n\n"
     )
-    text = report(meta, seeding, rows, memory, tasks)
+    text = report(meta, seeding, rows, memory, tasks, mixed)
     print()
     print(text)
     (RESULTS / "results.md").write_text("# Benchmark results\n\n" + text)
-    data = {"meta": meta.strip(), "seeding": seeding, "pages": rows, "workers": memory, "reminders": tasks}
+    data = {
+        "meta": meta.strip(),
+        "seeding": seeding,
+        "pages": rows,
+        "mixed": mixed,
+        "workers": memory,
+        "reminders": tasks,
+    }
     (RESULTS / "results.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
     return 0
 

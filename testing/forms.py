@@ -49,10 +49,16 @@ class _FormFields(HTMLParser):
             self._textarea = None
 
 
+def form_fields(html: str, form_id: str) -> dict[str, list[str]]:
+    """Every field of the form `form_id` in `html` with the values a browser would post."""
+    parser = _FormFields(form_id)
+    parser.feed(html)
+    return parser.data
+
+
 def change_form_data(client, url: str, form_id: str = "supportrequest_form") -> dict:
     """The fields of the change form at `url`, as the browser would post them."""
     response = client.get(url)
     assert response.status_code == 200, response.status_code
-    parser = _FormFields(form_id)
-    parser.feed(response.content.decode())
-    return {name: values if len(values) > 1 else (values[0] if values else "") for name, values in parser.data.items()}
+    data = form_fields(response.content.decode(), form_id)
+    return {name: values if len(values) > 1 else (values[0] if values else "") for name, values in data.items()}

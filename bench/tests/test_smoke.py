@@ -106,3 +106,32 @@ def test_a_p99_over_the_limit_is_a_miss_whatever_the_ratio():
     rows = _rows_with({"page": "jumpy", "rps": 800, "p50_ms": 2, "p99_ms": 75, "ratio": 0.8, "queries": 3})
     text = run.report("meta\n", SEEDING, rows, [], [])
     assert "| jumpy | 800 | 2.0 | 75.0 | 0.80 | 3 | 80 | p99 > 60 ms |" in text
+
+
+def test_the_mixed_runs_people_are_signed_in_and_their_pages_answer(seeded, client, settings):
+    from bench import mixed
+
+    alts, staff = mixed._alts(), mixed._staff()
+    assert 10 <= len(alts) <= mixed.ALTS and {p["email"] for p in staff} == set(mixed.STAFF)
+    for person, pages in [(alts[0], alts[0]["pages"]), (staff[0], [staff[0]["list"]])]:
+        client.cookies["sessionid"] = person["session"]
+        for page in pages:
+            assert client.get(page).status_code == 200, page
+
+
+def test_the_report_shows_the_mixed_run_and_names_lost_writes():
+    rows = _rows_with({"page": "page", "rps": 400, "p50_ms": 3, "p99_ms": 9, "ratio": 0.4, "queries": 4})
+    mixed = {
+        "seconds": 60,
+        "connections": 16,
+        "requests": 9000,
+        "rps": 150.0,
+        "errors": 0,
+        "status_4xx": 0,
+        "p50_ms": 20.0,
+        "p99_ms": 55.0,
+        "acknowledged": {"new_request": 400, "alt_reply": 410, "staff_reply": 380},
+        "lost": 2,
+    }
+    text = run.report("meta\n", SEEDING, rows, [], [], mixed)
+    assert "| 9000 | 150 | 0 | 0 | 20.0 | 55.0 | new request 400, alt reply 410, staff reply 380 | 2 | lost writes |" in text
