@@ -134,4 +134,7 @@ def test_the_report_shows_the_mixed_run_and_names_lost_writes():
         "lost": 2,
     }
     text = run.report("meta\n", SEEDING, rows, [], [], mixed)
-    assert "| 9000 | 150 | 0 | 0 | 20.0 | 55.0 | new request 400, alt reply 410, staff reply 380 | 2 | lost writes |" in text
+    assert (
+        "| 9000 | 150 | 0 | 0 | 20.0 | 55.0 | new request 400, alt reply 410, staff reply 380 | 2 | lost writes |"
+        in text
+    )
