@@ -225,6 +225,8 @@ class NotificationAdmin(admin.ModelAdmin):
 admin.site.site_header = _("ALT Portal administration")
 admin.site.site_title = _("ALT Portal")
 admin.site.index_title = _("Branch and national staff")
+# The sidebar repeats the whole app list on every page; the index and the breadcrumbs lead there.
+admin.site.enable_nav_sidebar = False
 
 
 def _has_staff_role_or_superuser(request):

@@ -15,9 +15,14 @@ ALT_PROFILE_RELATED = ("branch", "managing_consultant", "grm_contact")
 
 class LoadsAltProfileMixin:
     def get_user(self, user_id):
+        User = get_user_model()
         related = [f"alt_profile__{name}" for name in ALT_PROFILE_RELATED]
-        user = get_user_model()._default_manager.select_related(*related).filter(pk=user_id).first()
-        return user if user is not None and self.user_can_authenticate(user) else None
+        try:
+            # get(), not first(): no ORDER BY to build on every request.
+            user = User._default_manager.select_related(*related).get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
 
 
 class ModelBackend(LoadsAltProfileMixin, backends.ModelBackend):
