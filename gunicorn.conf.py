@@ -25,9 +25,7 @@ def post_worker_init(worker):
 
     Django, the templates and the URL resolver are loaded for good; freezing them
     means a full collection no longer walks them, and a larger first generation
-    means fewer collections per page. Measured on the benchmark data (in one
-    process, 320 requests each): /training/ 33.9 to 31.0 ms of CPU a request,
-    the dashboard 15.6 to 15.0, and the slowest request 123 to 65 ms.
+    means fewer collections per page (bench/NOTES.md has the figures).
     """
     import gc
 

@@ -15,7 +15,7 @@ from .forms import LanguageForm
 def support_team(request: HttpRequest) -> HttpResponse:
     profile = selectors.alt_profile_get_for_user(user=request.user)
     team = selectors.support_team_for_alt(profile=profile)
-    return render(request, "contacts/support_team.html", {"profile": profile, "team": team})
+    return render(request, "contacts/support_team.jinja", {"profile": profile, "team": team})
 
 
 @require_GET

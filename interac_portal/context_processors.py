@@ -28,6 +28,6 @@ def portal(request):
     return {
         "SITE_NAME": settings.SITE_NAME,
         "WELLBEING_LINE": settings.WELLBEING_LINE,
-        # Reversed once per process instead of ten times per page (a twentieth of a light page).
+        # Reversed once per process and mount point, not on every page.
         "nav": _nav_urls(get_script_prefix()),
     }

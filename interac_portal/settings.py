@@ -87,6 +87,20 @@ WSGI_APPLICATION = "interac_portal.wsgi.application"
 
 TEMPLATES = [
     {
+        # The ALT pages (.jinja, in jinja2/ and <app>/jinja2/): core/jinja2.py.
+        "NAME": "jinja2",
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja2"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "core.jinja2.environment",
+            "context_processors": [
+                "django.contrib.auth.context_processors.auth",
+                "interac_portal.context_processors.portal",
+            ],
+        },
+    },
+    {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
@@ -183,9 +197,10 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALT Portal] "
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_SECONDS", default=2 * 3600)
 SESSION_IDLE_REFRESH_SECONDS = 300
 # With a shared cache (Redis) sessions are read from it (cached_db: written
-# through to the database, so none is lost when Redis restarts); `make bench`
-# measured one database query less on every page. Never with a per-process
-# cache, which would keep a logged-out session alive in the other processes.
+# through to the database, so none is lost when Redis restarts), saving a query
+# on every page. Never with a per-process cache, which would keep a logged-out
+# session alive in the other processes. The engines record the user on the row
+# (core/sessions), so that locking an account out ends its sessions.
 _shared_cache = CACHES["default"]["BACKEND"].endswith("RedisCache")
 SESSION_ENGINE = env.str(
     "SESSION_ENGINE",
