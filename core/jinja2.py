@@ -1,11 +1,13 @@
 """The Jinja2 environment of the ALT pages (settings.TEMPLATES, the "jinja2" engine).
 
 The pages an ALT opens most are Jinja2 templates (`<app>/jinja2/<app>/*.jinja`):
-compiled to Python once, they render in a fraction of the time of Django's
-templates. Strings are translated with Jinja's newstyle gettext:
-`_("Hello %(name)s", name=value)` escapes the value and trusts the translation;
-`ngettext` and `pgettext` as in Python. `make messages` finds them (the
-makemessages command of core reads .jinja files with Jinja's own extractor).
+compiled to Python once, they render faster than Django's templates. Strings are
+translated as with Jinja's newstyle gettext: `_("Hello %(name)s", name=value)`
+escapes the value and trusts the translation; `ngettext("%(num)s day",
+"%(num)s days", n)` and `pgettext(context, message)` as in Python. `make messages`
+finds them (core's makemessages reads .jinja files with Jinja's own extractor).
+The functions are plain globals, one call each, rather than the i18n extension's
+three layers of context-passing wrappers around every string.
 Django's templates remain for the admin, allauth's pages and the emails.
 """
 
@@ -13,8 +15,9 @@ from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import translation
-from jinja2 import Environment, StrictUndefined
 from markupsafe import Markup, escape
+
+from jinja2 import Environment, StrictUndefined
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -26,12 +29,34 @@ def linebreaksbr(text) -> Markup:
     return Markup("<br>").join(escape(text).splitlines())
 
 
+def gettext(message: str, **variables) -> Markup:
+    translated = Markup(translation.gettext(message))
+    return translated % variables if variables else translated
+
+
+def ngettext(singular: str, plural: str, number: int, **variables) -> Markup:
+    return Markup(translation.ngettext(singular, plural, number)) % {"num": number, **variables}
+
+
+def pgettext(context: str, message: str, **variables) -> Markup:
+    translated = Markup(translation.pgettext(context, message))
+    return translated % variables if variables else translated
+
+
 def environment(**options) -> Environment:
     options.setdefault("undefined", StrictUndefined)
-    env = Environment(extensions=["jinja2.ext.i18n"], **options)
-    env.install_gettext_callables(
-        translation.gettext, translation.ngettext, newstyle=True, pgettext=translation.pgettext
+    env = Environment(**options)
+    env.globals.update(
+        {
+            "_": gettext,
+            "gettext": gettext,
+            "ngettext": ngettext,
+            "pgettext": pgettext,
+            "url": url,
+            "static": static,
+            "get_language": translation.get_language,
+            "get_messages": get_messages,
+        }
     )
-    env.globals.update({"url": url, "static": static, "get_language": translation.get_language, "get_messages": get_messages})
     env.filters.update({"linebreaksbr": linebreaksbr})
     return env

@@ -7,6 +7,7 @@ for xgettext, as templatize does for Django's templates.
 """
 
 from django.core.management.commands import makemessages
+
 from jinja2 import Environment
 
 
