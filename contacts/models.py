@@ -243,6 +243,9 @@ class AltProfile(models.Model):
         max_length=12,
         choices=OrientationTrack.choices,
         blank=True,
+        default="",
+        # Rows written without the ORM (the benchmark's COPY) get it too.
+        db_default="",
         help_text=_("The initial orientation the ALT is offered. Set by GRM or SESPS; empty: not decided yet."),
     )
 

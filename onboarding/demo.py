@@ -75,11 +75,11 @@ def seed(*, people: dict) -> None:
     first_module = [t for t in course_tasks(course=course) if t.module.order == 1]
     _complete(enrolment, first_module)
 
-    # The MCs acknowledged the arrived ALTs' handovers long ago; the pre-departure ALT's,
-    # handed over four days ago, still waits for Tokyo's MC.
+    # The MCs acknowledged the arrived ALTs' handovers long ago; the pre-departure ALT's
+    # still waits for Tokyo's MC, past its 2 working days (the reminder goes out).
     for key in ("alt.tokyo", "alt.osaka"):
-        _handover(people[key], days_ago=None, acknowledged=True)
-    _handover(people["alt.predeparture"], days_ago=4, acknowledged=False)
+        _handover(people[key], when=None, acknowledged=True)
+    _handover(people["alt.predeparture"], when=_past_due_start(people["branches"]["tokyo"]), acknowledged=False)
 
 
 def seed_course() -> Course:
@@ -158,13 +158,23 @@ def _placement(alt, stage: str, grm) -> Placement:
     return placement
 
 
-def _handover(alt, *, days_ago: int | None, acknowledged: bool) -> None:
-    """The handover of the ALT's confirmation (recorded by `_placement`), once."""
+def _past_due_start(branch):
+    """A time a few days back whose 2 working days are over whatever today is (weekends, holidays)."""
+    now = timezone.now()
+    start = now - timedelta(days=3)
+    while add_working_days(start, HANDOVER_WORKING_DAYS, office_days=branch.office_days) >= now:
+        start -= timedelta(days=1)
+    return start
+
+
+def _handover(alt, *, when, acknowledged: bool) -> None:
+    """The handover of the ALT's confirmation (recorded by `_placement`), once, made at `when`
+    (None: at the confirmation)."""
     placement = Placement.objects.select_related("branch", "alt__alt_profile").get(alt=alt)
     event = PlacementEvent.objects.filter(placement=placement, to_stage=Stage.CONFIRMED).first()
     if event is None or Handover.objects.filter(event=event).exists():
         return
-    created = event.at if days_ago is None else timezone.now() - timedelta(days=days_ago)
+    created = when or event.at
     mc = alt.alt_profile.managing_consultant
     Handover.objects.create(
         placement=placement,
