@@ -93,17 +93,7 @@ class PlacementForm(forms.ModelForm):
 
     class Meta:
         model = Placement
-        fields = [
-            "alt",
-            "stage",
-            "owner",
-            "branch",
-            "departure_date",
-            "arrival_date",
-            "arrival_flight",
-            "housing_status",
-            "notes_for_mc",
-        ]
+        fields = ["alt", "stage", *placement_services.PLACEMENT_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

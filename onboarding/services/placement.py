@@ -239,7 +239,8 @@ def placement_create(
     return placement
 
 
-UPDATABLE = (
+# The placement's own fields that `placement_update` changes; the orientation track is the ALT's profile's.
+PLACEMENT_FIELDS = (
     "owner",
     "branch",
     "departure_date",
@@ -247,8 +248,8 @@ UPDATABLE = (
     "arrival_flight",
     "housing_status",
     "notes_for_mc",
-    "orientation_track",
 )
+UPDATABLE = (*PLACEMENT_FIELDS, "orientation_track")
 
 
 @transaction.atomic
