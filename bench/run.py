@@ -300,13 +300,20 @@ def reminders() -> list[dict]:
     from django.db import connection
 
     from contacts.models import Notification
-    from onboarding.tasks import send_elearning_invitations, send_elearning_nudges
+    from onboarding.tasks import (
+        send_checklist_reminders,
+        send_elearning_invitations,
+        send_elearning_nudges,
+        send_handover_reminders,
+    )
     from support.tasks import flag_overdue_requests
     from training.tasks import send_session_reminders
 
     tasks = [
         ("e-learning invitations", send_elearning_invitations),
         ("e-learning nudges", send_elearning_nudges),
+        ("handover reminders", send_handover_reminders),
+        ("checklist reminders", send_checklist_reminders),
         ("session reminders", send_session_reminders),
         ("overdue requests", flag_overdue_requests),
     ]

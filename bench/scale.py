@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from contacts.models import AltProfile, Branch, StaffRole, User
 from contacts.roles import group_name_for_role
+from onboarding.checklist import STEPS
 from onboarding.models import (
     ChecklistItem,
     Course,
@@ -474,10 +475,11 @@ def _checklists(alts, counts, rng, now) -> None:
         if alt.group != "arrived":
             continue
         ticked = rng.randint(2, 6)
-        for i, kind in enumerate(ChecklistItem.Kind.values):
+        for i, step in enumerate(STEPS):
             done = _aware(alt.arrival + timedelta(days=i + 2)) if i < ticked else None
-            rows.append((first + len(rows), alt.id, kind, done))
-    counts["checklist_items"] = copy_rows(ChecklistItem, ["id", "alt_id", "kind", "done_at"], rows)
+            rows.append((first + len(rows), alt.id, step.kind, alt.arrival + timedelta(days=step.due_days), done))
+    fields = ["id", "alt_id", "kind", "due_on", "done_at"]
+    counts["checklist_items"] = copy_rows(ChecklistItem, fields, rows)
 
 
 def _support(scale, alts, branches, staff, counts, rng, now) -> None:

@@ -41,7 +41,7 @@ class AltProfileInline(BranchScopedInlineMixin, admin.StackedInline):
     fk_name = "user"
     extra = 0
     max_num = 1
-    fields = ["branch", "managing_consultant", "grm_contact", "country", *TRAVEL_DATES]
+    fields = ["branch", "managing_consultant", "grm_contact", "country", "orientation_track", *TRAVEL_DATES]
     autocomplete_fields = ["managing_consultant", "grm_contact"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -178,8 +178,8 @@ class StaffRoleAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(AltProfile)
 class AltProfileAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "branch", "managing_consultant", "departure_date", "arrival_date"]
-    list_filter = ["branch"]
+    list_display = ["user", "branch", "managing_consultant", "orientation_track", "departure_date", "arrival_date"]
+    list_filter = ["branch", "orientation_track"]
     list_select_related = ["user", "branch", "managing_consultant"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "managing_consultant", "grm_contact"]

@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 from django.utils import timezone
 
 from . import services
-from .models import AltProfile, Branch, StaffRole, User
+from .models import AltProfile, Branch, OrientationTrack, StaffRole, User
 
 BRANCHES = {
     "tokyo": {
@@ -99,6 +99,7 @@ def seed(*, password: str) -> dict:
                 "country": "United States" if code == "tokyo" else "Ireland",
                 "departure_date": today - timedelta(days=60),
                 "arrival_date": today - timedelta(days=59),
+                "orientation_track": OrientationTrack.FLAGSHIP,
             },
         )
         people[f"mc.{code}"] = mc
@@ -116,6 +117,7 @@ def seed(*, password: str) -> dict:
             "country": "Philippines",
             "departure_date": today + timedelta(days=20),
             "arrival_date": today + timedelta(days=21),
+            "orientation_track": OrientationTrack.FLAGSHIP,
         },
     )
     applicant = _user("alt.applicant@example.com", password)
@@ -128,6 +130,8 @@ def seed(*, password: str) -> dict:
             "country": "Canada",
             "departure_date": date(today.year + 1, 4, 1) if today.month >= 3 else date(today.year, 4, 1),
             "arrival_date": None,
+            # A later intake: GRM has put them on the alternate orientation already.
+            "orientation_track": OrientationTrack.ALTERNATE,
         },
     )
     people["alt.predeparture"] = predeparture

@@ -193,8 +193,18 @@ class StaffRole(models.Model):
         return self.role in self.NATIONAL_ROLES
 
 
+class OrientationTrack(models.TextChoices):
+    """The initial orientation an ALT takes: the flagship track, or the alternate one (later arrivals)."""
+
+    FLAGSHIP = "FLAGSHIP", _("Flagship")
+    ALTERNATE = "ALTERNATE", _("Alternate")
+
+
 class AltProfile(models.Model):
-    """An ALT's place in the company: branch once confirmed, MC, GRM contact, travel dates."""
+    """An ALT's place in the company: branch once confirmed, MC, GRM contact, travel dates, orientation track.
+
+    Other apps read it and change it only through `contacts.services` (one owner for each fact).
+    """
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alt_profile", verbose_name=_("user")
@@ -228,6 +238,16 @@ class AltProfile(models.Model):
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    orientation_track = models.CharField(
+        _("orientation track"),
+        max_length=12,
+        choices=OrientationTrack.choices,
+        blank=True,
+        default="",
+        # Rows written without the ORM (the benchmark's COPY) get it too.
+        db_default="",
+        help_text=_("The initial orientation the ALT is offered. Set by GRM or SESPS; empty: not decided yet."),
+    )
 
     class Meta:
         verbose_name = _("ALT profile")

@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 
 from core.sessions import sessions_end_for_user
 
-from .models import AltProfile, Branch, Notification, StaffRole, User
+from .models import AltProfile, Branch, Notification, OrientationTrack, StaffRole, User
 from .roles import group_name_for_role
 
 logger = logging.getLogger(__name__)
@@ -307,6 +307,63 @@ def alt_account_create(
     if invite:
         user_invite(user=user, invited_by=invited_by)
     return user
+
+
+# What other apps may change about an ALT. The profile is the one place each fact lives;
+# onboarding and training write it only through these two functions.
+_PROFILE_RELATIONS = ("branch", "managing_consultant", "grm_contact")
+PROFILE_FIELDS = frozenset(
+    {
+        *_PROFILE_RELATIONS,
+        *(f"{name}_id" for name in _PROFILE_RELATIONS),
+        "country",
+        "departure_date",
+        "arrival_date",
+        "orientation_track",
+    }
+)
+USER_FIELDS = frozenset({"first_name", "last_name", "phone"})
+
+
+def _check_track(track: str) -> None:
+    if track not in ("", *OrientationTrack.values):
+        raise ValueError(f"{track!r} is not an orientation track")
+
+
+def alt_profile_update(*, user_id: int, **fields) -> int:
+    """Change facts of an ALT's profile (branch, MC, GRM contact, travel dates, orientation track...).
+
+    The one door through which other apps write an AltProfile. Returns the rows
+    changed: 1, or 0 when the user has no profile (not an ALT).
+    """
+    unknown = set(fields) - PROFILE_FIELDS
+    if unknown:
+        raise TypeError(f"alt_profile_update() cannot change {sorted(unknown)}")
+    if "orientation_track" in fields:
+        _check_track(fields["orientation_track"])
+    if not fields:
+        return 0
+    return AltProfile.objects.filter(user_id=user_id).update(**fields)
+
+
+def alt_profiles_set_orientation_track(*, user_ids, track: str) -> int:
+    """Put many ALTs on an orientation track at once (an admin action); returns the profiles changed."""
+    _check_track(track)
+    return (
+        AltProfile.objects.filter(user_id__in=list(user_ids))
+        .exclude(orientation_track=track)
+        .update(orientation_track=track)
+    )
+
+
+def user_update(*, user_id: int, **fields) -> int:
+    """Change an account's name or phone (the placement import). Returns the rows changed."""
+    unknown = set(fields) - USER_FIELDS
+    if unknown:
+        raise TypeError(f"user_update() cannot change {sorted(unknown)}")
+    if not fields:
+        return 0
+    return User.objects.filter(pk=user_id).update(**fields)
 
 
 def user_set_language(*, user: User, language: str) -> None:

@@ -1,4 +1,4 @@
-"""Admin base classes: changelists that stay fast on large tables, read-only inlines.
+"""Admin base classes: changelists that stay fast on large tables, read-only admins and inlines.
 
 `EstimatedCountPaginator`: Django's paginator counts every row of the list on
 every page. Up to `exact_up_to` rows the count is exact (a capped count that
@@ -67,7 +67,21 @@ class LightChangelistMixin:
         )
 
 
-class ReadOnlyInlineMixin:
+class ReadOnlyAdminMixin:
+    """An admin of records that people read and never add, change or delete there (a handover, a link
+    between two apps' rows): they change through the app's services."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyInlineMixin(ReadOnlyAdminMixin):
     """An inline that shows rows and never adds, changes or deletes them: a history, a thread, a roll.
 
     Every listed field is read-only; the rows change through the app's services.
@@ -78,12 +92,3 @@ class ReadOnlyInlineMixin:
 
     def get_readonly_fields(self, request, obj=None):
         return list(self.fields)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

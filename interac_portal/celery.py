@@ -37,6 +37,14 @@ app.conf.beat_schedule = {
         "task": "onboarding.tasks.send_elearning_nudges",
         "schedule": crontab(hour=10, minute=0),
     },
+    "send-handover-reminders": {
+        "task": "onboarding.tasks.send_handover_reminders",
+        "schedule": crontab(hour=9, minute=15),
+    },
+    "send-checklist-reminders": {
+        "task": "onboarding.tasks.send_checklist_reminders",
+        "schedule": crontab(hour=9, minute=30),
+    },
     "training-invite-newly-eligible": {
         "task": "training.tasks.invite_newly_eligible_alts",
         "schedule": crontab(hour=8, minute=30),

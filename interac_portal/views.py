@@ -4,24 +4,27 @@ import logging
 
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from contacts import selectors as contacts_selectors
 from onboarding.selectors import onboarding_dashboard_card
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
 
+from . import services
 from .celery import app as celery_app
+from .selectors import checklist_help_dashboard_card
 
 logger = logging.getLogger(__name__)
 
 # Each feature app contributes one card: a template and a selector that
 # returns its context, or None when there is nothing to show.
 DASHBOARD_CARDS = [
+    ("interac_portal/_checklist_help_card.html", checklist_help_dashboard_card),
     ("onboarding/_dashboard_card.html", onboarding_dashboard_card),
     ("training/_dashboard_card.html", training_dashboard_card),
     ("support/_dashboard_card.html", support_dashboard_card),
@@ -41,6 +44,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if context is not None:
             cards.append({"template": template, "context": context})
     return render(request, "dashboard.html", {"profile": profile, "team": team, "cards": cards})
+
+
+@login_required
+@require_POST
+def checklist_help(request: HttpRequest, kind: str) -> HttpResponse:
+    """ "Ask for help" on a step of the arrival checklist: the support form, with category and subject filled in."""
+    contacts_selectors.alt_profile_get_for_user(user=request.user)
+    try:
+        url = services.checklist_help_ask(alt=request.user, kind=kind)
+    except services.ChecklistHelpRefused:
+        raise Http404("No such checklist step") from None
+    return redirect(url)
 
 
 def _database_ok() -> bool:

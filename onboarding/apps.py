@@ -12,6 +12,7 @@ _PROGRESS_VIEW = [
     "onboarding.view_enrolment",
     "onboarding.view_taskcompletion",
     "onboarding.view_checklistitem",
+    "onboarding.view_handover",
 ]
 
 

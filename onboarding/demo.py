@@ -9,6 +9,8 @@ from datetime import timedelta
 from django.utils import timezone
 
 from contacts.models import AltProfile
+from contacts.office_days import add_working_days
+from contacts.services import alt_profile_update
 
 from .course_content import COURSE, MODULES
 from .models import (
@@ -16,6 +18,8 @@ from .models import (
     Choice,
     Course,
     Enrolment,
+    Handover,
+    HousingStatus,
     Module,
     Placement,
     PlacementEvent,
@@ -27,6 +31,22 @@ from .models import (
 from .models.placement import PIPELINE
 from .selectors import course_tasks
 from .services.checklist import checklist_create_for_alt
+from .services.handover import HANDOVER_WORKING_DAYS
+
+Kind = ChecklistItem.Kind
+
+# What GRM wrote down for the MC, per ALT: (flight, housing, notes).
+HANDOVER_FACTS = {
+    "alt.tokyo": ("UA 837, Narita, 15:40", HousingStatus.ARRANGED, "Keen on team teaching; has taught phonics."),
+    "alt.osaka": ("EI 4512, Kansai, 16:05", HousingStatus.OWN, "Lives with a partner already in Osaka."),
+    "alt.predeparture": (
+        "PR 428, Narita, 14:25",
+        HousingStatus.ARRANGING,
+        "Vegetarian. Would like a school near a station.\nAsked whether a bicycle can be arranged.",
+    ),
+}
+# Steps the arrived ALTs have done; the rest are open, several past due.
+DONE_STEPS = {"alt.tokyo": (Kind.MEET_MC, Kind.MOBILE_PHONE, Kind.ORIENTATION), "alt.osaka": (Kind.MEET_MC,)}
 
 
 def seed(*, people: dict) -> None:
@@ -39,22 +59,27 @@ def seed(*, people: dict) -> None:
     _placement(people["alt.applicant"], Stage.PLACEMENT, grm)
 
     # Arrived ALTs finished the course before they flew and are part-way through the checklist.
-    for key, done_steps in (("alt.tokyo", 3), ("alt.osaka", 1)):
+    for key, done in DONE_STEPS.items():
         alt = people[key]
         enrolment = _enrolment(alt, course, days_ago=90)
         _complete(enrolment, course_tasks(course=course))
         if enrolment.completed_at is None:
             Enrolment.objects.filter(pk=enrolment.pk).update(completed_at=timezone.now() - timedelta(days=62))
         checklist_create_for_alt(alt_id=alt.pk)
-        for kind in ChecklistItem.Kind.values[:done_steps]:
-            ChecklistItem.objects.filter(alt=alt, kind=kind, done_at__isnull=True).update(
-                done_at=timezone.now() - timedelta(days=50)
-            )
+        ChecklistItem.objects.filter(alt=alt, kind__in=done, done_at__isnull=True).update(
+            done_at=timezone.now() - timedelta(days=50)
+        )
 
     # Departing in 20 days: invited ten days ago, the first module done.
     enrolment = _enrolment(people["alt.predeparture"], course, days_ago=10)
     first_module = [t for t in course_tasks(course=course) if t.module.order == 1]
     _complete(enrolment, first_module)
+
+    # The MCs acknowledged the arrived ALTs' handovers long ago; the pre-departure ALT's
+    # still waits for Tokyo's MC, past its 2 working days (the reminder goes out).
+    for key in ("alt.tokyo", "alt.osaka"):
+        _handover(people[key], when=None, acknowledged=True)
+    _handover(people["alt.predeparture"], when=_past_due_start(people["branches"]["tokyo"]), acknowledged=False)
 
 
 def seed_course() -> Course:
@@ -99,6 +124,9 @@ def _questions(task: Task, questions: list) -> None:
 
 def _placement(alt, stage: str, grm) -> Placement:
     profile = AltProfile.objects.get(user=alt)
+    flight, housing, notes = HANDOVER_FACTS.get(
+        alt.email.removesuffix("@example.com"), ("", HousingStatus.NOT_STARTED, "")
+    )
     placement, created = Placement.objects.get_or_create(
         alt=alt,
         defaults={
@@ -107,6 +135,9 @@ def _placement(alt, stage: str, grm) -> Placement:
             "branch": profile.branch,
             "departure_date": profile.departure_date,
             "arrival_date": profile.arrival_date,
+            "arrival_flight": flight,
+            "housing_status": housing,
+            "notes_for_mc": notes,
         },
     )
     if created:
@@ -122,8 +153,40 @@ def _placement(alt, stage: str, grm) -> Placement:
                 at=start + timedelta(days=step * 14),
             )
             previous = to_stage
-        AltProfile.objects.filter(pk=profile.pk, grm_contact__isnull=True).update(grm_contact=grm)
+        if profile.grm_contact_id is None:
+            alt_profile_update(user_id=alt.pk, grm_contact=grm)
     return placement
+
+
+def _past_due_start(branch):
+    """A time a few days back whose 2 working days are over whatever today is (weekends, holidays)."""
+    now = timezone.now()
+    start = now - timedelta(days=3)
+    while add_working_days(start, HANDOVER_WORKING_DAYS, office_days=branch.office_days) >= now:
+        start -= timedelta(days=1)
+    return start
+
+
+def _handover(alt, *, when, acknowledged: bool) -> None:
+    """The handover of the ALT's confirmation (recorded by `_placement`), once, made at `when`
+    (None: at the confirmation)."""
+    placement = Placement.objects.select_related("branch", "alt__alt_profile").get(alt=alt)
+    event = PlacementEvent.objects.filter(placement=placement, to_stage=Stage.CONFIRMED).first()
+    if event is None or Handover.objects.filter(event=event).exists():
+        return
+    created = when or event.at
+    mc = alt.alt_profile.managing_consultant
+    Handover.objects.create(
+        placement=placement,
+        event=event,
+        branch=placement.branch,
+        mc=mc,
+        grm_owner_id=placement.owner_id,
+        created=created,
+        due_at=add_working_days(created, HANDOVER_WORKING_DAYS, office_days=placement.branch.office_days),
+        acknowledged_at=created + timedelta(hours=5) if acknowledged else None,
+        acknowledged_by=mc if acknowledged else None,
+    )
 
 
 def _enrolment(alt, course: Course, *, days_ago: int) -> Enrolment:

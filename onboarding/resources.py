@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from contacts.models import Branch, Language, User
-from contacts.services import alt_account_create
+from contacts.services import alt_account_create, alt_profile_update, user_update
 
 from .models import Placement, Stage
 from .services import IllegalMove, placement_change, placement_create
@@ -199,7 +199,7 @@ class PlacementResource(resources.ModelResource):
                 invited_by=self.user,
             )
         if data["country"]:
-            type(user.alt_profile).objects.filter(user=user).update(country=data["country"])
+            alt_profile_update(user_id=user.pk, country=data["country"])
         return placement_create(
             alt=user,
             by=self.user,
@@ -224,7 +224,7 @@ class PlacementResource(resources.ModelResource):
             name: data[name] for name in ("first_name", "last_name", "phone") if name in columns and data[name]
         }
         if user_changes:
-            User.objects.filter(pk=placement.alt_id).update(**user_changes)
+            user_update(user_id=placement.alt_id, **user_changes)
         return placement
 
 

@@ -7,16 +7,20 @@ everything here starts from the logged-in user, and anything else is a 404.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import AltProfile, User
+from contacts.models import AltProfile, OrientationTrack, User
 from contacts.selectors import Contact, support_team_summary_for_alt
 
-from .checklist import STEPS
-from .models import ChecklistItem, Course, Enrolment, Placement, Stage, Task, TaskCompletion
+from .checklist import STEPS, STEPS_BY_KIND, help_url_for
+from .handover import HandoverSection, sections_from_other_apps
+from .models import ChecklistItem, Course, Enrolment, Handover, Placement, Stage, Task, TaskCompletion
 from .models.placement import BRANCH_STAGES, PIPELINE
 
 # --- placement ------------------------------------------------------------------
@@ -332,12 +336,104 @@ class ChecklistRow:
     step: object
     done: bool
     done_at: object = None
+    due_on: date | None = None
+    past_due: bool = False
+    help_url: str | None = None  # where "Ask for help" posts (set by the layer above), or None
 
 
 def checklist_for_alt(*, user: User) -> list[ChecklistRow]:
-    """Every arrival step, with what the ALT has ticked off, in one query."""
-    done = dict(ChecklistItem.objects.filter(alt=user, done_at__isnull=False).values_list("kind", "done_at"))
-    return [ChecklistRow(step=step, done=step.kind in done, done_at=done.get(step.kind)) for step in STEPS]
+    """Every arrival step, with its due date and what the ALT has ticked off, in one query."""
+    today = timezone.localdate()
+    items = {kind: (due_on, done_at) for kind, due_on, done_at in _checklist_rows(user.pk)}
+    rows = []
+    for step in STEPS:
+        due_on, done_at = items.get(step.kind, (None, None))
+        rows.append(
+            ChecklistRow(
+                step=step,
+                done=done_at is not None,
+                done_at=done_at,
+                due_on=due_on,
+                past_due=done_at is None and due_on is not None and due_on < today,
+                help_url=None if done_at is not None else help_url_for(step.kind),
+            )
+        )
+    return rows
+
+
+def _checklist_rows(alt_id: int) -> list[tuple]:
+    return list(ChecklistItem.objects.filter(alt_id=alt_id).values_list("kind", "due_on", "done_at"))
+
+
+def checklist_items_past_due_q(*, today: date | None = None) -> Q:
+    """Steps not done whose due date has passed."""
+    return Q(done_at__isnull=True, due_on__lt=today or timezone.localdate())
+
+
+def checklist_items_past_due_for_mc(*, user: User) -> QuerySet[ChecklistItem]:
+    """The steps past due of the ALTs whose Managing Consultant `user` is, oldest due date first.
+
+    The MC's worklist links to the admin list of these
+    (`/admin/onboarding/checklistitem/?past_due=yes&mine=yes`).
+    """
+    return (
+        ChecklistItem.objects.filter(
+            checklist_items_past_due_q(),
+            alt__alt_profile__managing_consultant=user,
+            alt__is_active=True,
+            alt__placement__stage=Stage.ARRIVED,
+        )
+        .select_related("alt")
+        .order_by("due_on", "alt__last_name", "pk")
+    )
+
+
+# --- handover ---------------------------------------------------------------------------------
+
+
+def _progress_line(alt_id: int) -> str:
+    enrolment = latest_enrolment_progress(alt_id=alt_id)
+    if enrolment is None:
+        return gettext("Not enrolled yet (the course opens about 30 days before departure).")
+    done, total = enrolment["tasks_done"], enrolment["tasks_total"]
+    return gettext("%(done)s of %(total)s tasks (%(percent)s%%)") % {
+        "done": done,
+        "total": total,
+        "percent": percent(done, total),
+    }
+
+
+def _day(value) -> str:
+    return date_format(value, "DATE_FORMAT") if value else gettext("not known yet")
+
+
+def handover_sections(*, handover: Handover) -> list[HandoverSection]:
+    """What the handover tells the MC, in the active language, read live (a handful of queries)."""
+    placement = Placement.objects.select_related("alt__alt_profile").get(pk=handover.placement_id)
+    profile = getattr(placement.alt, "alt_profile", None)
+    track = profile.orientation_track if profile else ""
+    sections = [
+        HandoverSection(
+            gettext("Arrival"),
+            (
+                gettext("Departure: %(day)s") % {"day": _day(placement.departure_date)},
+                gettext("Arrival: %(day)s") % {"day": _day(placement.arrival_date)},
+                gettext("Flight: %(flight)s") % {"flight": placement.arrival_flight or gettext("not known yet")},
+            ),
+        ),
+        HandoverSection(gettext("Housing"), (str(placement.get_housing_status_display()),)),
+        HandoverSection(gettext("Pre-departure course"), (_progress_line(placement.alt_id),)),
+        HandoverSection(
+            gettext("Orientation track"),
+            (str(OrientationTrack(track).label) if track else gettext("Not decided yet"),),
+        ),
+        *sections_from_other_apps(alt_ids=[placement.alt_id]).get(placement.alt_id, []),
+        HandoverSection(
+            gettext("Notes from recruiting (staff only)"),
+            tuple(placement.notes_for_mc.splitlines()) or (gettext("None"),),
+        ),
+    ]
+    return sections
 
 
 # --- dashboard ------------------------------------------------------------------------------
@@ -351,6 +447,7 @@ class DashboardCard(_Percent):
     total: int = 0
     due_date: date | None = None
     kind: str = ""  # "course", "checklist" or ""
+    past_due: list = field(default_factory=list)  # [(step, due_on)] of the checklist, oldest first
 
 
 def latest_enrolment_progress(*, alt_id) -> dict | None:
@@ -371,9 +468,18 @@ def onboarding_dashboard_card(*, profile: AltProfile) -> DashboardCard | None:
     stage = placement["stage"]
     card = DashboardCard(timeline=placement_timeline(stage=stage))
     if stage == Stage.ARRIVED:
-        done = ChecklistItem.objects.filter(alt_id=profile.user_id, done_at__isnull=False).count()
-        card.kind, card.done, card.total = "checklist", done, len(STEPS)
+        today = timezone.localdate()
+        rows = _checklist_rows(profile.user_id)
+        card.kind, card.done, card.total = "checklist", sum(1 for row in rows if row[2] is not None), len(STEPS)
         card.progress_label = str(_("Arrival checklist"))
+        card.past_due = sorted(
+            (
+                (STEPS_BY_KIND[kind], due_on)
+                for kind, due_on, done_at in rows
+                if done_at is None and due_on is not None and due_on < today and kind in STEPS_BY_KIND
+            ),
+            key=lambda pair: pair[1],
+        )
     elif stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE):
         enrolment = latest_enrolment_progress(alt_id=profile.user_id)
         if enrolment is not None:

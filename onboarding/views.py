@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -140,4 +141,10 @@ def checklist_tick(request: HttpRequest, kind: str) -> HttpResponse:
         services.checklist_item_set(alt=request.user, kind=kind, done=form.cleaned_data.get("done", False))
     except services.ChecklistClosed:
         raise Http404("No such checklist step") from None
+    # Ticked from the dashboard ("your request is resolved: mark the step done?"): back there.
+    following = request.POST.get("next", "")
+    if following and url_has_allowed_host_and_scheme(
+        following, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return redirect(following)
     return redirect(reverse("onboarding:index") + "#checklist")

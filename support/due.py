@@ -11,15 +11,20 @@ database, no clock.
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
-from django.conf import settings
+# Which days are closed is the company's, not support's: every app counts working days the same way.
+from contacts.office_days import JAPAN, is_japanese_holiday, is_office_closed
+from contacts.office_days import MAX_DAYS as _MAX_DAYS
 
-JAPAN = ZoneInfo("Asia/Tokyo")
-# A branch open on no day at all would loop forever; give up after this long.
-_MAX_DAYS = 3 * 366
+__all__ = [
+    "JAPAN",
+    "OfficeHours",
+    "add_office_time",
+    "due_at_for",
+    "is_japanese_holiday",
+    "is_office_closed",
+    "office_time_for",
+]
 
 
 @dataclass(frozen=True)
@@ -35,20 +40,6 @@ class OfficeHours:
     @classmethod
     def of(cls, branch) -> "OfficeHours":
         return cls(opens=branch.office_opens, closes=branch.office_closes, days=branch.office_days)
-
-
-@lru_cache(maxsize=64)
-def _japanese_holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.country_holidays("JP", years=year).keys())
-
-
-def is_japanese_holiday(day: date) -> bool:
-    return day in _japanese_holidays(day.year)
-
-
-def is_office_closed(day: date) -> bool:
-    """A Japanese public holiday or one of the company's closed days ("MM-DD" in OFFICE_CLOSED_DAYS)."""
-    return is_japanese_holiday(day) or f"{day:%m-%d}" in settings.OFFICE_CLOSED_DAYS
 
 
 def office_time_for(urgency: str, hours: OfficeHours) -> timedelta:

@@ -1,4 +1,4 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.db.models import Q
 from django.urls import reverse
@@ -7,9 +7,10 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import Branch, StaffRole, User
+from contacts.models import Branch, OrientationTrack, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
+from contacts.services import alt_profiles_set_orientation_track
 from core.admin import ReadOnlyInlineMixin
 
 from . import selectors, services
@@ -99,7 +100,9 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         return list_display
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
+        fieldsets = list(super().get_fieldsets(request, obj))
+        if obj is not None and self.has_change_permission(request, obj):
+            fieldsets.append((_("Register an ALT"), {"fields": ("register_alt",)}))
         if selectors.staff_sessions_q(user=request.user) is None:
             return [(name, options) for name, options in fieldsets if "attendance_link" not in options["fields"]]
         return fieldsets
@@ -107,11 +110,16 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     def changelist_view(self, request, extra_context=None):
         takes_attendance = selectors.staff_sessions_q(user=request.user) is not None
         extra_context = {**(extra_context or {}), "takes_attendance": takes_attendance}
+        if branch_scope_for_user(user=request.user).all_branches:
+            # SESPS plan national orientation: how full each track is.
+            extra_context["fill_by_track"] = selectors.orientation_fill_by_track()
         return super().changelist_view(request, extra_context=extra_context)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        form.national_allowed = branch_scope_for_user(user=request.user).all_branches
+        scope = branch_scope_for_user(user=request.user)
+        form.national_allowed = scope.all_branches
+        form.alt_branch_ids = None if scope.all_branches else list(scope.branch_ids)
         branch = form.base_fields.get("branch")
         if branch is not None and obj is not None and obj.branch_id:
             # A session they may change keeps its branch (the named trainer of another branch's session).
@@ -144,6 +152,18 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         services.training_session_save(session=obj)
+        alt = form.cleaned_data.get("register_alt")
+        if alt is None:
+            return
+        try:
+            registration = services.registration_create_by_staff(session_id=obj.pk, alt=alt, by=request.user)
+        except services.TrainingError as refused:
+            messages.error(request, str(refused))
+            return
+        messages.success(
+            request,
+            gettext("%(alt)s: %(status)s.") % {"alt": alt.display_name, "status": registration.get_status_display()},
+        )
 
     def _may_change(self, request, obj) -> bool:
         if obj is None:
@@ -220,14 +240,51 @@ class AltTrainingRecordAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     """Each ALT's attended / required sessions over the last 12 months, for MCs and trainers."""
 
     branch_lookup = "branch"
-    list_display = ["alt_name", "alt_email", "branch", "managing_consultant", "required_attended", "absences"]
-    list_filter = [MyAltsFilter, ("branch", RelatedOnlyFieldListFilter)]
+    list_display = [
+        "alt_name",
+        "alt_email",
+        "branch",
+        "managing_consultant",
+        "orientation_track",
+        "required_attended",
+        "absences",
+    ]
+    list_filter = [MyAltsFilter, "orientation_track", ("branch", RelatedOnlyFieldListFilter)]
+    actions = ["set_track_flagship", "set_track_alternate"]
     list_select_related = ["user", "branch", "managing_consultant"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     ordering = ["user__last_name", "user__first_name"]
     show_full_result_count = False
-    fields = ["user", "branch", "managing_consultant", "arrival_date", "required_attended", "history_table"]
+    fields = [
+        "user",
+        "branch",
+        "managing_consultant",
+        "arrival_date",
+        "orientation_track",
+        "required_attended",
+        "history_table",
+    ]
     readonly_fields = fields
+
+    def has_set_orientation_track_permission(self, request):
+        return request.user.has_perm("training.set_orientation_track")
+
+    def _set_track(self, request, queryset, track: str) -> None:
+        # Through contacts: the track is a fact of the ALT's profile, which training never writes itself.
+        count = alt_profiles_set_orientation_track(user_ids=queryset.values_list("user_id", flat=True), track=track)
+        self.message_user(
+            request,
+            ngettext("%(n)d ALT moved to the %(track)s track.", "%(n)d ALTs moved to the %(track)s track.", count)
+            % {"n": count, "track": OrientationTrack(track).label},
+        )
+
+    @admin.action(description=_("Put the selected ALTs on the flagship track"), permissions=["set_orientation_track"])
+    def set_track_flagship(self, request, queryset):
+        self._set_track(request, queryset, OrientationTrack.FLAGSHIP)
+
+    @admin.action(description=_("Put the selected ALTs on the alternate track"), permissions=["set_orientation_track"])
+    def set_track_alternate(self, request, queryset):
+        self._set_track(request, queryset, OrientationTrack.ALTERNATE)
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request).filter(branch__isnull=False)

@@ -22,6 +22,7 @@ class TrainingConfig(AppConfig):
             "training.view_trainingsession",
             "training.view_registration",
             "training.view_alttrainingrecord",
+            "training.set_orientation_track",
         ],
         "MC": [
             "training.view_trainingsession",

@@ -3,6 +3,8 @@ from datetime import timedelta
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import AltProfile
+
 from .models import Registration, TrainingSession
 
 ATTENDANCE_CHOICES = [(status.value, status.label) for status in Registration.ATTENDANCE]
@@ -57,10 +59,20 @@ class TrainingSessionAdminForm(forms.ModelForm):
     """The admin form: branch staff must pick their branch and may not run an initial orientation;
     times are entered in Japan time."""
 
-    # Set by the admin for the request: may this user create national sessions?
+    # Set by the admin for the request: may this user create national sessions? Whose ALTs may they register
+    # (branch ids; None: every branch)?
     national_allowed = True
+    alt_branch_ids = None
 
     online_link = forms.URLField(label=_("online link"), required=False, max_length=500, assume_scheme="https")
+    register_alt = forms.EmailField(
+        label=_("Register an ALT"),
+        required=False,
+        help_text=_(
+            "Their email address. Staff may register any ALT of their branches at any session, whatever its "
+            "track: a place if one is free, else the waiting list. The ALT is emailed."
+        ),
+    )
 
     class Meta:
         model = TrainingSession
@@ -83,8 +95,22 @@ class TrainingSessionAdminForm(forms.ModelForm):
             "arrival_until",
         ]
 
+    def clean_register_alt(self):
+        email = (self.cleaned_data.get("register_alt") or "").strip().lower()
+        if not email:
+            return None
+        profiles = AltProfile.objects.filter(user__email=email, user__is_active=True)
+        if self.alt_branch_ids is not None:
+            profiles = profiles.filter(branch_id__in=self.alt_branch_ids)
+        profile = profiles.select_related("user").first()
+        if profile is None:
+            raise forms.ValidationError(_("No active ALT of your branches has this email address."))
+        return profile.user
+
     def clean(self):
         cleaned = super().clean()
+        if cleaned.get("register_alt") and cleaned.get("status") == TrainingSession.Status.CANCELLED:
+            self.add_error("register_alt", _("The session is cancelled: nobody can be registered."))
         if not self.national_allowed and not cleaned.get("branch"):
             self.add_error("branch", _("Choose your branch: national sessions are run by SESPS."))
         kind = cleaned.get("kind")

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from contacts.models import AltProfile, Branch
+from contacts.models import AltProfile, Branch, OrientationTrack
 
 # A trainer can take the roll from this long before the start (on the day, on a phone).
 ATTENDANCE_OPENS_BEFORE = timedelta(hours=24)
@@ -29,9 +29,8 @@ class TrainingSession(models.Model):
         BRANCH_TRAINING = "BRANCH_TRAINING", _("Branch training")
         ALT_MEETING = "ALT_MEETING", _("ALT meeting")
 
-    class Track(models.TextChoices):
-        FLAGSHIP = "FLAGSHIP", _("Flagship")
-        ALTERNATE = "ALTERNATE", _("Alternate")
+    # The ALT's track lives on their profile (contacts); the session uses the same choices.
+    Track = OrientationTrack
 
     class Status(models.TextChoices):
         SCHEDULED = "SCHEDULED", _("Scheduled")
@@ -289,3 +288,4 @@ class AltTrainingRecord(AltProfile):
         proxy = True
         verbose_name = _("ALT training record")
         verbose_name_plural = _("ALT training records")
+        permissions = [("set_orientation_track", _("Can set ALTs' orientation track"))]

@@ -6,6 +6,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import (
     BooleanField,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -13,13 +14,14 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from contacts.models import AltProfile, Branch, StaffRole, User
+from contacts.models import AltProfile, Branch, OrientationTrack, StaffRole, User
 from contacts.selectors import branch_scope_for_user
 
 from .models import CalendarFeed, Registration, TrainingSession
@@ -49,11 +51,16 @@ def sessions_for_profile_q(profile: AltProfile) -> Q:
     A branch session is for the branch's ALTs who have arrived by its day; a
     national session with an arrival window is for the ALTs arriving in that
     window, and without one for every placed ALT who has arrived by its day.
-    ALTs without a branch (placement phase) have no sessions yet.
+    An initial orientation is for the ALTs of its track (both tracks while
+    GRM or SESPS have not chosen one). ALTs without a branch (placement
+    phase) have no sessions yet. Staff may register anyone anywhere
+    (`registration_create_by_staff`): this is what ALTs are offered.
     """
     if profile.branch_id is None:
         return Q(pk__in=[])
     condition = Q(branch_id=profile.branch_id) | Q(branch__isnull=True)
+    if profile.orientation_track:
+        condition &= ~Q(kind=TrainingSession.Kind.INITIAL_ORIENTATION) | Q(track=profile.orientation_track)
     if profile.arrival_date is None:
         return condition & Q(arrival_from__isnull=True)
     in_window = Q(arrival_from__lte=profile.arrival_date, arrival_until__gte=profile.arrival_date)
@@ -66,6 +73,8 @@ def profiles_for_session_q(session: TrainingSession) -> Q:
     condition = Q(branch__isnull=False, user__is_active=True)
     if session.branch_id is not None:
         condition &= Q(branch_id=session.branch_id)
+    if session.kind == TrainingSession.Kind.INITIAL_ORIENTATION and session.track:
+        condition &= Q(orientation_track__in=[session.track, ""])
     if session.has_arrival_window:
         return condition & Q(arrival_date__gte=session.arrival_from, arrival_date__lte=session.arrival_until)
     start_day = timezone.localdate(session.start)
@@ -414,3 +423,82 @@ def attendance_sheet(*, session: TrainingSession) -> list[Registration]:
     )
     registrations.sort(key=lambda r: (order.get(r.status, 0), r.waitlist_position or 0))
     return registrations
+
+
+# --- orientation fill by track (SESPS) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TrackFill:
+    track: str
+    label: str
+    sessions: int = 0
+    capacity: int = 0
+    taken: int = 0
+    waitlisted: int = 0
+    alts: int = 0  # active ALTs with a branch on this track
+    alts_unregistered: int = 0  # of them, not on the list of an upcoming orientation of their track
+
+    @property
+    def free(self) -> int:
+        return max(self.capacity - self.taken, 0)
+
+
+def orientation_fill_by_track(*, now=None) -> list[TrackFill]:
+    """Upcoming initial orientation per track: sessions, places taken and free, waiting lists, and the
+    ALTs on the track who are on no upcoming session of it yet. Four queries whatever the numbers."""
+    now = now or timezone.now()
+    upcoming = Q(kind=TrainingSession.Kind.INITIAL_ORIENTATION, status=TrainingSession.Status.SCHEDULED, start__gt=now)
+    sessions = {
+        row["track"]: row
+        for row in TrainingSession.objects.filter(upcoming)
+        .values("track")
+        .annotate(n=Count("pk"), capacity=Sum("capacity"))
+        .order_by()
+    }
+    registrations = {
+        (row["session__track"], row["status"]): row["n"]
+        for row in Registration.objects.filter(
+            session__kind=TrainingSession.Kind.INITIAL_ORIENTATION,
+            session__status=TrainingSession.Status.SCHEDULED,
+            session__start__gt=now,
+        )
+        .values("session__track", "status")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    on_a_session = Registration.objects.filter(
+        alt_id=OuterRef("user_id"),
+        session__kind=TrainingSession.Kind.INITIAL_ORIENTATION,
+        session__status=TrainingSession.Status.SCHEDULED,
+        session__start__gt=now,
+        session__track=OuterRef("orientation_track"),
+        status__in=[Status.REGISTERED, Status.WAITLISTED],
+    )
+    alts = {
+        (row["orientation_track"], row["listed"]): row["n"]
+        for row in AltProfile.objects.filter(user__is_active=True, branch__isnull=False)
+        .exclude(orientation_track="")
+        .annotate(listed=Exists(on_a_session))
+        .values("orientation_track", "listed")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    fills = []
+    for track in OrientationTrack:
+        row = sessions.get(track.value, {})
+        held = sum(registrations.get((track.value, status), 0) for status in Registration.HOLDS_PLACE)
+        unlisted = alts.get((track.value, False), 0)
+        fills.append(
+            TrackFill(
+                track=track.value,
+                label=str(track.label),
+                sessions=row.get("n", 0),
+                capacity=row.get("capacity") or 0,
+                taken=held,
+                waitlisted=registrations.get((track.value, Status.WAITLISTED), 0),
+                alts=unlisted + alts.get((track.value, True), 0),
+                alts_unregistered=unlisted,
+            )
+        )
+    return fills

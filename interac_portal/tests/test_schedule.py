@@ -15,6 +15,8 @@ from interac_portal.celery import app
         ("training.tasks.invite_newly_eligible_alts", {30}, {8}),
         ("onboarding.tasks.send_elearning_invitations", {0}, {9}),
         ("onboarding.tasks.send_elearning_nudges", {0}, {10}),
+        ("onboarding.tasks.send_handover_reminders", {15}, {9}),
+        ("onboarding.tasks.send_checklist_reminders", {30}, {9}),
     ],
 )
 def test_each_task_is_scheduled_once_at_its_time(task, minute, hour):

@@ -141,3 +141,26 @@ def test_seed_demo_refuses_to_run_with_debug_off_unless_forced(db, settings):
     assert not User.objects.filter(email="alt.tokyo@example.com").exists()
     call_command("seed_demo", force=True)
     assert User.objects.filter(email="alt.tokyo@example.com").exists()
+
+
+def test_seed_demo_shows_handovers_tracks_and_checklist_deadlines(db, settings, client_for):
+    from onboarding.models import Handover
+    from onboarding.selectors import checklist_items_past_due_for_mc
+
+    settings.DEBUG = True
+    call_command("seed_demo")
+    people = {u.email: u for u in User.objects.all()}
+    waiting = Handover.objects.get(acknowledged_at__isnull=True)
+    assert waiting.placement.alt.email == "alt.predeparture@example.com"
+    assert waiting.mc.email == "mc.tokyo@example.com" and waiting.placement.arrival_flight
+    assert Handover.objects.filter(acknowledged_at__isnull=False).count() == 2
+    tracks = dict(AltProfile.objects.values_list("user__email", "orientation_track"))
+    assert tracks["alt.tokyo@example.com"] == "FLAGSHIP" and tracks["alt.applicant@example.com"] == "ALTERNATE"
+    assert checklist_items_past_due_for_mc(user=people["mc.tokyo@example.com"]).exists()
+    dashboard = client_for(people["alt.tokyo@example.com"]).get("/").content.decode()
+    assert "is resolved: mark the step done?" in dashboard
+    assert 'data-testid="checklist-past-due"' in dashboard
+    handovers = client_for(people["grm@example.com"]).get(
+        reverse("admin:onboarding_handover_changelist"), {"state": "waiting"}
+    )
+    assert "alt.predeparture@example.com" in handovers.content.decode()

@@ -1,5 +1,5 @@
-"""The onboarding admin: the placement pipeline (GRM, branch staff) and e-learning."""
+"""The onboarding admin: the placement pipeline (GRM, branch staff), handovers to the MC and e-learning."""
 
-from . import elearning, placement
+from . import checklist, elearning, handover, placement
 
-__all__ = ["elearning", "placement"]
+__all__ = ["checklist", "elearning", "handover", "placement"]

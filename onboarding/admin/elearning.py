@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.scoping import BranchScopedAdminMixin
 from core.admin import ReadOnlyInlineMixin
 
-from ..models import ChecklistItem, Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
+from ..models import Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
 from ..selectors import course_progress, enrolment_progress_queryset
 from ..selectors import percent as progress_percent
 from ..services import TaskRefused, task_completion_mark, task_completion_mark_problem
@@ -284,19 +284,3 @@ class TaskCompletionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
             raise ValidationError(refused.messages) from None
         obj.pk = saved.pk
         obj._state.adding = False
-
-
-@admin.register(ChecklistItem)
-class ChecklistItemAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
-    branch_lookup = "alt__alt_profile__branch"
-    list_display = ["alt", "kind", "done_at"]
-    list_filter = ["kind", ("done_at", admin.EmptyFieldListFilter)]
-    list_select_related = ["alt"]
-    search_fields = ["alt__email"]
-    show_full_result_count = False
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False

@@ -21,7 +21,7 @@ from import_export.admin import ImportExportMixin
 from import_export.formats import base_formats
 from import_export.forms import SelectableFieldsExportForm
 
-from contacts.models import StaffRole, User
+from contacts.models import OrientationTrack, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
 
@@ -83,13 +83,23 @@ class PlacementForm(forms.ModelForm):
         required=False,
         help_text=_("On confirmation. Leave empty to assign the branch's MC with the fewest ALTs."),
     )
+    # A fact of the ALT's profile (training reads it there), set here by GRM.
+    orientation_track = forms.ChoiceField(
+        label=_("Orientation track"),
+        choices=[("", _("Not decided yet")), *OrientationTrack.choices],
+        required=False,
+        help_text=_("The ALT is offered the initial orientation sessions of this track only."),
+    )
 
     class Meta:
         model = Placement
-        fields = ["alt", "stage", "owner", "branch", "departure_date", "arrival_date"]
+        fields = ["alt", "stage", *placement_services.PLACEMENT_FIELDS]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            profile = getattr(self.instance.alt, "alt_profile", None)
+            self.fields["orientation_track"].initial = profile.orientation_track if profile else ""
         self.original_stage = self.instance.stage if self.instance.pk else None
         self.original_branch_id = self.instance.branch_id if self.instance.pk else None
         self.fields["managing_consultant"].queryset = (
@@ -179,7 +189,11 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
             return [(None, {"fields": ["alt", "stage", "owner", "branch", "departure_date", "arrival_date", "note"]})]
         return [
             (None, {"fields": ["alt", "stage", "note", "branch", "managing_consultant", "owner", "progress"]}),
-            (_("Travel"), {"fields": ["departure_date", "arrival_date"]}),
+            (_("Travel"), {"fields": ["departure_date", "arrival_date", "arrival_flight"]}),
+            (
+                _("For the handover to the MC (staff only)"),
+                {"fields": ["housing_status", "orientation_track", "notes_for_mc"]},
+            ),
         ]
 
     def get_readonly_fields(self, request, obj=None):
@@ -269,11 +283,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
             obj._state.adding = False
             return
         placement = Placement.objects.get(pk=obj.pk)
-        details = {
-            name: data.get(name)
-            for name in ("owner", "branch", "departure_date", "arrival_date")
-            if name in form.changed_data
-        }
+        details = {name: data.get(name) for name in placement_services.UPDATABLE if name in form.changed_data}
         stage = data.get("stage")
         placement_services.placement_change(
             placement=placement,
@@ -289,7 +299,8 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
             messages.info(
                 request,
                 gettext(
-                    "Confirmed with %(branch)s; %(mc)s is the Managing Consultant. The ALT and the MC were emailed."
+                    "Confirmed with %(branch)s; %(mc)s is the Managing Consultant. The ALT was emailed and the MC "
+                    "received the handover."
                 )
                 % {"branch": placement.branch.name, "mc": placement.assigned_mc.display_name},
             )

@@ -27,6 +27,14 @@ PIPELINE = [
     Stage.ARRIVED,
 ]
 
+
+class HousingStatus(models.TextChoices):
+    NOT_STARTED = "NOT_STARTED", _("Not arranged yet")
+    ARRANGING = "ARRANGING", _("Being arranged")
+    ARRANGED = "ARRANGED", _("Arranged")
+    OWN = "OWN", _("The ALT arranges their own")
+
+
 # Stages from which the ALT has a branch.
 BRANCH_STAGES = (Stage.CONFIRMED, Stage.PRE_DEPARTURE, Stage.ARRIVED)
 
@@ -35,6 +43,7 @@ class Placement(models.Model):
     """One ALT's way from application to arrival. Stage changes go through `placement_move`."""
 
     Stage = Stage
+    HousingStatus = HousingStatus
 
     alt = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="placement", verbose_name=_("ALT")
@@ -60,6 +69,30 @@ class Placement(models.Model):
     )
     departure_date = models.DateField(_("expected departure"), null=True, blank=True)
     arrival_date = models.DateField(_("expected arrival"), null=True, blank=True)
+    # What the MC is handed on confirmation (see Handover); staff only, never shown to the ALT.
+    # Database defaults too: rows written without the ORM (the benchmark's COPY) get them.
+    arrival_flight = models.CharField(
+        _("arrival flight"),
+        max_length=80,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Flight number, airport and landing time, e.g. NH 10, Narita, 15:20."),
+    )
+    housing_status = models.CharField(
+        _("housing"),
+        max_length=12,
+        choices=HousingStatus.choices,
+        default=HousingStatus.NOT_STARTED,
+        db_default=HousingStatus.NOT_STARTED,
+    )
+    notes_for_mc = models.TextField(
+        _("notes for the MC"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Staff only: what recruiting knows that the branch should (never shown to the ALT)."),
+    )
     stage_changed_at = models.DateTimeField(_("stage changed"), default=timezone.now)
     created = models.DateTimeField(_("created"), default=timezone.now)
 

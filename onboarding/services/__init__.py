@@ -1,6 +1,13 @@
 """Every state change of the onboarding app. One module per part; names re-exported here."""
 
-from .checklist import ChecklistClosed, checklist_create_for_alt, checklist_item_set
+from .checklist import (
+    ChecklistClosed,
+    checklist_create_for_alt,
+    checklist_item_get_or_open,
+    checklist_item_set,
+    checklist_reminders_send,
+    checklist_reschedule,
+)
 from .elearning import (
     QuizRefused,
     TaskRefused,
@@ -9,6 +16,14 @@ from .elearning import (
     task_complete,
     task_completion_mark,
     task_completion_mark_problem,
+)
+from .handover import (
+    HandoverRefused,
+    handover_acknowledge,
+    handover_may_acknowledge,
+    handover_open,
+    handover_reminders_send,
+    handovers_call_off,
 )
 from .placement import (
     TRANSITIONS,
@@ -31,7 +46,16 @@ __all__ = [
     "allowed_moves",
     "ChecklistClosed",
     "checklist_create_for_alt",
+    "checklist_item_get_or_open",
     "checklist_item_set",
+    "checklist_reminders_send",
+    "checklist_reschedule",
+    "HandoverRefused",
+    "handover_acknowledge",
+    "handover_may_acknowledge",
+    "handover_open",
+    "handover_reminders_send",
+    "handovers_call_off",
     "elearning_invitations_send",
     "elearning_nudges_send",
     "enrolment_create",

@@ -10,11 +10,12 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, Branch, StaffRole, User
-from contacts.services import notify
+from contacts.services import alt_profile_update, notify
 
 from ..models import Placement, PlacementEvent, Stage
 from ..models.placement import BRANCH_STAGES, PIPELINE
-from .checklist import checklist_create_for_alt
+from .checklist import checklist_create_for_alt, checklist_reschedule
+from .handover import handover_open, handovers_call_off
 
 # Where a placement may go from each stage. Back from CONFIRMED to PLACEMENT
 # when a branch falls through; a withdrawn applicant may apply again.
@@ -111,8 +112,12 @@ def _choose_mc(*, branch: Branch, chosen: User | None) -> User | None:
 
 
 def _sync_profile(placement: Placement) -> None:
-    """The AltProfile holds what other apps read: GRM contact and travel dates follow the placement."""
-    AltProfile.objects.filter(user_id=placement.alt_id).update(
+    """The AltProfile holds what other apps read: GRM contact and travel dates follow the placement.
+
+    Both models keep the travel dates for now (the placement's are the ones GRM edits); contacts writes the copy.
+    """
+    alt_profile_update(
+        user_id=placement.alt_id,
         grm_contact_id=placement.owner_id,
         departure_date=placement.departure_date,
         arrival_date=placement.arrival_date,
@@ -120,30 +125,21 @@ def _sync_profile(placement: Placement) -> None:
 
 
 def _notify_confirmed(*, placement: Placement, event: PlacementEvent, mc: User | None) -> None:
-    alt = placement.alt
-    context = {
-        "alt": alt,
-        "branch": placement.branch,
-        "mc": mc,
-        "departure_date": placement.departure_date,
-        "team_url": reverse("contacts:support_team"),
-        "onboarding_url": reverse("onboarding:index"),
-    }
+    """The ALT is told; the MC gets the handover (`handover_open`)."""
     notify(
         kind="onboarding.placement_confirmed",
         key=f"onboarding.placement_confirmed:{event.pk}",
         template="onboarding/email/placement_confirmed",
-        context=context,
-        recipient=alt,
+        context={
+            "alt": placement.alt,
+            "branch": placement.branch,
+            "mc": mc,
+            "departure_date": placement.departure_date,
+            "team_url": reverse("contacts:support_team"),
+            "onboarding_url": reverse("onboarding:index"),
+        },
+        recipient=placement.alt,
     )
-    if mc is not None:
-        notify(
-            kind="onboarding.new_alt_for_mc",
-            key=f"onboarding.new_alt_for_mc:{event.pk}:{mc.pk}",
-            template="onboarding/email/new_alt_for_mc",
-            context={**context, "admin_url": reverse("admin:onboarding_placement_change", args=[placement.pk])},
-            recipient=mc,
-        )
 
 
 @transaction.atomic
@@ -159,10 +155,11 @@ def placement_move(
     """Move `placement` to `to_stage` if the pipeline allows it, and record who did it and why.
 
     On CONFIRMED the ALT's branch is set and their MC assigned (the one given,
-    or the branch's MC with the fewest ALTs); the ALT and the MC are emailed.
-    Back to PLACEMENT, or WITHDRAWN, the branch team is taken off the ALT. On ARRIVED
-    the arrival checklist is opened. Raises IllegalMove and changes nothing
-    when the move is not allowed.
+    or the branch's MC with the fewest ALTs); the ALT is emailed and the MC
+    gets the handover. Back to PLACEMENT, or WITHDRAWN, the branch team is taken
+    off the ALT and a handover not yet acknowledged is called off. On ARRIVED
+    the arrival checklist is opened, each step due some days after arrival.
+    Raises IllegalMove and changes nothing when the move is not allowed.
     """
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     if branch is not None and branch.pk != locked.branch_id:
@@ -185,13 +182,15 @@ def placement_move(
     )
     _sync_profile(locked)
     if to_stage == Stage.CONFIRMED and from_stage not in BRANCH_STAGES:
-        AltProfile.objects.filter(user_id=locked.alt_id).update(branch=locked.branch, managing_consultant=mc)
+        alt_profile_update(user_id=locked.alt_id, branch=locked.branch, managing_consultant=mc)
         _notify_confirmed(placement=locked, event=event, mc=mc)
+        handover_open(placement=locked, event=event, mc=mc)
     elif to_stage in (Stage.PLACEMENT, Stage.WITHDRAWN) and from_stage in BRANCH_STAGES:
         # Back to placement, or withdrawn: the branch team lets go of the ALT.
-        AltProfile.objects.filter(user_id=locked.alt_id).update(branch=None, managing_consultant=None)
+        alt_profile_update(user_id=locked.alt_id, branch=None, managing_consultant=None)
+        handovers_call_off(placement=locked)
     if to_stage == Stage.ARRIVED:
-        checklist_create_for_alt(alt_id=locked.alt_id)
+        checklist_create_for_alt(alt_id=locked.alt_id, arrival_date=locked.arrival_date)
     for field in ("stage", "stage_changed_at", "branch_id", "arrival_date"):
         setattr(placement, field, getattr(locked, field))
     if "branch" in placement._state.fields_cache:
@@ -240,15 +239,32 @@ def placement_create(
     return placement
 
 
-UPDATABLE = ("owner", "branch", "departure_date", "arrival_date")
+# The placement's own fields that `placement_update` changes; the orientation track is the ALT's profile's.
+PLACEMENT_FIELDS = (
+    "owner",
+    "branch",
+    "departure_date",
+    "arrival_date",
+    "arrival_flight",
+    "housing_status",
+    "notes_for_mc",
+)
+UPDATABLE = (*PLACEMENT_FIELDS, "orientation_track")
 
 
 @transaction.atomic
 def placement_update(*, placement: Placement, by: User | None, **fields) -> Placement:
-    """Change the owner, target branch or travel dates (not the stage: see `placement_move`)."""
+    """Change the owner, target branch, travel dates, what the MC is handed, or the ALT's orientation track.
+
+    Not the stage: see `placement_move`. The orientation track is a fact of the
+    ALT's profile (training reads it there): it is written through contacts.
+    Moving the arrival date of an arrived ALT moves their checklist's due dates.
+    """
     unknown = set(fields) - set(UPDATABLE)
     if unknown:
         raise TypeError(f"placement_update() cannot change {sorted(unknown)}")
+    if "orientation_track" in fields:
+        alt_profile_update(user_id=placement.alt_id, orientation_track=fields.pop("orientation_track") or "")
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     if "branch" in fields:
         placement_check_branch(placement=locked, branch=fields["branch"])
@@ -263,6 +279,8 @@ def placement_update(*, placement: Placement, by: User | None, **fields) -> Plac
         setattr(placement, name, value)
     locked.save(update_fields=list(fields))
     _sync_profile(locked)
+    if "arrival_date" in fields and locked.stage == Stage.ARRIVED and locked.arrival_date is not None:
+        checklist_reschedule(alt_id=locked.alt_id, arrival_date=locked.arrival_date)
     return placement
 
 

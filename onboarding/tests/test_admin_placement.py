@@ -24,6 +24,10 @@ def form_data(placement, **changes):
         "branch": placement.branch_id or "",
         "departure_date": placement.departure_date.isoformat() if placement.departure_date else "",
         "arrival_date": placement.arrival_date.isoformat() if placement.arrival_date else "",
+        "arrival_flight": placement.arrival_flight,
+        "housing_status": placement.housing_status,
+        "notes_for_mc": placement.notes_for_mc,
+        "orientation_track": "",
         "note": "",
         "managing_consultant": "",
         "events-TOTAL_FORMS": "0",
@@ -257,3 +261,36 @@ def test_travel_dates_without_a_placement_stay_editable_on_the_profile(client_fo
     profile = AltProfile.objects.get(user=applicant)
     page = client_for(grm).get(reverse("admin:contacts_altprofile_change", args=[profile.pk])).content.decode()
     assert 'name="departure_date"' in page
+
+
+def test_grm_records_what_the_mc_is_handed_and_the_orientation_track(client_for, grm, placements):
+    applicant = placements["applicant"]
+    response = client_for(grm).post(
+        change_url(applicant),
+        form_data(
+            applicant,
+            arrival_flight="NH 10, Narita, 15:20",
+            housing_status="ARRANGED",
+            notes_for_mc="Vegetarian.",
+            orientation_track="ALTERNATE",
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    placement = Placement.objects.get(pk=applicant.pk)
+    assert (placement.arrival_flight, placement.housing_status, placement.notes_for_mc) == (
+        "NH 10, Narita, 15:20",
+        "ARRANGED",
+        "Vegetarian.",
+    )
+    # The track is the ALT's (training reads it from their profile).
+    assert AltProfile.objects.get(user=applicant.alt).orientation_track == "ALTERNATE"
+    page = client_for(grm).get(change_url(applicant)).content.decode()
+    assert '<option value="ALTERNATE" selected>' in page
+
+
+def test_an_unknown_orientation_track_is_a_form_error(client_for, grm, placements):
+    applicant = placements["applicant"]
+    response = client_for(grm).post(change_url(applicant), form_data(applicant, orientation_track="EXPRESS"))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert AltProfile.objects.get(user=applicant.alt).orientation_track == ""

@@ -101,7 +101,7 @@ def test_the_placement_page_shows_course_progress(client_for, grm, enrolments, t
     placement = PlacementFactory(alt=enrolments["tokyo"].alt, stage=Stage.ARRIVED, branch=tokyo)
     page = client_for(grm).get(reverse("admin:onboarding_placement_change", args=[placement.pk])).content.decode()
     assert "Pre-departure course: 1 of 4 tasks (25%)" in page
-    assert "Arrival checklist: 0 of 6 steps" in page
+    assert "Arrival checklist: 0 of 8 steps" in page
 
 
 def test_staff_mark_a_task_the_alt_must_redo_after_it_changed(client_for, mc_tokyo, enrolments, course):

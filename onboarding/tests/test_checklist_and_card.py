@@ -51,7 +51,7 @@ def test_dashboard_card_shows_timeline_and_checklist_progress_after_arrival(clie
     page = client_for(arrived).get(reverse("dashboard")).content.decode()
     assert 'id="onboarding-card-title"' in page
     assert 'class="timeline' in page
-    assert "Arrival checklist: 1 of 6 (16%)" in page
+    assert "Arrival checklist: 1 of 8 (12%)" in page
 
 
 def test_dashboard_card_shows_course_progress_before_departure(client_for, alt_tokyo, tokyo):

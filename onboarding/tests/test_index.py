@@ -1,10 +1,14 @@
 """/onboarding/: the timeline, what happens next, who to ask, course progress, the checklist."""
 
+from datetime import date
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contacts.models import AltProfile
-from onboarding.models import Stage
+from onboarding.models import ChecklistItem, Stage
+from onboarding.services import checklist_create_for_alt
 from testing.onboarding import EnrolmentFactory, PlacementFactory, complete, make_course
 
 URL = reverse("onboarding:index")
@@ -105,14 +109,33 @@ def test_a_task_changed_in_a_new_version_must_be_redone(client_for, alt_tokyo, t
     assert "Overall: 1 of 2 tasks (50%)" in page
 
 
-def test_arrived_alt_sees_the_checklist_with_help_links(client_for, alt_tokyo, tokyo):
+def test_arrived_alt_sees_the_checklist_with_help_buttons(client_for, alt_tokyo, tokyo, monkeypatch):
+    # Where "Ask for help" goes is the layer above's to say (interac_portal); a stand-in here.
+    monkeypatch.setattr(
+        "onboarding.checklist._help_url", lambda kind: f"/stand-in/{kind}/" if kind != "MEET_MC" else None
+    )
     PlacementFactory(alt=alt_tokyo, stage=Stage.ARRIVED, branch=tokyo)
     page = client_for(alt_tokyo).get(URL).content.decode()
     assert "Arrival checklist" in page
     assert "Register your address at city hall" in page
     assert "Residence card" in page
-    assert f"{reverse('support:new')}?category=CITY_HALL" in page
-    assert f"{reverse('support:new')}?category=BANK_ACCOUNT" in page
+    assert 'action="/stand-in/CITY_HALL/"' in page
+    assert 'action="/stand-in/BANK_ACCOUNT/"' in page
+    assert "/stand-in/MEET_MC/" not in page
+
+
+def test_each_step_shows_its_due_date_and_those_past_due_are_marked(client_for, alt_tokyo, tokyo, time_machine):
+    time_machine.move_to("2026-06-20 10:00 +09:00", tick=False)
+    PlacementFactory(alt=alt_tokyo, stage=Stage.ARRIVED, branch=tokyo, arrival_date=date(2026, 6, 1))
+    checklist_create_for_alt(alt_id=alt_tokyo.pk)
+    ChecklistItem.objects.filter(alt=alt_tokyo, kind="MEET_MC").update(done_at=timezone.now())
+    page = client_for(alt_tokyo).get(URL).content.decode()
+    city_hall = page.split('data-step="CITY_HALL"')[1].split("</li>")[0]
+    assert "2026-06-15" in city_hall and "Past due" in city_hall  # 14 days after arrival
+    bank = page.split('data-step="BANK_ACCOUNT"')[1].split("</li>")[0]
+    assert "2026-06-29" in bank and "Past due" not in bank
+    meet_mc = page.split('data-step="MEET_MC"')[1].split("</li>")[0]
+    assert "Done" in meet_mc and "Past due" not in meet_mc
 
 
 def test_alt_without_placement_still_gets_a_page(client_for, alt_tokyo):

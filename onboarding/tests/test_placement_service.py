@@ -128,7 +128,7 @@ def test_branch_cannot_change_once_confirmed(applicant_placement, grm, tokyo, os
 def test_arrival_opens_the_checklist_and_sets_the_arrival_date(alt_tokyo, grm, tokyo):
     placement = PlacementFactory(alt=alt_tokyo, stage=Stage.PRE_DEPARTURE, branch=tokyo, arrival_date=None)
     placement_move(placement=placement, to_stage=Stage.ARRIVED, by=grm)
-    assert ChecklistItem.objects.filter(alt=alt_tokyo).count() == 6
+    assert ChecklistItem.objects.filter(alt=alt_tokyo).count() == 8
     assert AltProfile.objects.get(user=alt_tokyo).arrival_date is not None
 
 
@@ -177,4 +177,4 @@ def test_next_stage_walks_the_pipeline():
 def test_confirmation_email_is_written_once_per_move(applicant_placement, grm, tokyo, mc_tokyo):
     placement_move(placement=applicant_placement, to_stage=Stage.CONFIRMED, by=grm, branch=tokyo)
     assert Notification.objects.filter(kind="onboarding.placement_confirmed").count() == 1
-    assert Notification.objects.filter(kind="onboarding.new_alt_for_mc", recipient=mc_tokyo).count() == 1
+    assert Notification.objects.filter(kind="onboarding.handover", recipient=mc_tokyo).count() == 1

@@ -14,7 +14,12 @@ session lock, places and the waiting list, emails).
 from ._common import TrainingError
 from .attendance import attendance_record
 from .calendar_feed import calendar_feed_create, calendar_feed_reset
-from .registrations import registration_confirm, registration_create, registration_withdraw
+from .registrations import (
+    registration_confirm,
+    registration_create,
+    registration_create_by_staff,
+    registration_withdraw,
+)
 from .reminders import MARK_CHUNK, session_reminders_send
 from .sessions import (
     sessions_invite_newly_eligible,
@@ -31,6 +36,7 @@ __all__ = [
     "calendar_feed_reset",
     "registration_confirm",
     "registration_create",
+    "registration_create_by_staff",
     "registration_withdraw",
     "session_reminders_send",
     "sessions_invite_newly_eligible",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from contacts.models import AltProfile, User
+from contacts.services import notify_many
 
 from ..models import Registration, TrainingSession
 from ..selectors import (
@@ -13,6 +14,7 @@ from ..selectors import (
 from ._common import (
     Status,
     TrainingError,
+    _email,
     _held_places,
     _lock_session,
     _move_up_waitlist,
@@ -46,8 +48,45 @@ def registration_create(*, profile: AltProfile, session_id: int, now=None) -> Re
         return registration
     if registration is not None and registration.status in (Status.ATTENDED, Status.ABSENT):
         raise TrainingError(_("Attendance has already been taken for this session."))
-    if registration is None:
-        registration = Registration(session=session, alt_id=alt_id)
+    return _take_place(session, registration or Registration(session=session, alt_id=alt_id), now)
+
+
+@transaction.atomic
+def registration_create_by_staff(*, session_id: int, alt: User, by: User, now=None) -> Registration:
+    """Staff register an ALT at any session, whatever the ALT is offered (another track, branch, or
+    arrival window; after the deadline): a place while one is free, else the waiting list.
+
+    Refused for a cancelled or finished session and for anyone but an active
+    ALT. An ALT already on the list keeps their registration.
+    """
+    now = now or timezone.now()
+    session = _lock_session(session_id)
+    if session.is_cancelled:
+        raise TrainingError(_("This session has been cancelled."))
+    if session.end <= now:
+        raise TrainingError(_("This session is over."))
+    if not AltProfile.objects.filter(user_id=alt.pk, user__is_active=True).exists():
+        raise TrainingError(_("Only active ALTs can be registered."))
+    registration = Registration.objects.filter(session=session, alt_id=alt.pk).first()
+    if registration is not None and registration.status != Status.EXCUSED:
+        return registration
+    registration = _take_place(session, registration or Registration(session=session, alt_id=alt.pk), now)
+    notify_many(
+        items=[
+            _email(
+                kind="training.registered_by_staff",
+                key=f"training.registered_by_staff:{registration.pk}:{now:%Y%m%dT%H%M%S%f}",
+                template="registered_by_staff",
+                recipient=alt,
+                context={"session": session, "by": by, "waitlisted": registration.is_waitlisted},
+            )
+        ]
+    )
+    return registration
+
+
+def _take_place(session: TrainingSession, registration: Registration, now) -> Registration:
+    """A place at the locked session if one is free, else the end of its waiting list."""
     if _held_places(session) < session.capacity:
         registration.status = Status.REGISTERED
         registration.waitlist_position = None

@@ -12,7 +12,7 @@ from jinja2 import Environment
 
 
 def _python_calls(source: str) -> str:
-    env = Environment(extensions=["jinja2.ext.i18n"])
+    env = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
     lines = []
     for lineno, function, message in env.extract_translations(source):
         # Jinja gives None for an argument that is not a string (a count, a keyword): xgettext reads the strings.

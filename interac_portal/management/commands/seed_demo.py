@@ -9,6 +9,7 @@ import support.demo
 import training.demo
 from contacts import demo as contacts_demo
 from contacts.roles import sync_role_groups
+from interac_portal import demo as portal_demo
 
 
 class Command(BaseCommand):
@@ -27,4 +28,5 @@ class Command(BaseCommand):
             onboarding.demo.seed(people=people)
             training.demo.seed(people=people)
             support.demo.seed(people=people)
+            portal_demo.seed(people=people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(people)} entries. Password: DEMO_PASSWORD."))

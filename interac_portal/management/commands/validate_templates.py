@@ -4,6 +4,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.template import TemplateSyntaxError, engines
+
 from jinja2 import TemplateSyntaxError as JinjaSyntaxError
 
 

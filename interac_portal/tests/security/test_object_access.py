@@ -132,6 +132,11 @@ TABLE: dict[str, list[Case]] = {
         ),
         Case("a step that does not exist", lambda w: {"kind": "NOPE"}, expect(), "post", lambda w: {"done": "on"}),
     ],
+    # "Ask for help" on a step: the owner's own checklist (the step is a kind, not a row), once arrived.
+    "checklist_help": [
+        Case("the owner's city hall step", lambda w: {"kind": "CITY_HALL"}, expect(owner=302), "post"),
+        Case("a step that does not exist", lambda w: {"kind": "NOPE"}, expect(), "post"),
+    ],
     # The token is the key (calendar apps cannot log in): whoever holds it reads the feed,
     # a reset token or a guessed one is 404 for everyone, signed in or not.
     "training:calendar_feed": [

@@ -120,7 +120,7 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
 
 # --- "did anything change?" -----------------------------------------------------------
 
-SNAPSHOT_APPS = {"contacts", "onboarding", "training", "support", "admin", "auth", "account"}
+SNAPSHOT_APPS = {"contacts", "onboarding", "training", "support", "interac_portal", "admin", "auth", "account"}
 # Columns that change on a mere visit by design: the login time.
 VOLATILE = {"contacts.User": {"last_login"}}
 
