@@ -5,9 +5,16 @@ from .models import Question
 
 
 class QuizForm(forms.Form):
-    """One field per question; the answers are graded by `services.quiz_submit`, never here."""
+    """One field per question of the attempt's draw; graded by `services.quiz_submit`, never here.
 
-    def __init__(self, *args, questions, **kwargs):
+    `attempt` carries the number of the attempt whose questions the page showed:
+    the service refuses answers sent for an attempt that is no longer the next one.
+    """
+
+    attempt = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, questions, number: int, **kwargs):
+        kwargs["initial"] = {**kwargs.get("initial", {}), "attempt": number}
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:

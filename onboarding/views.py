@@ -16,7 +16,6 @@ from contacts.selectors import alt_profile_get_for_user
 from . import selectors, services
 from .forms import AcknowledgementForm, ChecklistTickForm, QuizForm
 from .models import Stage, Task
-from .services.elearning import attempts_used
 
 
 @login_required
@@ -41,13 +40,14 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "onboarding/index.html", context)
 
 
-def _task_context(page, **extra) -> dict:
+def _task_context(page, *, quiz=None, **extra) -> dict:
     task = page.state.task
     context = {"page": page, "task": task, "state": page.state, "progress": page.progress, **extra}
     if task.is_quiz:
-        context.setdefault("form", QuizForm(questions=selectors.quiz_questions(task=task)))
-        used = attempts_used(enrolment=page.enrolment, task=task)
-        context["attempts_left"] = max(0, task.max_attempts - used) if task.max_attempts else None
+        quiz = quiz or selectors.quiz_status(enrolment=page.enrolment, task=task)
+        context["quiz"] = quiz
+        # A failed attempt's answers stay on the form; which were wrong is not shown.
+        context.setdefault("form", QuizForm(questions=quiz.questions, number=quiz.number, initial=quiz.initial()))
     elif task.kind == Task.Kind.ACKNOWLEDGEMENT:
         context.setdefault("form", AcknowledgementForm())
     context["next_state"] = page.progress.after(task.pk)
@@ -97,30 +97,30 @@ def quiz_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not task.is_quiz:
         messages.error(request, _("This task is not a quiz."))
         return render(request, "onboarding/task.html", _task_context(page), status=409)
-    questions = selectors.quiz_questions(task=task)
-    form = QuizForm(request.POST, questions=questions)
+    quiz = selectors.quiz_status(enrolment=page.enrolment, task=task)
+    posted = request.POST.get("attempt", "")
+    number = int(posted) if posted.isdigit() else 0
+    problem = services.quiz_attempt_problem(done=page.state.done, status=quiz, number=number)
+    if problem is not None:
+        messages.error(request, problem.messages[0])
+        return render(request, "onboarding/task.html", _task_context(page, quiz=quiz), status=409)
+    form = QuizForm(request.POST, questions=quiz.questions, number=quiz.number)
     if not form.is_valid():
-        return render(request, "onboarding/task.html", _task_context(page, form=form), status=422)
+        return render(request, "onboarding/task.html", _task_context(page, quiz=quiz, form=form), status=422)
     try:
-        attempt = services.quiz_submit(enrolment=page.enrolment, task=task, answers=form.answers())
-    except services.QuizRefused as refused:
+        attempt = services.quiz_submit(enrolment=page.enrolment, task=task, number=number, answers=form.answers())
+    except services.QuizRefused as refused:  # another window sent its answers in between
         messages.error(request, refused.messages[0])
-        return render(request, "onboarding/task.html", _task_context(page, form=form), status=409)
+        page = selectors.task_get_for_alt(user=request.user, pk=pk)
+        return render(request, "onboarding/task.html", _task_context(page), status=409)
     if attempt.passed:
         messages.success(request, _("You passed with %(score)s%%.") % {"score": attempt.score})
         page = selectors.task_get_for_alt(user=request.user, pk=pk)
         if page.progress.complete:
             return redirect("onboarding:certificate")
         return _after_completion(page)
-    _score, results = services.elearning.grade(questions=questions, answers=form.answers())
-    page = selectors.task_get_for_alt(user=request.user, pk=pk)
-    context = _task_context(
-        page,
-        attempt=attempt,
-        results=[(question, results[question.pk]) for question in questions],
-        form=QuizForm(questions=questions),
-    )
-    return render(request, "onboarding/task.html", context)
+    # The task page shows the score and the answers given again, from the attempt just saved.
+    return redirect("onboarding:task", pk=task.pk)
 
 
 @login_required

@@ -71,7 +71,7 @@ class TaskAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["module", "order", "kind", "title_en", "title_ja", "requires_previous", "is_active"]}),
         (_("Content"), {"fields": ["body_en", "body_ja", "video_url"]}),
-        (_("Quiz"), {"fields": ["pass_mark", "max_attempts"]}),
+        (_("Quiz"), {"fields": ["pass_mark", "attempts_per_day", "questions_per_attempt"]}),
         (_("Versions"), {"fields": ["version"]}),
     ]
     inlines = [QuestionInline]
