@@ -1,7 +1,11 @@
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question
+from contacts.models import Branch
+
+from .models import Course, Question
+from .progress_report import Show
 
 
 class QuizForm(forms.Form):
@@ -50,3 +54,32 @@ class AcknowledgementForm(forms.Form):
 
 class ChecklistTickForm(forms.Form):
     done = forms.BooleanField(required=False)
+
+
+class ProgressReportFilterForm(forms.Form):
+    """The progress report's filters (GET): the course, a branch, which ALTs."""
+
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none(), required=False, empty_label=None)
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), queryset=Branch.objects.none(), required=False, empty_label=_("All branches")
+    )
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (Show.DEPARTING, _("ALTs not yet departed")),
+            (Show.BEHIND, _("Only those behind")),
+            (Show.ALL, _("Everyone, departed too")),
+        ],
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.order_by(F("is_current").desc(), "code")
+        self.fields["branch"].queryset = branches
+
+    def filters(self) -> dict:
+        """The chosen filters, the current course and departing ALTs by default; call after is_valid()."""
+        data = self.cleaned_data if self.is_bound else {}
+        course = data.get("course") or self.fields["course"].queryset.filter(is_current=True).first()
+        return {"course": course, "branch": data.get("branch"), "show": data.get("show") or Show.DEPARTING}

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, User
-from contacts.selectors import Contact, support_team_summary_for_alt
+from contacts.selectors import Contact, branch_scope_for_user, support_team_summary_for_alt
 
 from .checklist import STEPS
 from .models import ChecklistItem, Course, Enrolment, Placement, QuizAttempt, Stage, Task, TaskCompletion
@@ -215,6 +215,10 @@ class CourseProgress(_TaskTally):
             return None
         return max(t.completed_at for t in self.tasks)
 
+    @property
+    def certificate_number(self) -> str:
+        return f"{self.course.code.upper()}-V{self.course.version}-{self.enrolment.pk:06d}"
+
     def state_of(self, task_id: int) -> TaskState | None:
         return next((t for t in self.tasks if t.task.pk == task_id), None)
 
@@ -385,6 +389,31 @@ def certificate_for_alt(*, user: User) -> CourseProgress:
     enrolment = enrolment_for_alt(user=user)
     if enrolment is None:
         raise Http404("Not enrolled")
+    progress = course_progress(enrolment=enrolment)
+    if not progress.complete:
+        raise Http404("Course not complete")
+    return progress
+
+
+def certificate_get_for_user(*, user: User, pk: int) -> CourseProgress:
+    """A completed course's certificate, for the ALT who completed it and the staff who may see them.
+
+    Staff: those who see the ALT's enrolment in the admin (the permission, and
+    the ALT's branch in their scope). Anyone else, and a course not complete
+    (or no longer, after a new version), is a 404.
+    """
+    enrolment = Enrolment.objects.select_related("course", "alt", "alt__alt_profile").filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404("No such enrolment")
+    if enrolment.alt_id != user.pk:
+        profile = getattr(enrolment.alt, "alt_profile", None)
+        allowed = (
+            user.is_staff
+            and user.has_perm("onboarding.view_enrolment")
+            and branch_scope_for_user(user=user).allows(profile.branch_id if profile else None)
+        )
+        if not allowed:
+            raise Http404("No such enrolment")
     progress = course_progress(enrolment=enrolment)
     if not progress.complete:
         raise Http404("Course not complete")

@@ -121,6 +121,15 @@ TABLE: dict[str, list[Case]] = {
             prepare=lambda w: w.complete_readings(),
         )
     ],
+    # The ALT who completed the course, and the staff who see them in the admin (their branch, or national).
+    "onboarding:certificate_pdf": [
+        Case(
+            "the owner's completed course",
+            lambda w: {"pk": w.certificate.pk},
+            expect(owner=200, scheduler=200, trainer=200, mc=200, grm=200, sesps=200),
+        ),
+        Case("the owner's unfinished course", lambda w: {"pk": w.enrolment.pk}, expect()),
+    ],
     # The step names a kind of step, not a row: each ALT ticks only their own, once arrived.
     "onboarding:checklist_tick": [
         Case(

@@ -112,6 +112,11 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
     o["complete_readings"] = lambda: [complete(enrolment, task) for task in tasks[:-1]]
     o["reading_task"], o["quiz"] = tasks[0], tasks[-1]
     o["quiz_answers"] = {"attempt": "1", **{f"q{q}": c for q, c in quiz_answers(o["quiz"]).items()}}
+    o["enrolment"] = enrolment
+    # An earlier course the owner completed: its certificate.
+    done_course = make_course(tasks_per_module=(1,), with_quiz=False, current=False)
+    o["certificate"] = EnrolmentFactory(alt=alt_tokyo, course=done_course)
+    complete(o["certificate"], done_course.modules.get().tasks.get())
     old_course = make_course(tasks_per_module=(1,), with_quiz=False, current=False)
     EnrolmentFactory(alt=alt_osaka, course=old_course)
     o["osaka_task"] = old_course.modules.get().tasks.get()
