@@ -98,6 +98,12 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
         branch=tokyo, trainer=trainer_tokyo, start=start, registration_deadline=None, title="Tokyo today"
     )
     o["today_registration"] = RegistrationFactory(session=o["today_session"], alt=alt_tokyo)
+    # Starting in ten minutes: its check-in at the door is open.
+    now_start = timezone.now() + timedelta(minutes=10)
+    o["checkin_session"] = TrainingSessionFactory(
+        branch=tokyo, trainer=trainer_tokyo, start=now_start, registration_deadline=None, title="Tokyo right now"
+    )
+    RegistrationFactory(session=o["checkin_session"], alt=alt_tokyo)
     feed = calendar_feed_create(alt=alt_tokyo)
     o["retired_token"] = feed.token
     feed.token = CalendarFeed.new_token()
