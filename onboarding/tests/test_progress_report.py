@@ -138,12 +138,14 @@ def test_the_report_pages_through_many_alts(client_for, sesps, alts, monkeypatch
 
 
 @pytest.mark.parametrize("count", [1, 20])
-def test_the_query_count_does_not_grow_with_alts(client_for, sesps, course, tokyo, django_assert_num_queries, count):
+def test_the_query_count_does_not_grow_with_alts(
+    client_for, sesps, course, tokyo, django_assert_max_num_queries, count
+):
     for n in range(count):
         enrol(course, email=f"alt{n}@example.com", branch=tokyo, departs_in=n, done=n % 5)
     client = client_for(sesps)
     client.get(REPORT)
-    with django_assert_num_queries(12):
+    with django_assert_max_num_queries(12):
         assert client.get(REPORT).status_code == 200
 
 
