@@ -76,6 +76,7 @@ class ProgressReportFilterForm(forms.Form):
     def __init__(self, *args, branches, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["course"].queryset = Course.objects.order_by(F("is_current").desc(), "code")
+        self.fields["course"].label_from_instance = lambda course: course.title
         self.fields["branch"].queryset = branches
 
     def filters(self) -> dict:
