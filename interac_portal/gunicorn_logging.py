@@ -4,9 +4,11 @@ from gunicorn.glogging import Logger
 
 # Who reads the counselling page is nobody's business: not even the access log.
 UNLOGGED_PATHS = ("/contacts/wellbeing/",)
-# Paths that carry a secret: the calendar feed's token, allauth's reset and confirmation keys.
+# Paths that carry a secret: the calendar feed's token, a session's check-in code, allauth's reset and
+# confirmation keys.
 SECRET_IN_PATH = [
     (re.compile(r"^(/training/calendar/)[^/]+(\.ics)$"), r"\1[token]\2"),
+    (re.compile(r"^(/training/sessions/\d+/check-in/)[^/]+(/)$"), r"\1[token]\2"),
     (re.compile(r"^(/accounts/password/reset/key/)[^/]+(/)$"), r"\1[key]\2"),
     (re.compile(r"^(/accounts/confirm-email/)[^/]+(/)$"), r"\1[key]\2"),
 ]

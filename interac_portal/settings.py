@@ -37,6 +37,9 @@ CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 SITE_NAME = "ALT Portal"
 # Absolute base for links in emails (invitations, replies): emails leave the request context.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# A Japanese TrueType font for the PDF certificate (Debian: fonts-ipafont-gothic). Without it the
+# certificate is made in a Latin font when the text allows, or shown as a page to print.
+CERTIFICATE_FONT = env.str("CERTIFICATE_FONT", default="/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -362,6 +365,8 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.security": {"level": "WARNING"},
         "portal.security": {"level": "INFO"},
+        # fpdf2 subsets fonts for each certificate, and fontTools narrates every step at INFO.
+        "fontTools": {"level": "WARNING"},
     },
 }
 

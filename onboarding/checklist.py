@@ -49,6 +49,7 @@ STEPS = (
     Step(
         Kind.HEALTH_INSURANCE,
         Kind.HEALTH_INSURANCE.label,
+        # xgettext:no-python-format
         _("Usually done at the same city hall visit. Your health insurance card lets you pay 30% of medical costs."),
         (_("Residence card"), _("Passport"), _("Certificate of residence, if the counter asks for it")),
         14,

@@ -2,7 +2,8 @@
 
 Plain data so that content people can read and change it without the code.
 Each task: (kind, title_en, title_ja, body_en, body_ja, extra). Quiz questions:
-(kind, text_en, text_ja, explanation_en, [(choice_en, choice_ja, correct), ...]).
+(kind, text_en, text_ja, explanation_en, [(choice_en, choice_ja, correct), ...]); a quiz's extra may set
+questions_per_attempt (a pool: each attempt draws that many).
 """
 
 COURSE = {
@@ -82,6 +83,28 @@ FINAL_QUIZ = [
             ("Preparing activities and materials", "活動や教材の準備", True),
             ("Setting students' final grades", "生徒の成績の決定", False),
             ("Taking part in school life, such as lunch and events", "給食や行事など学校生活への参加", True),
+        ],
+    ),
+    (
+        "SINGLE",
+        "An earthquake alert sounds on your phone during class. What do you do first?",
+        "授業中にスマートフォンの緊急地震速報が鳴りました。まず何をしますか。",
+        "Protect yourself and help the students do the same (under the desks), then follow the school's plan.",
+        [
+            ("Leave the building at once", "すぐに建物の外へ出る", False),
+            ("Get under a desk and protect your head", "机の下にもぐって頭を守る", True),
+            ("Call your branch", "支店に電話する", False),
+        ],
+    ),
+    (
+        "SINGLE",
+        "You wake up with a fever on a school day. What do you do?",
+        "学校のある日に熱が出ました。どうしますか。",
+        "Tell the school and your branch before classes start; your MC can help you find a doctor.",
+        [
+            ("Go to school anyway", "無理をして出勤する", False),
+            ("Tell the school and your branch before classes start", "始業前に学校と支店へ連絡する", True),
+            ("Stay home and tell nobody", "誰にも連絡せずに休む", False),
         ],
     ),
 ]
@@ -290,7 +313,8 @@ MODULES = [
                 "学び、短い模擬授業も行います。\n\n"
                 "ノートと筆記用具、在留カード、この研修の修了証を持参してください。",
             ),
-            ("QUIZ", "Final check", "最終確認テスト", "", "", {"questions": FINAL_QUIZ}),
+            # Each attempt draws three of the five questions.
+            ("QUIZ", "Final check", "最終確認テスト", "", "", {"questions": FINAL_QUIZ, "questions_per_attempt": 3}),
         ],
     },
 ]

@@ -104,6 +104,7 @@ def seed_course() -> Course:
                     "body_ja": body_ja,
                     "video_url": extra.get("video_url", ""),
                     "pass_mark": 80,
+                    "questions_per_attempt": extra.get("questions_per_attempt", 0),
                 },
             )
             if created:

@@ -1,13 +1,24 @@
 from django import forms
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question
+from contacts.models import Branch
+
+from .models import Course, Question
+from .progress_report import Show
 
 
 class QuizForm(forms.Form):
-    """One field per question; the answers are graded by `services.quiz_submit`, never here."""
+    """One field per question of the attempt's draw; graded by `services.quiz_submit`, never here.
 
-    def __init__(self, *args, questions, **kwargs):
+    `attempt` carries the number of the attempt whose questions the page showed:
+    the service refuses answers sent for an attempt that is no longer the next one.
+    """
+
+    attempt = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, questions, number: int, **kwargs):
+        kwargs["initial"] = {**kwargs.get("initial", {}), "attempt": number}
         super().__init__(*args, **kwargs)
         self.questions = questions
         for question in questions:
@@ -43,3 +54,33 @@ class AcknowledgementForm(forms.Form):
 
 class ChecklistTickForm(forms.Form):
     done = forms.BooleanField(required=False)
+
+
+class ProgressReportFilterForm(forms.Form):
+    """The progress report's filters (GET): the course, a branch, which ALTs."""
+
+    course = forms.ModelChoiceField(label=_("Course"), queryset=Course.objects.none(), required=False, empty_label=None)
+    branch = forms.ModelChoiceField(
+        label=_("Branch"), queryset=Branch.objects.none(), required=False, empty_label=_("All branches")
+    )
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            (Show.DEPARTING, _("ALTs not yet departed")),
+            (Show.BEHIND, _("Only those behind")),
+            (Show.ALL, _("Everyone, departed too")),
+        ],
+    )
+
+    def __init__(self, *args, branches, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["course"].queryset = Course.objects.order_by(F("is_current").desc(), "code")
+        self.fields["course"].label_from_instance = lambda course: course.title
+        self.fields["branch"].queryset = branches
+
+    def filters(self) -> dict:
+        """The chosen filters, the current course and departing ALTs by default; call after is_valid()."""
+        data = self.cleaned_data if self.is_bound else {}
+        course = data.get("course") or self.fields["course"].queryset.filter(is_current=True).first()
+        return {"course": course, "branch": data.get("branch"), "show": data.get("show") or Show.DEPARTING}

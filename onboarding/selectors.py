@@ -4,10 +4,12 @@ An ALT reaches only their own placement, enrolment, tasks and certificate:
 everything here starts from the logged-in user, and anything else is a 404.
 """
 
+import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -16,11 +18,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, OrientationTrack, User
-from contacts.selectors import Contact, support_team_summary_for_alt
+from contacts.selectors import Contact, branch_scope_for_user, support_team_summary_for_alt
 
 from .checklist import STEPS, STEPS_BY_KIND, help_url_for
 from .handover import HandoverSection, sections_from_other_apps
-from .models import ChecklistItem, Course, Enrolment, Handover, Placement, Stage, Task, TaskCompletion
+from .models import ChecklistItem, Course, Enrolment, Handover, Placement, QuizAttempt, Stage, Task, TaskCompletion
 from .models.placement import BRANCH_STAGES, PIPELINE
 
 # --- placement ------------------------------------------------------------------
@@ -216,6 +218,10 @@ class CourseProgress(_TaskTally):
             return None
         return max(t.completed_at for t in self.tasks)
 
+    @property
+    def certificate_number(self) -> str:
+        return f"{self.course.code.upper()}-V{self.course.version}-{self.enrolment.pk:06d}"
+
     def state_of(self, task_id: int) -> TaskState | None:
         return next((t for t in self.tasks if t.task.pk == task_id), None)
 
@@ -290,7 +296,95 @@ def task_get_for_alt(*, user: User, pk: int) -> TaskPage:
 
 
 def quiz_questions(*, task: Task) -> list:
+    """The quiz's whole pool of questions, with their choices, in the order staff gave them."""
     return list(task.questions.prefetch_related("choices").order_by("order", "id"))
+
+
+# Attempts are counted per calendar day in Japan, wherever the ALT is when they take the quiz.
+JAPAN = ZoneInfo("Asia/Tokyo")
+
+
+def start_of_day_in_japan(now: datetime | None = None) -> datetime:
+    day = (now or timezone.now()).astimezone(JAPAN).date()
+    return datetime.combine(day, time.min, tzinfo=JAPAN)
+
+
+def quiz_draw(*, enrolment_id: int, task: Task, number: int, pool: list) -> list:
+    """The questions of the ALT's attempt `number` at `task`: `task.questions_per_attempt` of the pool.
+
+    Derived, not stored, until the attempt is submitted: the same enrolment,
+    task and attempt number always draw the same questions, so the page that
+    shows them writes nothing and the grading sees the same draw. The next
+    attempt draws afresh. Shown in the pool's order.
+    """
+    wanted = task.questions_per_attempt
+    if not wanted or wanted >= len(pool):
+        return list(pool)
+    # A string seed is hashed with SHA-512: the same draw in every process, whatever PYTHONHASHSEED.
+    drawn = {q.pk for q in random.Random(f"quiz:{enrolment_id}:{task.pk}:{number}").sample(pool, wanted)}
+    return [q for q in pool if q.pk in drawn]
+
+
+@dataclass
+class QuizStatus:
+    """Where the ALT stands with a quiz: the next attempt, its questions, what today's limit leaves."""
+
+    number: int
+    questions: list
+    pool_size: int
+    failed_today: int
+    per_day: int
+    last_score: int | None = None
+    last_passed: bool | None = None
+    last_answers: dict = field(default_factory=dict)
+
+    @property
+    def left_today(self) -> int | None:
+        """Attempts left today; None when the quiz has no daily limit."""
+        return max(0, self.per_day - self.failed_today) if self.per_day else None
+
+    @property
+    def limit_reached(self) -> bool:
+        return self.left_today == 0
+
+    @property
+    def drawn_from_pool(self) -> bool:
+        return len(self.questions) < self.pool_size
+
+    def initial(self) -> dict:
+        """The answers of a failed last attempt, for the questions asked again: the form shows them."""
+        if self.last_passed is not False:
+            return {}
+        return {f"q{q.pk}": self.last_answers[str(q.pk)] for q in self.questions if str(q.pk) in self.last_answers}
+
+
+def quiz_status(*, enrolment: Enrolment, task: Task, now: datetime | None = None) -> QuizStatus:
+    """The ALT's next attempt at `task` and today's count, in four queries (two for the pool).
+
+    Failed attempts at the task's current version count against the day's
+    limit; the day starts at midnight in Japan.
+    """
+    attempts = QuizAttempt.objects.filter(enrolment=enrolment, task=task)
+    counts = attempts.aggregate(
+        last=Max("number"),
+        failed_today=Count(
+            "pk",
+            filter=Q(passed=False, course_version__gte=task.version, created__gte=start_of_day_in_japan(now)),
+        ),
+    )
+    number = (counts["last"] or 0) + 1
+    pool = quiz_questions(task=task)
+    status = QuizStatus(
+        number=number,
+        questions=quiz_draw(enrolment_id=enrolment.pk, task=task, number=number, pool=pool),
+        pool_size=len(pool),
+        failed_today=counts["failed_today"],
+        per_day=task.attempts_per_day,
+    )
+    if counts["last"]:
+        last = attempts.filter(number=counts["last"]).values("score", "passed", "answers").get()
+        status.last_score, status.last_passed, status.last_answers = last["score"], last["passed"], last["answers"]
+    return status
 
 
 def certificate_for_alt(*, user: User) -> CourseProgress:
@@ -298,6 +392,31 @@ def certificate_for_alt(*, user: User) -> CourseProgress:
     enrolment = enrolment_for_alt(user=user)
     if enrolment is None:
         raise Http404("Not enrolled")
+    progress = course_progress(enrolment=enrolment)
+    if not progress.complete:
+        raise Http404("Course not complete")
+    return progress
+
+
+def certificate_get_for_user(*, user: User, pk: int) -> CourseProgress:
+    """A completed course's certificate, for the ALT who completed it and the staff who may see them.
+
+    Staff: those who see the ALT's enrolment in the admin (the permission, and
+    the ALT's branch in their scope). Anyone else, and a course not complete
+    (or no longer, after a new version), is a 404.
+    """
+    enrolment = Enrolment.objects.select_related("course", "alt", "alt__alt_profile").filter(pk=pk).first()
+    if enrolment is None:
+        raise Http404("No such enrolment")
+    if enrolment.alt_id != user.pk:
+        profile = getattr(enrolment.alt, "alt_profile", None)
+        allowed = (
+            user.is_staff
+            and user.has_perm("onboarding.view_enrolment")
+            and branch_scope_for_user(user=user).allows(profile.branch_id if profile else None)
+        )
+        if not allowed:
+            raise Http404("No such enrolment")
     progress = course_progress(enrolment=enrolment)
     if not progress.complete:
         raise Http404("Course not complete")

@@ -10,5 +10,8 @@ urlpatterns = [
     path("tasks/<int:pk>/complete/", views.task_complete, name="task_complete"),
     path("tasks/<int:pk>/quiz/", views.quiz_submit, name="quiz_submit"),
     path("certificate/", views.certificate, name="certificate"),
+    path("certificate/<int:pk>.pdf", views.certificate_pdf, name="certificate_pdf"),
     path("checklist/<str:kind>/", views.checklist_tick, name="checklist_tick"),
+    path("staff/progress/", views.staff_progress, name="staff_progress"),
+    path("staff/progress.csv", views.staff_progress_csv, name="staff_progress_csv"),
 ]

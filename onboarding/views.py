@@ -8,16 +8,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contacts.selectors import alt_profile_get_for_user
+from core.spreadsheet import csv_response
 
-from . import selectors, services
-from .forms import AcknowledgementForm, ChecklistTickForm, QuizForm
+from . import progress_report, selectors, services
+from .certificate import certificate_pdf as certificate_pdf_bytes
+from .forms import AcknowledgementForm, ChecklistTickForm, ProgressReportFilterForm, QuizForm
 from .models import Stage, Task
-from .services.elearning import attempts_used
 
 
 @login_required
@@ -42,13 +44,14 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "onboarding/index.html", context)
 
 
-def _task_context(page, **extra) -> dict:
+def _task_context(page, *, quiz=None, **extra) -> dict:
     task = page.state.task
     context = {"page": page, "task": task, "state": page.state, "progress": page.progress, **extra}
     if task.is_quiz:
-        context.setdefault("form", QuizForm(questions=selectors.quiz_questions(task=task)))
-        used = attempts_used(enrolment=page.enrolment, task=task)
-        context["attempts_left"] = max(0, task.max_attempts - used) if task.max_attempts else None
+        quiz = quiz or selectors.quiz_status(enrolment=page.enrolment, task=task)
+        context["quiz"] = quiz
+        # A failed attempt's answers stay on the form; which were wrong is not shown.
+        context.setdefault("form", QuizForm(questions=quiz.questions, number=quiz.number, initial=quiz.initial()))
     elif task.kind == Task.Kind.ACKNOWLEDGEMENT:
         context.setdefault("form", AcknowledgementForm())
     context["next_state"] = page.progress.after(task.pk)
@@ -98,37 +101,113 @@ def quiz_submit(request: HttpRequest, pk: int) -> HttpResponse:
     if not task.is_quiz:
         messages.error(request, _("This task is not a quiz."))
         return render(request, "onboarding/task.html", _task_context(page), status=409)
-    questions = selectors.quiz_questions(task=task)
-    form = QuizForm(request.POST, questions=questions)
+    quiz = selectors.quiz_status(enrolment=page.enrolment, task=task)
+    posted = request.POST.get("attempt", "")
+    number = int(posted) if posted.isdigit() else 0
+    problem = services.quiz_attempt_problem(done=page.state.done, status=quiz, number=number)
+    if problem is not None:
+        messages.error(request, problem.messages[0])
+        return render(request, "onboarding/task.html", _task_context(page, quiz=quiz), status=409)
+    form = QuizForm(request.POST, questions=quiz.questions, number=quiz.number)
     if not form.is_valid():
-        return render(request, "onboarding/task.html", _task_context(page, form=form), status=422)
+        return render(request, "onboarding/task.html", _task_context(page, quiz=quiz, form=form), status=422)
     try:
-        attempt = services.quiz_submit(enrolment=page.enrolment, task=task, answers=form.answers())
-    except services.QuizRefused as refused:
+        attempt = services.quiz_submit(enrolment=page.enrolment, task=task, number=number, answers=form.answers())
+    except services.QuizRefused as refused:  # another window sent its answers in between
         messages.error(request, refused.messages[0])
-        return render(request, "onboarding/task.html", _task_context(page, form=form), status=409)
+        page = selectors.task_get_for_alt(user=request.user, pk=pk)
+        return render(request, "onboarding/task.html", _task_context(page), status=409)
     if attempt.passed:
         messages.success(request, _("You passed with %(score)s%%.") % {"score": attempt.score})
         page = selectors.task_get_for_alt(user=request.user, pk=pk)
         if page.progress.complete:
             return redirect("onboarding:certificate")
         return _after_completion(page)
-    _score, results = services.elearning.grade(questions=questions, answers=form.answers())
-    page = selectors.task_get_for_alt(user=request.user, pk=pk)
-    context = _task_context(
-        page,
-        attempt=attempt,
-        results=[(question, results[question.pk]) for question in questions],
-        form=QuizForm(questions=questions),
-    )
-    return render(request, "onboarding/task.html", context)
+    # The task page shows the score and the answers given again, from the attempt just saved.
+    return redirect("onboarding:task", pk=task.pk)
 
 
 @login_required
 @require_GET
 def certificate(request: HttpRequest) -> HttpResponse:
     progress = selectors.certificate_for_alt(user=request.user)
-    return render(request, "onboarding/certificate.html", {"progress": progress})
+    context = {"progress": progress, "name": request.user.display_name}
+    return render(request, "onboarding/certificate.html", context)
+
+
+@login_required
+@require_GET
+def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    progress = selectors.certificate_get_for_user(user=request.user, pk=pk)
+    name = progress.enrolment.alt.display_name
+    body = certificate_pdf_bytes(progress=progress, name=name)
+    if body is None:
+        # No font for this text on the server: the printable page says so, rather than an error.
+        context = {"progress": progress, "name": name, "pdf_unavailable": True}
+        return render(request, "onboarding/certificate.html", context)
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="certificate-{progress.certificate_number}.pdf"'
+    return response
+
+
+# --- staff: the progress report ---------------------------------------------------------
+
+
+def _report_form(request: HttpRequest) -> ProgressReportFilterForm:
+    if progress_report.progress_report_scope(user=request.user) is None:
+        raise Http404("Not a trainer")
+    branches = progress_report.progress_report_branches(user=request.user)
+    return ProgressReportFilterForm(request.GET or None, branches=branches)
+
+
+@login_required
+@require_GET
+def staff_progress(request: HttpRequest) -> HttpResponse:
+    form = _report_form(request)
+    if form.is_bound and not form.is_valid():
+        return render(request, "onboarding/staff/progress.html", {"form": form, "report": None}, status=400)
+    report = progress_report.progress_report(user=request.user, page=request.GET.get("page"), **form.filters())
+    context = {
+        "form": form,
+        "report": report,
+        "query": request.GET.urlencode() if request.GET else "",
+        "behind_days": progress_report.BEHIND_WITHIN_DAYS,
+        "behind_percent": progress_report.BEHIND_BELOW_PERCENT,
+    }
+    return render(request, "onboarding/staff/progress.html", context)
+
+
+@login_required
+@require_GET
+def staff_progress_csv(request: HttpRequest) -> HttpResponse:
+    form = _report_form(request)
+    if (form.is_bound and not form.is_valid()) or form.filters()["course"] is None:
+        return render(request, "onboarding/staff/progress.html", {"form": form, "report": None}, status=400)
+    report = progress_report.progress_report_all(user=request.user, **form.filters())
+    status_labels = {
+        "complete": _("Complete"),
+        "behind": _("Behind"),
+        "departed": _("Departed without finishing"),
+        "on_track": _("On track"),
+    }
+    header = [_("Email"), _("Name"), _("Branch"), _("Departure"), _("Status"), _("Tasks done"), _("Tasks"),
+              _("Percent"), *(m.title for m in report.modules)]  # fmt: skip
+    rows = (
+        [
+            row.alt.email,
+            row.alt.get_full_name(),
+            row.branch.name if row.branch else "",
+            row.departure_date.isoformat() if row.departure_date else "",
+            status_labels[row.status],
+            row.done,
+            row.total,
+            row.percent,
+            *(f"{cell.done}/{cell.total}" for cell in row.modules),
+        ]
+        for row in report.rows
+    )
+    stamp = timezone.localdate().isoformat()
+    return csv_response(filename=f"elearning-report-{report.course.code}-{stamp}.csv", header=header, rows=rows)
 
 
 @login_required

@@ -65,10 +65,16 @@ class EnrolmentFactory(factory.django.DjangoModelFactory):
     invited_at = factory.LazyFunction(timezone.now)
 
 
-def make_quiz(*, module, order=10, pass_mark=100, max_attempts=0, title="Quiz") -> Task:
+def make_quiz(*, module, order=10, pass_mark=100, attempts_per_day=3, questions_per_attempt=0, title="Quiz") -> Task:
     """A quiz of two questions: one single choice (right: "Right"), one multiple choice (right: A and C)."""
     task = TaskFactory(
-        module=module, order=order, kind=Task.Kind.QUIZ, title_en=title, pass_mark=pass_mark, max_attempts=max_attempts
+        module=module,
+        order=order,
+        kind=Task.Kind.QUIZ,
+        title_en=title,
+        pass_mark=pass_mark,
+        attempts_per_day=attempts_per_day,
+        questions_per_attempt=questions_per_attempt,
     )
     single = Question.objects.create(task=task, order=1, kind=Question.Kind.SINGLE, text_en="Pick the right one")
     Choice.objects.create(question=single, order=1, text_en="Wrong", is_correct=False)

@@ -23,7 +23,8 @@ class RegistrationInline(ReadOnlyInlineMixin, admin.TabularInline):
     waiting list) and attendance through the attendance page, so that the rules hold."""
 
     model = Registration
-    fields = ["alt", "alt_email", "status", "invited", "answered_at", "waitlist_position", "note", "marked_by"]
+    fields = ["alt", "alt_email", "status", "invited", "answered_at", "waitlist_position", "note", "marked_by",
+              "checked_in_at"]  # fmt: skip
     ordering = ["status", "waitlist_position", "alt__last_name"]
     show_change_link = False
 
@@ -206,7 +207,11 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         if not obj or not obj.pk or not getattr(obj, "takes_attendance", True):
             return "—"
         return format_html(
-            '<a href="{}">{}</a>', reverse("training:attendance", args=[obj.pk]), gettext("Take attendance")
+            '<a href="{}">{}</a> · <a href="{}">{}</a>',
+            reverse("training:attendance", args=[obj.pk]),
+            gettext("Take attendance"),
+            reverse("training:checkin_qr", args=[obj.pk]),
+            gettext("Check-in QR code"),
         )
 
     @admin.action(description=_("Cancel the selected sessions and tell the ALTs"), permissions=["change"])

@@ -34,6 +34,23 @@ def _register(session: TrainingSession, alt, status: str, *, invited: bool = Fal
     )
 
 
+def _todays_session(*, title: str, branch, today, **fields) -> TrainingSession:
+    """A session all of today (Japan time), so that the demo always has one in its check-in window.
+
+    Found by title like the others; run on a later day, it moves to that day and its
+    list is as before the doors opened (registered, nobody checked in yet).
+    """
+    start, end = _at(today, 0), _at(today, 23, 59)
+    session = _session(title=title, branch=branch, start=start, end=end, **fields)
+    if session.start != start:
+        TrainingSession.objects.filter(pk=session.pk).update(start=start, end=end)
+        Registration.objects.filter(session=session).exclude(status=Status.WAITLISTED).update(
+            status=Status.REGISTERED, checked_in_at=None, marked_by=None, status_changed_at=timezone.now()
+        )
+        session.refresh_from_db()
+    return session
+
+
 def seed(*, people: dict) -> None:
     """Orientation on both tracks (national, SESPS), branch training and ALT meetings for
     Tokyo and Osaka with their trainers, and registrations for the demo ALTs. Idempotent."""
@@ -116,6 +133,20 @@ def seed(*, people: dict) -> None:
             capacity=2,
             required=False,
         )
+        if code == "tokyo":
+            # In its check-in window all day: the trainer shows the QR code, the ALT checks in.
+            drop_in = _todays_session(
+                title=f"{name} open day: lesson planning drop-in",
+                branch=branch,
+                today=today,
+                trainer=trainer,
+                kind=Kind.BRANCH_TRAINING,
+                description="Bring a lesson plan; trainers are in the room all day.",
+                place=f"{name} branch office, meeting room A",
+                capacity=30,
+                required=False,
+            )
+            _register(drop_in, alt, Status.REGISTERED)
         past = branch_session(
             title=f"{name} branch training: first term review",
             kind=Kind.BRANCH_TRAINING,

@@ -19,6 +19,8 @@ from contacts.models import AltProfile, Branch, OrientationTrack
 
 # A trainer can take the roll from this long before the start (on the day, on a phone).
 ATTENDANCE_OPENS_BEFORE = timedelta(hours=24)
+# ALTs check themselves in with the QR code at the door from this long before the start until the end.
+CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
 
 
 class TrainingSession(models.Model):
@@ -170,6 +172,15 @@ class TrainingSession(models.Model):
     def attendance_open(self, now=None) -> bool:
         return self.status == self.Status.SCHEDULED and (now or timezone.now()) >= self.start - ATTENDANCE_OPENS_BEFORE
 
+    @property
+    def checkin_opens(self):
+        return self.start - CHECKIN_OPENS_BEFORE
+
+    def checkin_open(self, now=None) -> bool:
+        """Whether ALTs can check in with the QR code now: from 30 minutes before the start until the end."""
+        now = now or timezone.now()
+        return self.status == self.Status.SCHEDULED and self.checkin_opens <= now < self.end
+
     def has_started(self, now=None) -> bool:
         """Absent can be marked from here on: before it, whoever is not there yet may still come."""
         return (now or timezone.now()) >= self.start
@@ -217,6 +228,9 @@ class Registration(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("attendance taken by"),
+    )
+    checked_in_at = models.DateTimeField(
+        _("checked in"), null=True, blank=True, help_text=_("When the ALT checked in with the session's QR code.")
     )
     # The session start each reminder was sent for: a moved session is reminded again.
     reminded_7d_for = models.DateTimeField(null=True, blank=True, editable=False)

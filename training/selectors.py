@@ -24,6 +24,7 @@ from django.utils import timezone
 from contacts.models import AltProfile, Branch, OrientationTrack, StaffRole, User
 from contacts.selectors import branch_scope_for_user
 
+from .checkin import checkin_token_valid
 from .models import CalendarFeed, Registration, TrainingSession
 
 # The attendance record covers this much time back from now.
@@ -302,6 +303,45 @@ def calendar_registrations(*, user: User, now=None) -> list[Registration]:
         )
         .select_related("session", "session__branch", "session__trainer")
         .order_by("session__start")
+    )
+
+
+def calendar_registration_for_alt(*, user: User, pk: int) -> Registration:
+    """The ALT's own registration at session `pk`, for a one-session calendar file; 404 without one."""
+    registration = (
+        Registration.objects.filter(
+            alt=user,
+            session_id=pk,
+            status__in=[Status.REGISTERED, Status.WAITLISTED, Status.ATTENDED, Status.ABSENT],
+        )
+        .select_related("session", "session__branch", "session__trainer")
+        .first()
+    )
+    if registration is None:
+        raise Http404("No such registration")
+    return registration
+
+
+# --- check-in at the door ------------------------------------------------------------------
+
+
+def checkin_session_get(*, pk: int, token: str) -> TrainingSession:
+    """The session whose QR code holds `token`; 404 for an unknown session or a wrong token."""
+    session = TrainingSession.objects.select_related("branch", "trainer").filter(pk=pk).first()
+    if session is None or not checkin_token_valid(session, token):
+        raise Http404("No such session")
+    return session
+
+
+def checkin_registration(*, alt: User, session: TrainingSession) -> Registration | None:
+    return Registration.objects.filter(alt=alt, session=session).first()
+
+
+def checkin_counts(*, session: TrainingSession) -> dict:
+    """{"attended": n, "places": n}: how many of those holding a place are marked attended."""
+    return Registration.objects.filter(session=session).aggregate(
+        attended=Count("pk", filter=Q(status=Status.ATTENDED)),
+        places=Count("pk", filter=Q(status__in=Registration.HOLDS_PLACE)),
     )
 
 

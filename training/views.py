@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -12,6 +13,7 @@ from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
 from .calendar import build_calendar
+from .checkin import checkin_problem, checkin_qr_svg, checkin_url
 from .forms import AttendanceForm, WithdrawForm
 from .models import Registration
 from .services import TrainingError
@@ -133,6 +135,47 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
+@login_required
+@require_GET
+def session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """One session as a calendar file, for an ALT who does not subscribe to the feed."""
+    alt_profile_get_for_user(user=request.user)
+    registration = selectors.calendar_registration_for_alt(user=request.user, pk=pk)
+    with translation.override(request.user.preferred_language):
+        body = build_calendar(registrations=[registration], subscription=False)
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="training-session-{pk}.ics"'
+    return response
+
+
+# --- the ALT at the door: the QR code's page --------------------------------------------
+
+
+def _check_in_page(request, session, *, status: int = 200, error: str = "") -> HttpResponse:
+    registration = selectors.checkin_registration(alt=request.user, session=session)
+    context = {
+        "session": session,
+        "registration": registration,
+        "problem": error or checkin_problem(session=session, registration=registration),
+    }
+    return render(request, "training/check_in.html", context, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in(request: HttpRequest, pk: int, token: str) -> HttpResponse:
+    # GET shows one big button (a link preview or a prefetch must not check anyone in); POST checks in.
+    alt_profile_get_for_user(user=request.user)
+    session = selectors.checkin_session_get(pk=pk, token=token)
+    if request.method == "GET":
+        return _check_in_page(request, session)
+    try:
+        services.registration_check_in(alt=request.user, session_id=session.pk)
+    except TrainingError as exc:
+        return _check_in_page(request, session, status=409, error=str(exc))
+    return redirect("training:check_in", pk=session.pk, token=token)
+
+
 # --- staff: the roll on a phone ---------------------------------------------------------
 
 
@@ -144,10 +187,43 @@ def staff_sessions(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
+def checkin_qr(request: HttpRequest, pk: int) -> HttpResponse:
+    """The QR code trainers show at the door, full screen on a laptop or a phone."""
+    session = selectors.staff_session_get(user=request.user, pk=pk)
+    url = checkin_url(session)
+    context = {
+        "session": session,
+        "checkin_url": url,
+        "qr_svg": mark_safe(checkin_qr_svg(url, title=_("Check-in QR code"))),  # noqa: S308 - segno's SVG of our URL
+        "counts": selectors.checkin_counts(session=session),
+        "checkin_open": session.checkin_open(),
+    }
+    return render(request, "training/staff/checkin_qr.html", context)
+
+
+def _mark_all_present(request: HttpRequest, session, registrations) -> HttpResponse:
+    # Everyone holding a place and not marked yet: the trainer then changes those who are not there.
+    marks = {r.pk: Registration.Status.ATTENDED for r in registrations if r.status == Registration.Status.REGISTERED}
+    try:
+        changed = services.attendance_record(session_id=session.pk, marks=marks, by=request.user)
+    except TrainingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("%(count)s marked present. Change anyone who is not here, then save.") % {"count": changed},
+        )
+    return redirect("training:attendance", pk=session.pk)
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def attendance(request: HttpRequest, pk: int) -> HttpResponse:
     session = selectors.staff_session_get(user=request.user, pk=pk)
     registrations = selectors.attendance_sheet(session=session)
+    if request.method == "POST" and "all_present" in request.POST:
+        return _mark_all_present(request, session, registrations)
     form = AttendanceForm(request.POST or None, registrations=registrations)
     status = 200
     if request.method == "POST":
@@ -165,5 +241,6 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "attendance_open": session.attendance_open(),
         "started": session.has_started(),
+        "any_to_mark": any(r.status == Registration.Status.REGISTERED for r in registrations),
     }
     return render(request, "training/staff/attendance.html", context, status=status)

@@ -1,12 +1,9 @@
 """The course content, each ALT's progress, staff marking a task complete, the progress CSV."""
 
-import csv
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -15,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.scoping import BranchScopedAdminMixin
 from core.admin import ReadOnlyInlineMixin
+from core.spreadsheet import csv_response
 
 from ..models import Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
+from ..progress_report import progress_report_scope
 from ..selectors import course_progress, enrolment_progress_queryset
 from ..selectors import percent as progress_percent
 from ..services import TaskRefused, task_completion_mark, task_completion_mark_problem
@@ -71,7 +70,7 @@ class TaskAdmin(admin.ModelAdmin):
     fieldsets = [
         (None, {"fields": ["module", "order", "kind", "title_en", "title_ja", "requires_previous", "is_active"]}),
         (_("Content"), {"fields": ["body_en", "body_ja", "video_url"]}),
-        (_("Quiz"), {"fields": ["pass_mark", "max_attempts"]}),
+        (_("Quiz"), {"fields": ["pass_mark", "attempts_per_day", "questions_per_attempt"]}),
         (_("Versions"), {"fields": ["version"]}),
     ]
     inlines = [QuestionInline]
@@ -129,6 +128,11 @@ class EnrolmentAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return enrolment_progress_queryset(super().get_queryset(request))
 
+    def changelist_view(self, request, extra_context=None):
+        # Trainers and SESPS follow their ALTs module by module on the report page.
+        report = progress_report_scope(user=request.user) is not None
+        return super().changelist_view(request, extra_context={**(extra_context or {}), "progress_report": report})
+
     def has_add_permission(self, request):
         return False
 
@@ -164,8 +168,15 @@ class EnrolmentAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
                 rows.append((module.module.title_en, state.task.title_en, status, score))
         table = format_html_join("", "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>", rows)
         mark_url = reverse("admin:onboarding_taskcompletion_add") + f"?enrolment={obj.pk}"
+        certificate = ""
+        if progress.complete:
+            certificate = format_html(
+                ' · <a href="{}">{}</a>',
+                reverse("onboarding:certificate_pdf", args=[obj.pk]),
+                gettext("Certificate (PDF)"),
+            )
         return format_html(
-            '<p>{} {}/{} ({}%) · {} {}</p><table class="progress-table">{}</table><p><a href="{}">{}</a></p>',
+            '<p>{} {}/{} ({}%) · {} {}</p><table class="progress-table">{}</table><p><a href="{}">{}</a>{}</p>',
             gettext("Overall:"),
             progress.done,
             progress.total,
@@ -175,38 +186,46 @@ class EnrolmentAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
             table,
             mark_url,
             gettext("Mark a task complete for this ALT"),
+            certificate,
         )
 
     @admin.action(description=_("Export progress as CSV"), permissions=["export_progress"])
     def export_progress_csv(self, request, queryset):
-        response = HttpResponse(content_type="text/csv; charset=utf-8")
-        stamp = timezone.localdate().isoformat()
-        response["Content-Disposition"] = f'attachment; filename="elearning-progress-{stamp}.csv"'
-        writer = csv.writer(response)
-        writer.writerow(
-            ["email", "name", "branch", "course", "course_version", "tasks_done", "tasks_total", "percent",
-             "departure_date", "invited_at", "completed_at"]
-        )  # fmt: skip
         rows = queryset.select_related("alt", "alt__alt_profile__branch", "course").order_by("alt__email")
-        for e in rows:
-            profile = getattr(e.alt, "alt_profile", None)
-            percent = progress_percent(e.tasks_done, e.tasks_total)
-            writer.writerow(
-                [
-                    e.alt.email,
-                    e.alt.get_full_name(),
-                    profile.branch.code if profile and profile.branch_id else "",
-                    e.course.code,
-                    e.course.version,
-                    e.tasks_done,
-                    e.tasks_total,
-                    percent,
-                    profile.departure_date.isoformat() if profile and profile.departure_date else "",
-                    timezone.localtime(e.invited_at).isoformat() if e.invited_at else "",
-                    timezone.localtime(e.completed_at).isoformat() if e.completed_at else "",
-                ]
-            )
-        return response
+        return csv_response(
+            filename=f"elearning-progress-{timezone.localdate().isoformat()}.csv",
+            header=[
+                "email",
+                "name",
+                "branch",
+                "course",
+                "course_version",
+                "tasks_done",
+                "tasks_total",
+                "percent",
+                "departure_date",
+                "invited_at",
+                "completed_at",
+            ],  # fmt: skip
+            rows=(self._csv_row(e) for e in rows),
+        )
+
+    @staticmethod
+    def _csv_row(e) -> list:
+        profile = getattr(e.alt, "alt_profile", None)
+        return [
+            e.alt.email,
+            e.alt.get_full_name(),
+            profile.branch.code if profile and profile.branch_id else "",
+            e.course.code,
+            e.course.version,
+            e.tasks_done,
+            e.tasks_total,
+            progress_percent(e.tasks_done, e.tasks_total),
+            profile.departure_date.isoformat() if profile and profile.departure_date else "",
+            timezone.localtime(e.invited_at).isoformat() if e.invited_at else "",
+            timezone.localtime(e.completed_at).isoformat() if e.completed_at else "",
+        ]
 
     def has_export_progress_permission(self, request):
         return request.user.has_perm("onboarding.export_progress")

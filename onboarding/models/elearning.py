@@ -91,8 +91,18 @@ class Task(models.Model):
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=80, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    max_attempts = models.PositiveSmallIntegerField(
-        _("attempts allowed"), default=0, help_text=_("For quizzes. 0 for no limit.")
+    attempts_per_day = models.PositiveSmallIntegerField(
+        _("attempts a day"),
+        default=3,
+        help_text=_("For quizzes: failed attempts allowed each day, counted in Japan time. 0 for no limit."),
+    )
+    questions_per_attempt = models.PositiveSmallIntegerField(
+        _("questions per attempt"),
+        default=0,
+        help_text=_(
+            "For quizzes: each attempt draws this many of the quiz's questions. 0 (or more than the quiz has) "
+            "asks them all."
+        ),
     )
     version = models.PositiveIntegerField(
         _("changed in course version"),
@@ -242,13 +252,20 @@ class TaskCompletion(models.Model):
 
 
 class QuizAttempt(models.Model):
-    """Every quiz submission, graded on the server; the score is kept."""
+    """Every quiz submission, graded on the server; the score, the answers and the questions drawn are kept.
+
+    `number` counts the ALT's attempts at the task (1, 2, ...): the questions of
+    attempt n are drawn from it (selectors.quiz_draw), so the page that showed
+    them and the grading agree without the page writing anything.
+    """
 
     enrolment = models.ForeignKey(
         Enrolment, on_delete=models.CASCADE, related_name="quiz_attempts", verbose_name=_("enrolment")
     )
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="attempts", verbose_name=_("task"))
+    number = models.PositiveIntegerField(_("attempt number"))
     course_version = models.PositiveIntegerField(_("course version"))
+    questions = models.JSONField(_("questions asked"), default=list)
     score = models.PositiveSmallIntegerField(_("score (%)"))
     passed = models.BooleanField(_("passed"))
     answers = models.JSONField(_("answers"), default=dict)
@@ -257,8 +274,11 @@ class QuizAttempt(models.Model):
     class Meta:
         verbose_name = _("quiz attempt")
         verbose_name_plural = _("quiz attempts")
-        ordering = ["enrolment", "task", "created"]
+        ordering = ["enrolment", "task", "number"]
         indexes = [models.Index(fields=["enrolment", "task"], name="attempt_enrolment_task_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["enrolment", "task", "number"], name="attempt_unique_number"),
+        ]
 
     def __str__(self):
         return f"A-{self.pk}"

@@ -6,11 +6,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from contacts.models import User
 
 from ..models import Course, Enrolment, QuizAttempt, Task, TaskCompletion
-from ..selectors import course_progress, quiz_questions
+from ..selectors import QuizStatus, course_progress, quiz_status
 
 
 class TaskRefused(ValidationError):
@@ -110,39 +111,65 @@ def _check_answers(questions: list, answers: dict) -> dict:
     return cleaned
 
 
-def attempts_used(*, enrolment: Enrolment, task: Task) -> int:
-    return QuizAttempt.objects.filter(
-        enrolment=enrolment, task=task, course_version__gte=task.version, passed=False
-    ).count()
+def _limit_message(per_day: int) -> str:
+    return ngettext(
+        "You have used today's attempt. Try again tomorrow (the day starts at midnight Japan time), "
+        "or ask your contact: staff can mark the task complete for you.",
+        "You have used today's %(n)s attempts. Try again tomorrow (the day starts at midnight Japan time), "
+        "or ask your contact: staff can mark the task complete for you.",
+        per_day,
+    ) % {"n": per_day}
+
+
+def quiz_attempt_problem(*, done: bool, status: QuizStatus, number: int) -> QuizRefused | None:
+    """Why attempt `number` may not be sent now, or None: today's attempts used up, or a page out of date.
+
+    A quiz already passed may be taken again (to practise) whatever the limit.
+    """
+    if status.limit_reached and not done:
+        return QuizRefused(_limit_message(status.per_day), code="no_attempts")
+    if number != status.number:
+        return QuizRefused(
+            _(
+                "These answers were already sent, or sent from another window. "
+                "Nothing was saved: here is the quiz again."
+            ),
+            code="stale",
+        )
+    return None
 
 
 @transaction.atomic
-def quiz_submit(*, enrolment: Enrolment, task: Task, answers: dict) -> QuizAttempt:
-    """Grade a quiz submission and keep the score; pass it and the task is complete.
+def quiz_submit(*, enrolment: Enrolment, task: Task, number: int, answers: dict, now=None) -> QuizAttempt:
+    """Grade attempt `number` at a quiz and keep it; pass it and the task is complete.
 
-    The score comes only from the answers checked here. A locked quiz, a quiz
-    with no attempts left, and answers that are not the quiz's own are refused.
+    The score comes only from the answers checked here, against the questions
+    drawn for this attempt (the ones its page showed). A locked quiz, a quiz
+    with no attempts left today, a page that is out of date (sent twice, or
+    another window submitted first) and answers that are not the quiz's own are
+    refused, and nothing is saved.
     """
     enrolment = _lock_enrolment(enrolment)
     if task.kind != Task.Kind.QUIZ:
         raise QuizRefused(_("This task is not a quiz."), code="not_quiz")
     state = _state(enrolment, task, QuizRefused)
-    if task.max_attempts and not state.done and attempts_used(enrolment=enrolment, task=task) >= task.max_attempts:
-        raise QuizRefused(
-            _("You have used all your attempts. Ask your contact: staff can mark the task complete for you."),
-            code="no_attempts",
-        )
-    questions = quiz_questions(task=task)
-    cleaned = _check_answers(questions, answers)
-    score, _results = grade(questions=questions, answers=cleaned)
+    status = quiz_status(enrolment=enrolment, task=task, now=now)
+    problem = quiz_attempt_problem(done=state.done, status=status, number=number)
+    if problem is not None:
+        raise problem
+    cleaned = _check_answers(status.questions, answers)
+    score, _results = grade(questions=status.questions, answers=cleaned)
     passed = score >= task.pass_mark
     attempt = QuizAttempt.objects.create(
         enrolment=enrolment,
         task=task,
+        number=number,
         course_version=enrolment.course.version,
+        questions=[q.pk for q in status.questions],
         score=score,
         passed=passed,
         answers={str(k): v for k, v in cleaned.items()},
+        created=now or timezone.now(),
     )
     if passed:
         _record_completion(enrolment=enrolment, task=task, score=score)

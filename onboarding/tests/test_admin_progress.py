@@ -78,7 +78,7 @@ def test_export_progress_as_csv(client_for, grm, enrolments):
     )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    rows = {row["email"]: row for row in csv.DictReader(io.StringIO(response.content.decode()))}
+    rows = {row["email"]: row for row in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))}
     assert rows["alt.tokyo@example.com"]["tasks_done"] == "1"
     assert rows["alt.tokyo@example.com"]["percent"] == "25"
     assert rows["alt.osaka@example.com"]["percent"] == "0"

@@ -7,13 +7,15 @@ contacts outbox: `notify_many` for fan-out (a fixed number of queries however
 many ALTs), with unique keys so that a repeat changes nothing.
 
 A package: `registrations` (what an ALT does), `sessions` (publish, move,
-cancel), `attendance`, `reminders`, `calendar_feed`, and `_common` (the
-session lock, places and the waiting list, emails).
+cancel), `attendance`, `checkin` (the QR code at the door), `reminders`,
+`calendar_feed`, and `_common` (the session lock, places and the waiting
+list, emails).
 """
 
 from ._common import TrainingError
 from .attendance import attendance_record
 from .calendar_feed import calendar_feed_create, calendar_feed_reset
+from .checkin import registration_check_in
 from .registrations import (
     registration_confirm,
     registration_create,
@@ -34,6 +36,7 @@ __all__ = [
     "attendance_record",
     "calendar_feed_create",
     "calendar_feed_reset",
+    "registration_check_in",
     "registration_confirm",
     "registration_create",
     "registration_create_by_staff",

@@ -110,3 +110,45 @@ def test_the_feed_takes_the_same_queries_for_1_or_50_sessions(
     url = _feed_url(alt_tokyo)
     with django_assert_max_num_queries(2):
         assert client.get(url).status_code == 200
+
+
+# --- one session as a file, beside the feed ------------------------------------------------
+
+
+def test_the_alt_downloads_one_registered_session_as_a_calendar_file(client_for, alt_tokyo, tokyo_session):
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    client = client_for(alt_tokyo)
+    link = reverse("training:session_calendar", args=[tokyo_session.pk])
+    assert link in client.get(reverse("training:index")).content.decode()
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/calendar; charset=utf-8"
+    assert response["Content-Disposition"] == f'attachment; filename="training-session-{tokyo_session.pk}.ics"'
+    calendar = Calendar.from_ical(response.content)
+    assert "X-WR-CALNAME" not in calendar  # a file to import once, not a subscription
+    [event] = calendar.walk("VEVENT")
+    # The feed's UID: a later feed updates this event rather than adding a second.
+    assert str(event["uid"]) == f"training-session-{tokyo_session.pk}@alt-portal"
+    assert str(event["summary"]) == "Tokyo classroom skills"
+    assert event.decoded("dtstart") == tokyo_session.start
+
+
+def test_the_file_speaks_the_alts_language(client_for, alt_tokyo, tokyo_session, trainer_tokyo):
+    alt_tokyo.preferred_language = "ja"
+    alt_tokyo.save()
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    response = client_for(alt_tokyo).get(reverse("training:session_calendar", args=[tokyo_session.pk]))
+    [event] = Calendar.from_ical(response.content).walk("VEVENT")
+    assert "支店研修" in str(event["description"])
+
+
+@pytest.mark.parametrize("who", ["alt_osaka", "other", "trainer_tokyo", "mc_tokyo"])
+def test_a_session_one_is_not_registered_for_is_404(client_for, request, alt_tokyo, tokyo, tokyo_session, who):
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo)
+    user = make_alt(branch=tokyo, email="other@example.com") if who == "other" else request.getfixturevalue(who)
+    assert client_for(user).get(reverse("training:session_calendar", args=[tokyo_session.pk])).status_code == 404
+
+
+def test_a_session_given_up_has_no_file(client_for, alt_tokyo, tokyo_session):
+    RegistrationFactory(session=tokyo_session, alt=alt_tokyo, status="EXCUSED")
+    assert client_for(alt_tokyo).get(reverse("training:session_calendar", args=[tokyo_session.pk])).status_code == 404

@@ -31,3 +31,29 @@ def test_seed_demo_creates_the_training_calendar_once(db, settings):
     for registration in Registration.objects.select_related("session", "alt__alt_profile"):
         applies = TrainingSession.objects.filter(sessions_for_profile_q(registration.alt.alt_profile))
         assert applies.filter(pk=registration.session_id).exists(), registration.session.title
+
+
+def test_the_demo_has_a_session_in_todays_check_in_window_whatever_the_day(db, settings, time_machine):
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    settings.DEBUG = True
+    time_machine.move_to(datetime(2026, 3, 10, 23, 30, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False)
+    call_command("seed_demo")
+
+    def todays():
+        return [s for s in TrainingSession.objects.filter(branch__code="tokyo") if s.checkin_open()]
+
+    [session] = todays()
+    registration = Registration.objects.get(session=session, alt__email="alt.tokyo@example.com")
+    assert registration.status == "REGISTERED"
+    assert session.trainer.email == "trainer.tokyo@example.com"
+    registration.status = "ATTENDED"
+    registration.save()
+
+    # A day later, early in the morning: the same session, moved to the new day, nobody checked in yet.
+    time_machine.move_to(datetime(2026, 3, 11, 0, 10, tzinfo=ZoneInfo("Asia/Tokyo")), tick=False)
+    call_command("seed_demo")
+    assert todays() == [session]
+    assert Registration.objects.get(pk=registration.pk).status == "REGISTERED"
+    assert TrainingSession.objects.get(pk=session.pk).start.date() == (session.start + timedelta(days=1)).date()

@@ -220,6 +220,7 @@ def test_the_access_log_has_no_query_string_token_or_key():
     token = "Zk3v9yT1xQw8Lr2MbN5cH7dP0aS4eU6gJiK1oV3tY"
     for path, query in [
         (f"/training/calendar/{token}.ics", ""),
+        (f"/training/sessions/12/check-in/{token}/", ""),
         (f"/accounts/password/reset/key/4-{token}/", ""),
         ("/admin/support/supportrequest/", "q=Cannot+sleep+at+night"),
         ("/contacts/wellbeing/", ""),
@@ -237,6 +238,7 @@ def test_the_access_log_has_no_query_string_token_or_key():
     written = stream.getvalue()
     print("=====WRITTEN\n" + written)
     assert "/training/calendar/" in written and "/accounts/password/reset/key/" in written
+    assert "/training/sessions/12/check-in/[token]/" in written
     assert token not in written
     assert "Cannot" not in written and "hopeless" not in written and "s3cr3t" not in written
     assert "/contacts/wellbeing/" not in written  # who reads the counselling page is nobody's business

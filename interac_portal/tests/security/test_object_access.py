@@ -12,6 +12,8 @@ from dataclasses import dataclass
 import pytest
 from django.urls import reverse
 
+from training.checkin import checkin_token
+
 from .conftest import client_as
 from .urlwalk import routes_with_params
 from .world import ROLES, World, db_snapshot, snapshot_diff
@@ -43,6 +45,10 @@ def _request(w):
 
 def _registered(w):
     return {"pk": w.registered_session.pk}
+
+
+def _checkin(w):
+    return {"pk": w.checkin_session.pk, "token": checkin_token(w.checkin_session)}
 
 
 TABLE: dict[str, list[Case]] = {
@@ -99,6 +105,16 @@ TABLE: dict[str, list[Case]] = {
             lambda w: {f"reg-{w.today_registration.pk}": "ATTENDED"},
         ),
     ],
+    "training:checkin_qr": [
+        Case("a Tokyo session's QR code", lambda w: {"pk": w.today_session.pk}, expect(trainer=200, sesps=200))
+    ],
+    # The QR code's address: the token is the key to the page (ALTs only); checking in needs a place.
+    "training:check_in": [
+        Case("the session's code", _checkin, expect(owner=200, other_alt=200, other_branch_alt=200)),
+        Case("checking in", _checkin, expect(owner=302, other_alt=409, other_branch_alt=409), "post"),
+        Case("a made-up token", lambda w: {"pk": w.checkin_session.pk, "token": "x" * 32}, expect(), "post"),
+    ],
+    "training:session_calendar": [Case("the owner's registered session", _registered, expect(owner=200))],
     # --- onboarding: the ALT's own course and checklist ------------------------------------
     # Course content is shared by everyone enrolled in that course; only enrolled ALTs reach it.
     "onboarding:task": [
@@ -120,6 +136,15 @@ TABLE: dict[str, list[Case]] = {
             lambda w: w.quiz_answers,
             prepare=lambda w: w.complete_readings(),
         )
+    ],
+    # The ALT who completed the course, and the staff who see them in the admin (their branch, or national).
+    "onboarding:certificate_pdf": [
+        Case(
+            "the owner's completed course",
+            lambda w: {"pk": w.certificate.pk},
+            expect(owner=200, scheduler=200, trainer=200, mc=200, grm=200, sesps=200),
+        ),
+        Case("the owner's unfinished course", lambda w: {"pk": w.enrolment.pk}, expect()),
     ],
     # The step names a kind of step, not a row: each ALT ticks only their own, once arrived.
     "onboarding:checklist_tick": [

@@ -98,6 +98,12 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
         branch=tokyo, trainer=trainer_tokyo, start=start, registration_deadline=None, title="Tokyo today"
     )
     o["today_registration"] = RegistrationFactory(session=o["today_session"], alt=alt_tokyo)
+    # Starting in ten minutes: its check-in at the door is open.
+    now_start = timezone.now() + timedelta(minutes=10)
+    o["checkin_session"] = TrainingSessionFactory(
+        branch=tokyo, trainer=trainer_tokyo, start=now_start, registration_deadline=None, title="Tokyo right now"
+    )
+    RegistrationFactory(session=o["checkin_session"], alt=alt_tokyo)
     feed = calendar_feed_create(alt=alt_tokyo)
     o["retired_token"] = feed.token
     feed.token = CalendarFeed.new_token()
@@ -111,7 +117,12 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
     tasks = list(course.modules.get().tasks.order_by("order"))
     o["complete_readings"] = lambda: [complete(enrolment, task) for task in tasks[:-1]]
     o["reading_task"], o["quiz"] = tasks[0], tasks[-1]
-    o["quiz_answers"] = {f"q{q}": c for q, c in quiz_answers(o["quiz"]).items()}
+    o["quiz_answers"] = {"attempt": "1", **{f"q{q}": c for q, c in quiz_answers(o["quiz"]).items()}}
+    o["enrolment"] = enrolment
+    # An earlier course the owner completed: its certificate.
+    done_course = make_course(tasks_per_module=(1,), with_quiz=False, current=False)
+    o["certificate"] = EnrolmentFactory(alt=alt_tokyo, course=done_course)
+    complete(o["certificate"], done_course.modules.get().tasks.get())
     old_course = make_course(tasks_per_module=(1,), with_quiz=False, current=False)
     EnrolmentFactory(alt=alt_osaka, course=old_course)
     o["osaka_task"] = old_course.modules.get().tasks.get()
