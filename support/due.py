@@ -34,7 +34,15 @@ class OfficeHours:
 
     @classmethod
     def of(cls, branch) -> "OfficeHours":
+        """A branch's hours; no branch (a request with GRM) is the head office's."""
+        if branch is None:
+            return cls.head_office()
         return cls(opens=branch.office_opens, closes=branch.office_closes, days=branch.office_days)
+
+    @classmethod
+    def head_office(cls) -> "OfficeHours":
+        opens, closes = settings.HEAD_OFFICE_HOURS
+        return cls(opens=time.fromisoformat(opens), closes=time.fromisoformat(closes))
 
 
 @lru_cache(maxsize=64)
@@ -88,6 +96,54 @@ def add_office_time(
         day += timedelta(days=1)
         cursor = datetime.combine(day, time.min, tzinfo=JAPAN)
     return start + amount
+
+
+def is_office_open(at: datetime, hours: OfficeHours, *, is_holiday: Callable[[date], bool] = is_office_closed) -> bool:
+    """Is the office open at `at` (its days and hours, Japan time, not a holiday or closed day)?"""
+    local = at.astimezone(JAPAN)
+    day = local.date()
+    if str(day.isoweekday()) not in hours.days or is_holiday(day):
+        return False
+    return hours.opens <= local.time() < hours.closes
+
+
+def _open_intervals(start: datetime, end: datetime, hours: OfficeHours, is_holiday) -> list[tuple[datetime, datetime]]:
+    intervals = []
+    day = start.date()
+    while day <= end.date():
+        if str(day.isoweekday()) in hours.days and not is_holiday(day):
+            begin = max(start, datetime.combine(day, hours.opens, tzinfo=JAPAN))
+            finish = min(end, datetime.combine(day, hours.closes, tzinfo=JAPAN))
+            if finish > begin:
+                intervals.append((begin, finish))
+        day += timedelta(days=1)
+    return intervals
+
+
+def office_time_between(
+    start: datetime, end: datetime, hours: OfficeHours, *, is_holiday: Callable[[date], bool] = is_office_closed
+) -> timedelta:
+    """How much office time lies between `start` and `end` (zero when `end` is not after `start`)."""
+    intervals = _open_intervals(start.astimezone(JAPAN), end.astimezone(JAPAN), hours, is_holiday)
+    return sum((finish - begin for begin, finish in intervals), timedelta(0))
+
+
+def closed_periods(
+    start: datetime, end: datetime, hours: OfficeHours, *, is_holiday: Callable[[date], bool] = is_office_closed
+) -> list[tuple[datetime, datetime]]:
+    """The stretches between `start` and `end` when the office is closed (nights, weekends, holidays), in order.
+
+    A night followed by a weekend is one stretch.
+    """
+    start, end = start.astimezone(JAPAN), end.astimezone(JAPAN)
+    closed, cursor = [], start
+    for begin, finish in _open_intervals(start, end, hours, is_holiday):
+        if begin > cursor:
+            closed.append((cursor, begin))
+        cursor = max(cursor, finish)
+    if cursor < end:
+        closed.append((cursor, end))
+    return closed
 
 
 def due_at_for(*, start: datetime, urgency: str, hours: OfficeHours, is_holiday=is_office_closed) -> datetime:

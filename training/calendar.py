@@ -1,6 +1,13 @@
-"""The ALT's private iCalendar feed (RFC 5545), built with the icalendar package."""
+"""The ALT's private iCalendar feed (RFC 5545), built with the icalendar package.
 
-from datetime import UTC
+Other apps add their events (a support visit) without training importing
+them: the layer above registers a provider (`register_event_provider`), a
+function of the ALT that returns CalendarEntry rows; the feed reads them all.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -9,6 +16,34 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Registration
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """An event another app puts in the ALT's feed."""
+
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    status: str = "CONFIRMED"  # or TENTATIVE, CANCELLED
+
+
+_event_providers: list[Callable[..., list[CalendarEntry]]] = []
+
+
+def register_event_provider(provider: Callable[..., list[CalendarEntry]]) -> None:
+    """Add `provider(alt=user) -> list[CalendarEntry]` to every feed (once, however often it is registered)."""
+    if provider not in _event_providers:
+        _event_providers.append(provider)
+
+
+def extra_entries(*, alt) -> list[CalendarEntry]:
+    """What the registered providers add to `alt`'s feed; call it under the ALT's language."""
+    return [entry for provider in _event_providers for entry in provider(alt=alt)]
 
 
 def _location(session) -> str:
@@ -42,8 +77,8 @@ def _description(registration: Registration) -> str:
     return "\n".join(lines)
 
 
-def build_calendar(*, registrations: list[Registration]) -> bytes:
-    """The feed of the ALT's sessions; call it under the ALT's language."""
+def build_calendar(*, registrations: list[Registration], extra: list[CalendarEntry] = ()) -> bytes:
+    """The feed of the ALT's sessions and `extra` events; call it under the ALT's language."""
     calendar = Calendar()
     calendar.add("prodid", "-//ALT Portal//Training//EN")
     calendar.add("version", "2.0")
@@ -75,5 +110,20 @@ def build_calendar(*, registrations: list[Registration]) -> bytes:
             event.add("status", "TENTATIVE")
         else:
             event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    for entry in extra:
+        event = Event()
+        event.add("uid", entry.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", entry.start.astimezone(UTC))
+        event.add("dtend", entry.end.astimezone(UTC))
+        event.add("summary", entry.summary)
+        if entry.description:
+            event.add("description", entry.description)
+        if entry.location:
+            event.add("location", entry.location)
+        if entry.url:
+            event.add("url", entry.url)
+        event.add("status", entry.status)
         calendar.add_component(event)
     return calendar.to_ical()

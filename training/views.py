@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
-from .calendar import build_calendar
+from .calendar import build_calendar, extra_entries
 from .forms import AttendanceForm, WithdrawForm
 from .models import Registration
 from .services import TrainingError
@@ -126,7 +126,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     alt = selectors.calendar_feed_alt(token=token)
     registrations = selectors.calendar_registrations(user=alt)
     with translation.override(alt.preferred_language):
-        body = build_calendar(registrations=registrations)
+        body = build_calendar(registrations=registrations, extra=extra_entries(alt=alt))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="training.ics"'
     response["X-Robots-Tag"] = "noindex"

@@ -60,12 +60,12 @@ def test_staff_open_a_request_for_a_tokyo_alt_who_follows_it_in_the_portal(
     assert f"opened for you by {staff_tokyo.display_name}" in page
 
 
-def test_without_assigning_it_waits_for_the_branch(client_for, staff_tokyo, alt_tokyo):
+def test_without_assigning_it_goes_to_the_alts_mc(client_for, staff_tokyo, alt_tokyo, mc_tokyo):
     data = _data(alt_tokyo)
     del data["assign_to_me"]
     client_for(staff_tokyo).post(ADD, data)
     support_request = SupportRequest.objects.get()
-    assert support_request.assignee is None
+    assert support_request.assignee == mc_tokyo
     assert support_request.status == Status.NEW
 
 
