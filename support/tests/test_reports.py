@@ -147,3 +147,9 @@ def test_the_report_queries_do_not_grow_with_requests(
     with django_assert_max_num_queries(12) as many:
         client.get(URL, params)
     assert len(few.captured_queries) == len(many.captured_queries)
+
+
+def test_the_support_list_in_the_admin_links_to_the_report(client_for, staff_tokyo, trainer_tokyo):
+    changelist = reverse("admin:support_supportrequest_changelist")
+    assert URL in client_for(staff_tokyo).get(changelist).content.decode()
+    assert URL not in client_for(trainer_tokyo).get(changelist).content.decode()
