@@ -10,7 +10,17 @@ from contacts.models import StaffRole
 
 from . import services
 from .files import ACCEPT_ATTRIBUTE, check_attachment
-from .models import BRANCH_CATEGORIES, CannedReply, Category, OnCallShift, Status, SupportRequest, Urgency, Visit
+from .models import (
+    APPLICANT_CATEGORIES,
+    BRANCH_CATEGORIES,
+    CannedReply,
+    Category,
+    OnCallShift,
+    Status,
+    SupportRequest,
+    Urgency,
+    Visit,
+)
 from .selectors import branch_colleagues, on_call_candidates, with_role_at
 
 
@@ -179,6 +189,10 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
         instance = self.instance
         if instance.pk:
             self.fields["seen_version"].initial = instance.version
+            if "category" in self.fields:
+                # The categories of the request's desk (a branch's, or GRM's before a branch), and its own.
+                offered = {*(BRANCH_CATEGORIES if instance.branch_id else APPLICANT_CATEGORIES), instance.category}
+                self.fields["category"].choices = [(v, label) for v, label in Category.choices if v in offered]
             if instance.status == Status.CLOSED:
                 self.fields["reply"].help_text = _("The request is closed; the ALT sees a reply but cannot answer.")
             if "assignee" in self.fields:
@@ -258,6 +272,9 @@ class SupportRequestOnBehalfForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["details"].help_text = _("What the ALT told you, in their words where you can.")
+        self.fields["category"].choices = [("", "---------")] + [
+            (value, label) for value, label in Category.choices if value in BRANCH_CATEGORIES
+        ]
 
     def clean(self):
         cleaned = super().clean()

@@ -113,7 +113,8 @@ def test_grm_replies_with_the_same_tools_and_the_applicant_reads_it(
     page = client_for(applicant).get(support_request.get_absolute_url()).content.decode()
     assert "It usually takes one to three months." in page
     assert "recruiting team (GRM)" in page
-    assert ["alt.applicant@example.com"] in [mail.to for mail in mailoutbox]
+    reply = next(mail for mail in mailoutbox if mail.to == ["alt.applicant@example.com"] and "reply" in mail.subject)
+    assert "from the recruiting team (GRM) replied" in reply.body
 
 
 def test_grm_hands_it_on_only_within_grm(client_for, applicant, grm, staff_tokyo):
@@ -155,3 +156,11 @@ def test_open_with_grm_is_one_query_for_many_alts(grm, django_assert_num_queries
     assert names == {grm.email}
     with django_assert_num_queries(0):
         assert support_requests_open_with_grm(alt_ids=[]) == {}
+
+
+def test_grm_recategorises_within_the_placement_phase(client_for, applicant, grm):
+    client_for(applicant).post(NEW, _data())
+    support_request = SupportRequest.objects.get()
+    page = client_for(grm).get(change_url(support_request)).content.decode()
+    assert '<option value="FLIGHTS">' in page
+    assert '<option value="CITY_HALL">' not in page

@@ -106,3 +106,10 @@ def test_missing_fields_are_named_and_nothing_is_saved(client_for, staff_tokyo, 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors.keys() >= {"subject", "details"}
     assert not SupportRequest.objects.exists()
+
+
+def test_a_category_of_the_placement_phase_is_refused_on_the_form(client_for, staff_tokyo, alt_tokyo):
+    response = client_for(staff_tokyo).post(ADD, _data(alt_tokyo, category=Category.VISA))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    assert not SupportRequest.objects.exists()
