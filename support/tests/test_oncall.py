@@ -12,6 +12,7 @@ from contacts.models import StaffRole
 from support.models import Category, OnCallShift, SupportRequest, Urgency, UrgentAlert
 from support.selectors import rota_gaps, urgent_alert_ack_token
 from support.tasks import escalate_urgent_requests
+from testing.concurrency import run_at_once
 from testing.contacts import make_staff
 from testing.forms import change_form_data
 from testing.support import OnCallShiftFactory, SupportRequestFactory, jst
@@ -347,3 +348,49 @@ def test_escalation_reaches_a_sesps_trainer_of_any_number(
     with django_capture_on_commit_callbacks(execute=True):
         escalate_urgent_requests()
     assert {sesps.email, second.email} <= {mail.to[0] for mail in mailoutbox}
+
+
+# --- at once (PostgreSQL's row locks) -------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_escalations_run_at_once_escalate_once(postgres, alt_tokyo, rota, staff_tokyo, sesps, time_machine):
+    from contacts.models import Notification
+    from support.services import support_request_create, urgent_alert_escalate
+
+    time_machine.move_to(jst("2026-06-01 22:00"), tick=False)
+    support_request_create(
+        alt=alt_tokyo,
+        profile=alt_tokyo.alt_profile,
+        category=Category.HOUSING,
+        subject="Flood",
+        details="Water everywhere.",
+        urgency=Urgency.URGENT,
+        submit_token=uuid.uuid4(),
+    )
+    alert = UrgentAlert.objects.get()
+    time_machine.move_to(jst("2026-06-01 22:30"), tick=False)
+    results, errors = run_at_once(6, lambda i: urgent_alert_escalate(alert_id=alert.pk))
+    assert errors == []
+    assert sorted(results) == [False] * 5 + [True]
+    sent = Notification.objects.filter(kind="support.urgent_escalated")
+    assert sorted(sent.values_list("recipient__email", flat=True)) == sorted([staff_tokyo.email, sesps.email])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_overlapping_shifts_saved_at_once_are_refused_but_one(postgres, tokyo, mc_tokyo, staff_tokyo):
+    from django.core.exceptions import ValidationError
+
+    from support.services import on_call_shift_save
+
+    def save(i):
+        person = (mc_tokyo, staff_tokyo)[i % 2]
+        shift = OnCallShift(
+            branch=tokyo, person=person, starts_at=jst("2030-06-01 18:00"), ends_at=jst("2030-06-02 09:00"), phone="1"
+        )
+        return on_call_shift_save(shift=shift).pk
+
+    results, errors = run_at_once(4, save)
+    assert len(results) == 1 and len(errors) == 3
+    assert all(isinstance(error, ValidationError) for error in errors)
+    assert OnCallShift.objects.count() == 1
