@@ -4,7 +4,9 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import Branch
 from contacts.scoping import BranchScopedAdminMixin
@@ -13,6 +15,7 @@ from core.admin import LightChangelistMixin
 from .. import selectors, services
 from ..forms import OnCallShiftAdminForm
 from ..models import OnCallShift
+from .filters import PeriodFilter
 
 # The changelist warns about the nights and weekends nobody covers in this window.
 GAP_WINDOW = timedelta(days=14)
@@ -24,7 +27,7 @@ class OnCallShiftAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.Model
     form = OnCallShiftAdminForm
     list_display = ["starts_display", "ends_display", "person", "phone", "branch"]
     list_display_links = ["starts_display"]
-    list_filter = ["branch"]
+    list_filter = [PeriodFilter, ("branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["person", "branch"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
@@ -32,13 +35,13 @@ class OnCallShiftAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.Model
     show_full_result_count = False
     list_per_page = 50
 
-    @admin.display(description=_("from"), ordering="starts_at")
+    @admin.display(description=pgettext_lazy("on-call shift", "from"), ordering="starts_at")
     def starts_display(self, obj):
-        return timezone.localtime(obj.starts_at).strftime("%Y-%m-%d (%a) %H:%M")
+        return date_format(timezone.localtime(obj.starts_at), "Y-m-d (D) H:i")
 
-    @admin.display(description=_("to"), ordering="ends_at")
+    @admin.display(description=pgettext_lazy("on-call shift", "to"), ordering="ends_at")
     def ends_display(self, obj):
-        return timezone.localtime(obj.ends_at).strftime("%Y-%m-%d (%a) %H:%M")
+        return date_format(timezone.localtime(obj.ends_at), "Y-m-d (D) H:i")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

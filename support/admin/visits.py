@@ -3,6 +3,7 @@
 from django.contrib import admin, messages
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,7 @@ from core.admin import LightChangelistMixin
 from .. import selectors, services
 from ..forms import VisitAdminForm
 from ..models import Visit
+from .filters import PeriodFilter
 
 
 @admin.register(Visit)
@@ -31,7 +33,7 @@ class VisitAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.ModelAdmin)
         "clash_display",
     ]
     list_display_links = ["starts_display"]
-    list_filter = ["status", "branch"]
+    list_filter = [PeriodFilter, "status", ("branch", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["support_request", "support_request__alt", "staff"]
     date_hierarchy = "starts_at"
     ordering = ["starts_at"]
@@ -74,7 +76,7 @@ class VisitAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.ModelAdmin)
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts_display(self, obj):
-        return timezone.localtime(obj.starts_at).strftime("%Y-%m-%d (%a) %H:%M")
+        return date_format(timezone.localtime(obj.starts_at), "Y-m-d (D) H:i")
 
     @admin.display(description=_("ends"), ordering="ends_at")
     def ends_display(self, obj):

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import Branch
 
@@ -23,8 +24,8 @@ class OnCallShift(models.Model):
         related_name="on_call_shifts",
         verbose_name=_("person on call"),
     )
-    starts_at = models.DateTimeField(_("from"))
-    ends_at = models.DateTimeField(_("to"))
+    starts_at = models.DateTimeField(pgettext_lazy("on-call shift", "from"))
+    ends_at = models.DateTimeField(pgettext_lazy("on-call shift", "to"))
     phone = models.CharField(
         _("phone"), max_length=32, help_text=_("The number to call during this shift (shown to the ALT).")
     )

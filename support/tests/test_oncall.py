@@ -394,3 +394,19 @@ def test_overlapping_shifts_saved_at_once_are_refused_but_one(postgres, tokyo, m
     assert len(results) == 1 and len(errors) == 3
     assert all(isinstance(error, ValidationError) for error in errors)
     assert OnCallShift.objects.count() == 1
+
+
+def test_the_rota_list_starts_from_now(client_for, tokyo, mc_tokyo, staff_tokyo, time_machine):
+    time_machine.move_to(jst("2026-06-10 12:00"), tick=False)
+    OnCallShiftFactory(
+        branch=tokyo, person=mc_tokyo, starts_at=jst("2026-06-01 18:00"), ends_at=jst("2026-06-02 09:00")
+    )
+    OnCallShiftFactory(
+        branch=tokyo, person=mc_tokyo, starts_at=jst("2026-06-10 18:00"), ends_at=jst("2026-06-11 09:00")
+    )
+    client = client_for(staff_tokyo)
+    assert [s.starts_at for s in client.get(ROTA).context["cl"].result_list] == [jst("2026-06-10 18:00")]
+    assert [s.starts_at for s in client.get(ROTA, {"when": "past"}).context["cl"].result_list] == [
+        jst("2026-06-01 18:00")
+    ]
+    assert len(client.get(ROTA, {"when": "all"}).context["cl"].result_list) == 2

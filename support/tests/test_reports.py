@@ -57,8 +57,8 @@ def test_branch_staff_see_their_branchs_month(client_for, tokyo, staff_tokyo, ju
     assert response.status_code == 200
     page = response.content.decode()
     assert 'id="report-total">4<' in page
-    assert 'id="report-first-response">1.5<' in page
-    assert 'id="report-resolution">6.5<' in page
+    assert 'id="report-first-response">1.5 h<' in page
+    assert 'id="report-resolution">6.5 h<' in page
     assert 'id="report-in-time">67%<' in page and "2 / 3" in page
     assert '<svg id="chart-category"' in page and '<svg id="chart-age"' in page
     report = response.context["report"]
