@@ -382,10 +382,12 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
                 for visit in visits
             ),
         )
-        if obj.category in VISIT_CATEGORIES and obj.branch_id and obj.is_open:
-            add_url = reverse("admin:support_visit_add") + f"?support_request={obj.pk}"
-            lines = format_html('{}<a class="addlink" href="{}">{}</a>', lines, add_url, _("Schedule a visit"))
         return lines or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "Schedule a visit" (object tools) for requests about a place, to those who may add visits.
+        extra_context = {**(extra_context or {}), "visit_categories": VISIT_CATEGORIES}
+        return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.display(description=_("details"))
     def details_display(self, obj):

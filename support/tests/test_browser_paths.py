@@ -129,7 +129,7 @@ def test_an_urgent_request_at_night_calls_out_the_person_on_call_then_escalates(
         urgency="Urgent",
     )
     on_call = page.locator("#on-call")
-    expect(on_call).to_contain_text(f"{mc_tokyo.display_name} is on call tonight")
+    expect(on_call).to_contain_text(f"{mc_tokyo.display_name} is on call and has been alerted")
     expect(on_call).to_contain_text("090-7777-0001")
     expect(page.locator("#urgent-note")).to_contain_text("090-0000-1999")
     expect(page.locator("#urgent-note")).to_contain_text("119")

@@ -66,7 +66,7 @@ def test_an_urgent_request_at_2200_calls_out_the_person_on_call_and_tells_the_al
     assert alert.on_call == mc_tokyo and alert.shift == rota[0]
     page = response.content.decode()
     assert 'id="on-call"' in page
-    assert f"{mc_tokyo.display_name} is on call tonight" in page
+    assert f"{mc_tokyo.display_name} is on call and has been alerted" in page
     assert "090-1234-0001" in page  # their phone
     assert "090-0000-1999" in page  # the branch's emergency phone
     assert "119 (ambulance, fire) or 110 (police)" in page

@@ -246,3 +246,17 @@ def test_a_closed_request_offers_no_visit_answer(client_for, bank_request, staff
     bank_request.save()
     page = client_for(alt_tokyo).get(bank_request.get_absolute_url()).content.decode()
     assert "Confirm this time" not in page
+
+
+def test_schedule_a_visit_is_offered_to_those_who_may_and_for_a_place(
+    client_for, bank_request, trainer_tokyo, staff_tokyo
+):
+    url = reverse("admin:support_supportrequest_change", args=[bank_request.pk])
+    link = f"{ADD}?support_request={bank_request.pk}"
+    assert link in client_for(staff_tokyo).get(url).content.decode()
+    bank_request.assignee = trainer_tokyo  # handed on to a trainer: they may open it, not schedule visits
+    bank_request.save()
+    assert link not in client_for(trainer_tokyo).get(url).content.decode()
+    bank_request.category = Category.OTHER
+    bank_request.save()
+    assert link not in client_for(staff_tokyo).get(url).content.decode()
