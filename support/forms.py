@@ -289,15 +289,37 @@ class SupportRequestOnBehalfForm(forms.ModelForm):
 # --- the on-call rota, visits (admin) ----------------------------------------------------
 
 
-class OnCallShiftAdminForm(forms.ModelForm):
+class VersionedFormMixin:
+    """A change form that remembers the version it was loaded at (its `seen_version` field): saved after
+    someone else's change (a colleague, the ALT answering a visit), it is refused and says so."""
+
+    def _add_seen_version(self):
+        self.fields["seen_version"].initial = self.instance.version
+
+    def _check_version(self, cleaned):
+        if self.instance.pk:
+            # Locks the row until this save ends (the admin saves in a transaction).
+            services.row_check_version(
+                model=type(self.instance), pk=self.instance.pk, expected=cleaned.get("seen_version")
+            )
+
+
+class OnCallShiftAdminForm(VersionedFormMixin, forms.ModelForm):
     """A rota entry: refused when it ends before it starts or overlaps another shift of the branch."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = OnCallShift
         fields = ["branch", "person", "starts_at", "ends_at", "phone"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_seen_version()
+
     def clean(self):
         cleaned = super().clean()
+        self._check_version(cleaned)
         branch, person = cleaned.get("branch"), cleaned.get("person")
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         if branch is None or person is None:
@@ -313,15 +335,22 @@ class OnCallShiftAdminForm(forms.ModelForm):
         return cleaned
 
 
-class VisitAdminForm(forms.ModelForm):
+class VisitAdminForm(VersionedFormMixin, forms.ModelForm):
     """Staff schedule a visit from a request: refused in the past, or ending before it starts."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Visit
         fields = ["support_request", "starts_at", "ends_at", "meeting_point", "staff", "status"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_seen_version()
+
     def clean(self):
         cleaned = super().clean()
+        self._check_version(cleaned)
         support_request, staff = cleaned.get("support_request"), cleaned.get("staff")
         starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
         timing_changed = not self.instance.pk or {"starts_at", "ends_at", "staff"} & set(self.changed_data)

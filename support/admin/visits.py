@@ -43,7 +43,10 @@ class VisitAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.ModelAdmin)
     autocomplete_fields = ["support_request"]
     readonly_fields = ["alt_answer", "created_by"]
     fieldsets = [
-        (None, {"fields": ["support_request", "starts_at", "ends_at", "meeting_point", "staff", "status"]}),
+        (
+            None,
+            {"fields": ["support_request", "starts_at", "ends_at", "meeting_point", "staff", "status", "seen_version"]},
+        ),
         (_("The ALT's answer"), {"fields": ["alt_answer", "created_by"]}),
     ]
 

@@ -29,6 +29,8 @@ class OnCallShift(models.Model):
     phone = models.CharField(
         _("phone"), max_length=32, help_text=_("The number to call during this shift (shown to the ALT).")
     )
+    # Optimistic locking: every change bumps it; an admin form loaded before a change is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     class Meta:
         verbose_name = _("on-call shift")

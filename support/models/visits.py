@@ -37,6 +37,8 @@ class Visit(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.PROPOSED)
     alt_note = models.TextField(_("the ALT's note"), max_length=2_000, blank=True)
     alt_answered_at = models.DateTimeField(_("the ALT answered"), null=True, blank=True)
+    # Optimistic locking: every change bumps it; an admin form loaded before a change is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
     # The start time the ALT was last reminded of (the day before): a moved visit is reminded again.
     reminded_for = models.DateTimeField(null=True, blank=True, editable=False)
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)

@@ -6,7 +6,14 @@ rota, call-outs, escalation), `visits` (going along), `_common` (links,
 files, references, locks, who is told).
 """
 
-from ._common import DUPLICATE_WINDOW, REPLY_DUPLICATE_WINDOW, StaleRequestError, reference_next, support_request_due_at
+from ._common import (
+    DUPLICATE_WINDOW,
+    REPLY_DUPLICATE_WINDOW,
+    StaleRequestError,
+    reference_next,
+    row_check_version,
+    support_request_due_at,
+)
 from .alt import message_post_by_alt, support_request_create, support_request_mark_solved, support_request_reopen
 from .closing import support_requests_close_resolved
 from .oncall import (
@@ -53,6 +60,7 @@ __all__ = [
     "open_for_alt_problem",
     "message_post_by_alt",
     "reference_next",
+    "row_check_version",
     "stale_message",
     "support_request_assign",
     "support_request_check_version",

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import User
 from contacts.services import notify
@@ -77,6 +78,24 @@ def _store_attachment(*, support_request, message, upload, checked: CheckedFile,
 def support_request_due_at(*, branch, urgency: str, start: datetime) -> datetime:
     """When a request of `urgency` sent at `start` is due, in the branch's office hours."""
     return due_at_for(start=start, urgency=urgency, hours=OfficeHours.of(branch))
+
+
+def row_check_version(*, model, pk: int, expected: int | None) -> None:
+    """Refuse with StaleRequestError when the row (a visit, a shift) is no longer at version `expected`.
+
+    Inside a transaction (the admin saves in one) the row stays locked until it ends.
+    """
+    rows = model.objects.filter(pk=pk)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    if rows.values_list("version", flat=True).first() != expected:
+        raise StaleRequestError(
+            _(
+                "Someone else changed this while you were editing it. Your changes were not saved: reload the "
+                "page to see the current version, then make your changes again."
+            ),
+            code="stale",
+        )
 
 
 def refuse(problem: tuple[str | None, str], *, code: str):

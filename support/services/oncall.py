@@ -177,5 +177,7 @@ def on_call_shift_save(*, shift: OnCallShift) -> OnCallShift:
         )
         if problem is not None:
             refuse(problem, code="rota")
+        if shift.pk:
+            shift.version += 1
         shift.save()
     return shift

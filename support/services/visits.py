@@ -108,7 +108,8 @@ def visit_update(*, visit: Visit, changed_fields, by: User) -> Visit:
             if visit.status != Visit.Status.CANCELLED:
                 visit.status = Visit.Status.PROPOSED
                 changed.add("status")
-        visit.save(update_fields=sorted(changed))
+        visit.version = locked.version + 1
+        visit.save(update_fields=sorted({*changed, "version"}))
         moment = timezone.localtime(visit.starts_at).strftime("%Y%m%dT%H%M")
         if visit.status == Visit.Status.CANCELLED and locked.status != Visit.Status.CANCELLED:
             _notify_alt_of_visit(
@@ -141,7 +142,8 @@ def visit_confirm(*, visit: Visit, by: User) -> bool:
             return False
         locked.status = Visit.Status.CONFIRMED
         locked.alt_answered_at = timezone.now()
-        locked.save(update_fields=["status", "alt_answered_at"])
+        locked.version += 1
+        locked.save(update_fields=["status", "alt_answered_at", "version"])
         _notify_staff_of_answer(locked, by=by)
     return True
 
@@ -160,7 +162,8 @@ def visit_ask_new_time(*, visit: Visit, by: User, note: str) -> bool:
         locked.status = Visit.Status.NEW_TIME_ASKED
         locked.alt_note = note
         locked.alt_answered_at = timezone.now()
-        locked.save(update_fields=["status", "alt_note", "alt_answered_at"])
+        locked.version += 1
+        locked.save(update_fields=["status", "alt_note", "alt_answered_at", "version"])
         _notify_staff_of_answer(locked, by=by)
     return True
 

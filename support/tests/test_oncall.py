@@ -410,3 +410,20 @@ def test_the_rota_list_starts_from_now(client_for, tokyo, mc_tokyo, staff_tokyo,
         jst("2026-06-01 18:00")
     ]
     assert len(client.get(ROTA, {"when": "all"}).context["cl"].result_list) == 2
+
+
+def test_a_shift_edited_by_two_people_refuses_the_second(client_for, tokyo, mc_tokyo, staff_tokyo):
+    shift = OnCallShiftFactory(
+        branch=tokyo, person=mc_tokyo, starts_at=jst("2030-06-01 18:00"), ends_at=jst("2030-06-02 09:00")
+    )
+    change = reverse("admin:support_oncallshift_change", args=[shift.pk])
+    first, second = client_for(staff_tokyo), client_for(mc_tokyo)
+    seen = first.get(change).context["adminform"].form["seen_version"].value()
+    assert second.get(change).status_code == 200
+    data = _shift_data(tokyo, mc_tokyo, "2030-06-01 18:00", "2030-06-02 09:00", phone="090-0000-0001")
+    assert second.post(change, {**data, "seen_version": seen}).status_code == 302
+    response = first.post(change, {**data, "phone": "090-0000-0002", "seen_version": seen})
+    assert response.status_code == 200
+    assert "Someone else changed this while you were editing it" in response.content.decode()
+    shift.refresh_from_db()
+    assert shift.phone == "090-0000-0001"

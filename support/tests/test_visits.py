@@ -130,6 +130,7 @@ def test_the_alt_asks_for_another_time_with_a_note(
     staff = client_for(staff_tokyo)
     change = reverse("admin:support_visit_change", args=[visit.pk])
     data = _visit_data(bank_request, staff_tokyo, "2030-06-06 14:00", "2030-06-06 15:30", status="NEW_TIME_ASKED")
+    data["seen_version"] = staff.get(change).context["adminform"].form["seen_version"].value()
     with django_capture_on_commit_callbacks(execute=True):
         assert staff.post(change, data).status_code == 302
     visit.refresh_from_db()
@@ -260,3 +261,20 @@ def test_schedule_a_visit_is_offered_to_those_who_may_and_for_a_place(
     bank_request.category = Category.OTHER
     bank_request.save()
     assert link not in client_for(staff_tokyo).get(url).content.decode()
+
+
+def test_a_visit_form_loaded_before_the_alt_answered_is_refused_and_nothing_is_lost(
+    client_for, bank_request, staff_tokyo, alt_tokyo, mailoutbox
+):
+    visit = VisitFactory(support_request=bank_request, staff=staff_tokyo, starts_at=jst("2030-06-04 10:00"))
+    staff = client_for(staff_tokyo)
+    change = reverse("admin:support_visit_change", args=[visit.pk])
+    seen = staff.get(change).context["adminform"].form["seen_version"].value()
+    client_for(alt_tokyo).post(reverse("support:visit_new_time", args=[visit.pk]), {"note": "Friday instead?"})
+    data = _visit_data(bank_request, staff_tokyo, "2030-06-05 10:00", "2030-06-05 11:00", status="PROPOSED")
+    response = staff.post(change, {**data, "seen_version": seen})
+    assert response.status_code == 200
+    assert "Someone else changed this while you were editing it" in response.content.decode()
+    visit.refresh_from_db()
+    assert visit.status == Visit.Status.NEW_TIME_ASKED and visit.alt_note == "Friday instead?"
+    assert visit.starts_at == jst("2030-06-04 10:00")
