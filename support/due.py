@@ -15,7 +15,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from django.conf import settings
+from django.conf import settings  # HEAD_OFFICE_HOURS (requests with GRM), OFFICE_CLOSED_DAYS
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 # A branch open on no day at all would loop forever; give up after this long.
