@@ -18,10 +18,16 @@ class BranchScope:
     all_branches: bool = False
     branch_ids: frozenset = frozenset()
     roles: frozenset = frozenset()
+    # (role, branch id or None) pairs: which role the user holds where.
+    memberships: frozenset = frozenset()
 
     @property
     def is_empty(self):
         return not self.all_branches and not self.branch_ids
+
+    def branches_for(self, roles) -> frozenset:
+        """The branches where the user holds one of `roles`."""
+        return frozenset(branch for role, branch in self.memberships if role in roles and branch is not None)
 
     def allows(self, branch_id) -> bool:
         return self.all_branches or branch_id in self.branch_ids
@@ -46,6 +52,7 @@ def branch_scope_for_user(*, user: User) -> BranchScope:
             all_branches=user.is_superuser or national,
             branch_ids=frozenset(b for _, b in rows if b is not None),
             roles=roles,
+            memberships=frozenset(rows),
         )
     user._branch_scope = scope
     return scope

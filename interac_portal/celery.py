@@ -57,6 +57,14 @@ app.conf.beat_schedule = {
         "task": "support.tasks.flag_overdue_requests",
         "schedule": crontab(minute="*/15"),
     },
+    "escalate-urgent-requests": {
+        "task": "support.tasks.escalate_urgent_requests",
+        "schedule": crontab(minute="*"),
+    },
+    "send-visit-reminders": {
+        "task": "support.tasks.send_visit_reminders",
+        "schedule": crontab(hour="9-20", minute=20),
+    },
     "close-resolved-requests": {
         "task": "support.tasks.close_resolved_requests",
         "schedule": crontab(hour=3, minute=30),

@@ -1,11 +1,18 @@
-"""Demo data for the support app, called by `seed_demo` after the people exist."""
+"""Demo data for the support app, called by `seed_demo` after the people exist.
+
+Each branch's ALT has requests in several states (the new one assigned to
+their MC, who answers first), a visit tomorrow and an on-call rota for the
+next two weeks with one night left open (the admin warns about it); the
+applicant and the pre-departure ALT have questions with GRM.
+"""
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
-from .models import CannedReply, Category, Message, Status, SupportRequest, Urgency
+from .due import JAPAN, OfficeHours, closed_periods
+from .models import CannedReply, Category, Message, OnCallShift, Status, SupportRequest, Urgency, Visit
 from .services import reference_next, support_request_due_at
 
 _NAMESPACE = uuid.UUID("6f1c4a52-58a4-4b8e-9a51-3d2f3d1e7a10")
@@ -117,22 +124,125 @@ def seed(*, people: dict) -> None:
                 details=details,
                 urgency=urgency,
                 status=status,
-                assignee=None if status == Status.NEW else staff,
+                # The new one waits with the ALT's MC, who answers first; the others were handed on to staff.
+                assignee=people[f"mc.{code}"] if status == Status.NEW else staff,
                 due_at=support_request_due_at(branch=branch, urgency=urgency, start=created),
                 created=created,
                 last_activity_at=created,
                 resolved_at=now - timedelta(days=2) if status == Status.RESOLVED else None,
                 submit_token=token,
             )
-            when = created
-            for who, internal, text in thread:
-                when += timedelta(hours=3)
-                Message.objects.create(
-                    support_request=support_request,
-                    author=staff if who == "staff" else alt,
-                    body=text,
-                    is_internal=internal,
-                    from_staff=who == "staff",
-                    created=when,
-                )
-            SupportRequest.objects.filter(pk=support_request.pk).update(last_activity_at=when)
+            _thread(support_request, thread, staff=staff, every=timedelta(hours=3))
+    for email_key, slug, category, subject, details, thread in GRM_QUESTIONS:
+        _seed_grm_question(people, email_key, slug, category, subject, details, thread, now)
+    for code in ("tokyo", "osaka"):
+        _seed_rota(people, code, now)
+        _seed_visit(people, code, now)
+
+
+# (person, slug, category, subject, details, thread): questions asked before a branch was confirmed.
+GRM_QUESTIONS = [
+    (
+        "alt.applicant",
+        "coe",
+        Category.VISA,
+        "When will my certificate of eligibility arrive?",
+        "I sent all my documents three weeks ago. How long does the certificate of eligibility usually take, "
+        "and when should I book my visa appointment?",
+        [("grm", False, "Immigration usually takes one to three months. We will email you the day it arrives.")],
+    ),
+    (
+        "alt.predeparture",
+        "flight",
+        Category.FLIGHTS,
+        "Which airport should I fly into?",
+        "My branch is Tokyo. Should I book a flight to Narita or Haneda, and will someone meet me?",
+        [],
+    ),
+]
+
+
+def _seed_grm_question(people, email_key, slug, category, subject, details, thread, now) -> None:
+    alt, grm = people[email_key], people["grm"]
+    token = _token(alt, slug)
+    if SupportRequest.objects.filter(submit_token=token).exists():
+        return
+    created = now - timedelta(days=2)
+    support_request = SupportRequest.objects.create(
+        reference=reference_next(year=timezone.localtime(created).year),
+        alt=alt,
+        branch=None,  # with GRM: asked before the branch was confirmed
+        category=category,
+        subject=subject,
+        details=details,
+        urgency=Urgency.NORMAL,
+        status=Status.IN_PROGRESS if thread else Status.NEW,
+        assignee=grm,
+        due_at=support_request_due_at(branch=None, urgency=Urgency.NORMAL, start=created),
+        created=created,
+        last_activity_at=created,
+        submit_token=token,
+    )
+    _thread(support_request, thread, staff=grm, every=timedelta(hours=4))
+
+
+def _thread(support_request, thread, *, staff, every) -> None:
+    """The messages of `thread` ((who, internal, text), who "alt" or staff), one every `every`."""
+    when = support_request.created
+    for who, internal, text in thread:
+        when += every
+        Message.objects.create(
+            support_request=support_request,
+            author=support_request.alt if who == "alt" else staff,
+            body=text,
+            is_internal=internal,
+            from_staff=who != "alt",
+            created=when,
+        )
+    SupportRequest.objects.filter(pk=support_request.pk).update(last_activity_at=when)
+
+
+# The rota's nth stretch out of office hours left open, so that the admin shows its gap warning.
+ROTA_GAP = 7
+
+
+def _seed_rota(people, code: str, now) -> None:
+    """Nights, weekends and holidays of the next 14 days, the MC and the scheduler taking turns.
+
+    Only whole stretches (from closing time) are added, and none that overlaps a shift already there:
+    running it again, on any day, adds only the days that came into the window.
+    """
+    branch = people["branches"][code]
+    takers = [people[f"mc.{code}"], people[f"staff.{code}"]]
+    start = datetime.combine(timezone.localdate(now) - timedelta(days=1), time.min, tzinfo=JAPAN)
+    periods = closed_periods(start, start + timedelta(days=15), OfficeHours.of(branch))
+    for index, (begin, end) in enumerate(periods):
+        if begin == start or end == start + timedelta(days=15) or index == ROTA_GAP:
+            continue
+        if OnCallShift.objects.filter(branch=branch, starts_at__lt=end, ends_at__gt=begin).exists():
+            continue
+        person = takers[index % 2]
+        OnCallShift.objects.create(
+            branch=branch, person=person, starts_at=begin, ends_at=end, phone=person.phone or branch.emergency_phone
+        )
+
+
+def _seed_visit(people, code: str, now) -> None:
+    """The scheduler goes with the ALT to the bank, on the next weekday at 10:00."""
+    alt, staff = people[f"alt.{code}"], people[f"staff.{code}"]
+    support_request = SupportRequest.objects.filter(submit_token=_token(alt, "bank")).first()
+    if support_request is None or support_request.visits.exists():
+        return
+    day = timezone.localdate(now) + timedelta(days=1)
+    while day.isoweekday() > 5:
+        day += timedelta(days=1)
+    starts_at = datetime.combine(day, time(10, 0), tzinfo=JAPAN)
+    Visit.objects.create(
+        support_request=support_request,
+        branch=support_request.branch,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(minutes=90),
+        meeting_point="In front of the bank by the station (north exit)",
+        staff=staff,
+        created_by=staff,
+    )

@@ -6,10 +6,22 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from contacts.models import StaffRole
+
 from . import services
 from .files import ACCEPT_ATTRIBUTE, check_attachment
-from .models import CannedReply, Category, Status, SupportRequest, Urgency
-from .selectors import branch_colleagues
+from .models import (
+    APPLICANT_CATEGORIES,
+    BRANCH_CATEGORIES,
+    CannedReply,
+    Category,
+    OnCallShift,
+    Status,
+    SupportRequest,
+    Urgency,
+    Visit,
+)
+from .selectors import branch_colleagues, on_call_candidates, with_role_at
 
 
 def _attachment_field() -> forms.FileField:
@@ -49,8 +61,10 @@ class SupportRequestForm(AttachmentMixin, forms.Form):
     attachment = _attachment_field()
     submit_token = forms.UUIDField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, categories=BRANCH_CATEGORIES, **kwargs):
         super().__init__(*args, **kwargs)
+        offered = [(value, label) for value, label in Category.choices if value in categories]
+        self.fields["category"].choices = [("", "---------"), *offered]
         self.fields["category"].widget.attrs["data-support-category"] = "1"
         self.fields["urgency"].widget.attrs["data-support-urgency"] = "1"
         self.helper = FormHelper()
@@ -62,16 +76,16 @@ class SupportRequestForm(AttachmentMixin, forms.Form):
             Field("subject"),
             Field("details"),
             Field("urgency"),
-            HTML('{% include "support/_urgent_note.html" %}'),
+            HTML('{% if branch %}{% include "support/_urgent_note.html" %}{% endif %}'),
             Field("attachment"),
             Field("submit_token"),
         )
 
     @classmethod
-    def initial_for(cls, params) -> dict:
+    def initial_for(cls, params, *, categories=BRANCH_CATEGORIES) -> dict:
         """A fresh form's initial data; `?category=CITY_HALL` (from the arrival checklist) preselects one."""
         initial = {"submit_token": uuid.uuid4(), "urgency": Urgency.NORMAL}
-        if params.get("category") in Category.values:
+        if params.get("category") in categories:
             initial["category"] = params["category"]
         subject = (params.get("subject") or "").strip()
         if subject:
@@ -115,10 +129,31 @@ class CannedReplySelect(forms.Select):
         return option
 
 
+def role_label(role: str | None) -> str:
+    return str(StaffRole.Role(role).label) if role in StaffRole.Role.values else ""
+
+
+def handler_label(person) -> str:
+    """A person a request may be handed on to, with the role they would handle it in (`with_role_at`)."""
+    role = role_label(getattr(person, "role_here", None))
+    return f"{person.display_name} — {role}" if role else person.display_name
+
+
 class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
     """The staff change form: fields, a reply or internal note, and the version it was loaded at."""
 
     attachment_field_name = "reply_attachment"
+
+    handover_note = forms.CharField(
+        label=_("Note for the new handler"),
+        required=False,
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 80}),
+        help_text=_(
+            "Handing it on? Say what you know and what is left to do. Staff only: the ALT sees who handles "
+            "the request, never this note."
+        ),
+    )
 
     reply = forms.CharField(
         label=_("Reply or note"),
@@ -154,6 +189,10 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
         instance = self.instance
         if instance.pk:
             self.fields["seen_version"].initial = instance.version
+            if "category" in self.fields:
+                # The categories of the request's desk (a branch's, or GRM's before a branch), and its own.
+                offered = {*(BRANCH_CATEGORIES if instance.branch_id else APPLICANT_CATEGORIES), instance.category}
+                self.fields["category"].choices = [(v, label) for v, label in Category.choices if v in offered]
             if instance.status == Status.CLOSED:
                 self.fields["reply"].help_text = _("The request is closed; the ALT sees a reply but cannot answer.")
             if "assignee" in self.fields:
@@ -165,7 +204,10 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
                     colleagues = colleagues.model.objects.filter(
                         Q(pk__in=colleagues.values("pk")) | Q(pk=instance.assignee_id)
                     ).order_by("first_name", "last_name", "email")
-                self.fields["assignee"].queryset = colleagues
+                field = self.fields["assignee"]
+                field.queryset = with_role_at(colleagues, branch_id=instance.branch_id)
+                field.label_from_instance = handler_label
+                field.help_text = _("Hand it on to a colleague: a scheduler, a trainer, SESPS or another MC.")
             self.fields["canned_reply"].queryset = CannedReply.objects.filter(
                 Q(branch__isnull=True) | Q(branch_id=instance.branch_id),
                 category=instance.category,
@@ -182,6 +224,11 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
             cleaned["reply"] = canned.body
         if self.cleaned_data.get("reply_attachment") and not (cleaned.get("reply") or "").strip():
             self.add_error("reply", _("Write a few words to go with the file."))
+        if (cleaned.get("handover_note") or "").strip() and "assignee" not in self.changed_data:
+            self.add_error(
+                "handover_note",
+                _("Choose who you hand the request on to, or write this as an internal note below."),
+            )
         if self.instance.pk:
             self._clean_assignee(cleaned)
             if "seen_version" in cleaned:
@@ -225,6 +272,9 @@ class SupportRequestOnBehalfForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["details"].help_text = _("What the ALT told you, in their words where you can.")
+        self.fields["category"].choices = [("", "---------")] + [
+            (value, label) for value, label in Category.choices if value in BRANCH_CATEGORIES
+        ]
 
     def clean(self):
         cleaned = super().clean()
@@ -234,3 +284,92 @@ class SupportRequestOnBehalfForm(forms.ModelForm):
             if problem is not None:
                 self.add_error(*problem)
         return cleaned
+
+
+# --- the on-call rota, visits (admin) ----------------------------------------------------
+
+
+class VersionedFormMixin:
+    """A change form that remembers the version it was loaded at (its `seen_version` field): saved after
+    someone else's change (a colleague, the ALT answering a visit), it is refused and says so."""
+
+    def _add_seen_version(self):
+        self.fields["seen_version"].initial = self.instance.version
+
+    def _check_version(self, cleaned):
+        if self.instance.pk:
+            # Locks the row until this save ends (the admin saves in a transaction).
+            services.row_check_version(
+                model=type(self.instance), pk=self.instance.pk, expected=cleaned.get("seen_version")
+            )
+
+
+class OnCallShiftAdminForm(VersionedFormMixin, forms.ModelForm):
+    """A rota entry: refused when it ends before it starts or overlaps another shift of the branch."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = OnCallShift
+        fields = ["branch", "person", "starts_at", "ends_at", "phone"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_seen_version()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_version(cleaned)
+        branch, person = cleaned.get("branch"), cleaned.get("person")
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        if branch is None or person is None:
+            return cleaned
+        if not on_call_candidates(branch_ids=[branch.pk]).filter(pk=person.pk).exists():
+            self.add_error("person", _("Put a Managing Consultant or scheduler of this branch on call."))
+        if starts_at and ends_at:
+            problem = services.on_call_shift_problem(
+                branch=branch, person=person, starts_at=starts_at, ends_at=ends_at, exclude_pk=self.instance.pk
+            )
+            if problem is not None:
+                self.add_error(*problem)
+        return cleaned
+
+
+class VisitAdminForm(VersionedFormMixin, forms.ModelForm):
+    """Staff schedule a visit from a request: refused in the past, or ending before it starts."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Visit
+        fields = ["support_request", "starts_at", "ends_at", "meeting_point", "staff", "status"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._add_seen_version()
+
+    def clean(self):
+        cleaned = super().clean()
+        self._check_version(cleaned)
+        support_request, staff = cleaned.get("support_request"), cleaned.get("staff")
+        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
+        timing_changed = not self.instance.pk or {"starts_at", "ends_at", "staff"} & set(self.changed_data)
+        if support_request is not None and staff is not None and starts_at and ends_at and timing_changed:
+            problem = services.visit_problem(
+                support_request=support_request, starts_at=starts_at, ends_at=ends_at, staff=staff
+            )
+            if problem is not None:
+                self.add_error(*problem)
+        return cleaned
+
+
+# --- the ALT's answer to a visit ---------------------------------------------------------
+
+
+class VisitNewTimeForm(forms.Form):
+    note = forms.CharField(
+        label=_("Which times suit you?"),
+        max_length=2_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("For example: Tuesday or Thursday afternoon, after 14:00."),
+    )

@@ -29,14 +29,27 @@ WHAT_TO_HAVE_READY = {
         "Have ready: the form or letter you received (a photo is fine), your residence card and your My Number "
         "card or notice."
     ),
+    Category.VISA: gettext_lazy(
+        "Have ready: your passport, and the letters you received about your certificate of eligibility or visa."
+    ),
+    Category.DOCUMENTS: gettext_lazy(
+        "Have ready: the name of the document you were asked for, and a photo or scan of it if you have one."
+    ),
+    Category.FLIGHTS: gettext_lazy("Have ready: your flight details (date, airline, flight number) and your airport."),
+    Category.CONTRACT_PAY: gettext_lazy(
+        "Have ready: your offer letter or contract, and the clause or amount you are asking about."
+    ),
     Category.OTHER: gettext_lazy("Have ready: anything that helps us understand: dates, documents, photos."),
 }
 
 
-def category_help(*, branch=None) -> list[dict]:
-    """One line per category, in the current language."""
+def category_help(*, categories=None) -> list[dict]:
+    """One line per category offered (default: all), in the current language."""
     lines = []
+    offered = set(categories) if categories is not None else set(Category.values)
     for value, label in Category.choices:
+        if value not in offered:
+            continue
         if value == Category.WELLBEING:
             text = _(
                 "Nothing to prepare. Only your Managing Consultant and authorised branch staff will read this "

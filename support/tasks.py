@@ -13,3 +13,16 @@ def flag_overdue_requests() -> int:
 def close_resolved_requests() -> int:
     """Close requests resolved more than 14 days ago (the ALT can no longer reopen them)."""
     return services.support_requests_close_resolved()
+
+
+@shared_task
+def escalate_urgent_requests() -> int:
+    """Escalate urgent call-outs nobody acknowledged within 30 minutes: the next person on the rota and SESPS.
+    Each once, however often it runs."""
+    return services.urgent_alerts_escalate()
+
+
+@shared_task
+def send_visit_reminders() -> int:
+    """Remind ALTs of tomorrow's visits; once per visit and start time."""
+    return services.visits_send_reminders()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_staff
 
 app_name = "support"
 
@@ -13,4 +13,10 @@ urlpatterns = [
     path("<int:pk>/solve/", views.request_solve, name="solve"),
     path("<int:pk>/reopen/", views.request_reopen, name="reopen"),
     path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment"),
+    path("visits/<int:pk>/confirm/", views.visit_confirm, name="visit_confirm"),
+    path("visits/<int:pk>/new-time/", views.visit_new_time, name="visit_new_time"),
+    path("urgent/<str:token>/", views.urgent_ack, name="urgent_ack"),
+    path("cards/", views.card_list, name="cards"),
+    path("cards/<slug:place>/", views.card_detail, name="card"),
+    path("staff/reports/", views_staff.reports, name="reports"),
 ]

@@ -5,15 +5,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
-from .forms import ReplyForm, SupportRequestForm
+from .forms import ReplyForm, SupportRequestForm, VisitNewTimeForm
 from .help import category_help
-from .models import Category
+from .models import APPLICANT_CATEGORIES, BRANCH_CATEGORIES, Category
 
 # Re-rendered forms with bad input answer this (the input is kept).
 INVALID = 422
@@ -31,11 +33,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
-    if profile.branch is None:
-        return render(request, "support/no_branch.html", {"profile": profile})
+    # Before a branch is confirmed the ALT asks GRM, about the questions of that phase.
+    categories = BRANCH_CATEGORIES if profile.branch_id else APPLICANT_CATEGORIES
     status = 200
     if request.method == "POST":
-        form = SupportRequestForm(request.POST, request.FILES)
+        form = SupportRequestForm(request.POST, request.FILES, categories=categories)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -56,12 +58,14 @@ def request_new(request: HttpRequest) -> HttpResponse:
                 return redirect("support:sent", pk=support_request.pk)
         status = INVALID
     else:
-        form = SupportRequestForm(initial=SupportRequestForm.initial_for(request.GET))
+        form = SupportRequestForm(
+            initial=SupportRequestForm.initial_for(request.GET, categories=categories), categories=categories
+        )
     context = {
         "profile": profile,
         "branch": profile.branch,
         "form": form,
-        "category_help": category_help(branch=profile.branch),
+        "category_help": category_help(categories=categories),
         "wellbeing": Category.WELLBEING,
     }
     return render(request, "support/new.html", context, status=status)
@@ -71,16 +75,20 @@ def request_new(request: HttpRequest) -> HttpResponse:
 @require_GET
 def request_sent(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
-    return render(request, "support/sent.html", {"support_request": support_request})
+    alert = getattr(support_request, "urgent_alert", None)
+    return render(request, "support/sent.html", {"support_request": support_request, "alert": alert})
 
 
-def _detail(request, support_request, reply_form, status=200) -> HttpResponse:
+def _detail(request, support_request, reply_form, status=200, new_time_form=None, visit_pk=None) -> HttpResponse:
     thread, request_files = selectors.support_thread_for_alt(support_request=support_request)
     context = {
         "support_request": support_request,
         "thread": thread,
         "request_files": request_files,
         "reply_form": reply_form,
+        "visits": selectors.visits_for_request(support_request=support_request),
+        "new_time_form": new_time_form or VisitNewTimeForm(),
+        "new_time_visit_pk": visit_pk,
     }
     return render(request, "support/detail.html", context, status=status)
 
@@ -135,6 +143,75 @@ def request_reopen(request: HttpRequest, pk: int) -> HttpResponse:
         support_request.refresh_from_db()
         return _detail(request, support_request, ReplyForm(), status=409)
     return redirect(support_request)
+
+
+# --- visits: the ALT confirms or asks for another time ---------------------------------
+
+
+@login_required
+@require_POST
+def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get_for_alt(user=request.user, pk=pk)
+    try:
+        if services.visit_confirm(visit=visit, by=request.user):
+            messages.success(request, _("Thank you. The visit is confirmed; we will remind you the day before."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        support_request = selectors.support_request_get_for_alt(user=request.user, pk=visit.support_request_id)
+        return _detail(request, support_request, ReplyForm(), status=409)
+    return redirect(visit)
+
+
+@login_required
+@require_POST
+def visit_new_time(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = selectors.visit_get_for_alt(user=request.user, pk=pk)
+    form = VisitNewTimeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.visit_ask_new_time(visit=visit, by=request.user, note=form.cleaned_data["note"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your message was sent. We will propose another time."))
+            return redirect(visit)
+    support_request = selectors.support_request_get_for_alt(user=request.user, pk=visit.support_request_id)
+    return _detail(request, support_request, ReplyForm(), status=INVALID, new_time_form=form, visit_pk=visit.pk)
+
+
+# --- counter cards: shown on a phone at the counter, or printed -------------------------
+
+
+@login_required
+@require_GET
+def card_list(request: HttpRequest) -> HttpResponse:
+    return render(request, "support/cards.html", {"cards": selectors.counter_cards()})
+
+
+@login_required
+@require_GET
+def card_detail(request: HttpRequest, place: str) -> HttpResponse:
+    card = selectors.counter_card_get(place=place)
+    return render(request, "support/card.html", {"card": card})
+
+
+# --- urgent call-outs: the signed link of the email -------------------------------------
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def urgent_ack(request: HttpRequest, token: str) -> HttpResponse:
+    """No login: the person on call acknowledges from their phone in one click. GET shows the button."""
+    alert, person = selectors.urgent_alert_from_token(token=token)
+    acknowledged_now = False
+    if request.method == "POST":
+        acknowledged_now = services.urgent_alert_acknowledge(alert=alert, by=person)
+    context = {"alert": alert, "person": person, "acknowledged_now": acknowledged_now, "token": token}
+    with translation.override(person.preferred_language):
+        response = render(request, "support/urgent_ack.html", context)
+    # The token is in the path: never indexed, and the site's Referrer-Policy (same-origin) keeps it here.
+    response["X-Robots-Tag"] = "noindex"
+    return response
 
 
 @login_required

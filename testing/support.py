@@ -1,10 +1,12 @@
 import uuid
+from datetime import datetime, timedelta
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from support.models import CannedReply, Category, Message, Status, SupportRequest, Urgency
+from support.due import JAPAN
+from support.models import CannedReply, Category, Message, OnCallShift, Status, SupportRequest, Urgency, Visit
 from support.services import reference_next, support_request_due_at
 
 # The smallest files each check accepts.
@@ -64,3 +66,35 @@ class CannedReplyFactory(factory.django.DjangoModelFactory):
     category = Category.CITY_HALL
     title = factory.Sequence(lambda n: f"Canned {n}")
     body = "Bring your residence card and passport."
+
+
+class OnCallShiftFactory(factory.django.DjangoModelFactory):
+    """A shift of `person` on `branch`: pass both, and `starts_at` / `ends_at`."""
+
+    class Meta:
+        model = OnCallShift
+
+    branch = None
+    person = None
+    phone = "090-5555-0000"
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    """A visit for `support_request` (pass it) tomorrow at 10:00 for 90 minutes, with `staff` going."""
+
+    class Meta:
+        model = Visit
+
+    support_request = None
+    branch = factory.LazyAttribute(lambda o: o.support_request.branch)
+    starts_at = factory.LazyFunction(
+        lambda: timezone.localtime().replace(hour=10, minute=0, second=0, microsecond=0) + timedelta(days=1)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
+    meeting_point = "Ward office, main entrance"
+    staff = None
+
+
+def jst(text: str) -> datetime:
+    """ "2026-06-01 22:00" in Japan time."""
+    return datetime.fromisoformat(text).replace(tzinfo=JAPAN)

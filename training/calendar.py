@@ -1,6 +1,13 @@
-"""The ALT's private iCalendar feed (RFC 5545), built with the icalendar package."""
+"""The ALT's private iCalendar feed (RFC 5545), built with the icalendar package.
 
-from datetime import UTC
+Other apps add their events (a support visit) without training importing
+them: the layer above registers a provider (`register_event_provider`), a
+function of the ALT that returns CalendarEntry rows; the feed reads them all.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.urls import reverse
@@ -9,6 +16,34 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from .models import Registration
+
+
+@dataclass(frozen=True)
+class CalendarEntry:
+    """An event another app puts in the ALT's feed."""
+
+    uid: str
+    start: datetime
+    end: datetime
+    summary: str
+    description: str = ""
+    location: str = ""
+    url: str = ""
+    status: str = "CONFIRMED"  # or TENTATIVE, CANCELLED
+
+
+_event_providers: list[Callable[..., list[CalendarEntry]]] = []
+
+
+def register_event_provider(provider: Callable[..., list[CalendarEntry]]) -> None:
+    """Add `provider(alt=user) -> list[CalendarEntry]` to every feed (once, however often it is registered)."""
+    if provider not in _event_providers:
+        _event_providers.append(provider)
+
+
+def extra_entries(*, alt) -> list[CalendarEntry]:
+    """What the registered providers add to `alt`'s feed; call it under the ALT's language."""
+    return [entry for provider in _event_providers for entry in provider(alt=alt)]
 
 
 def _location(session) -> str:
@@ -64,8 +99,27 @@ def _event(registration: Registration, *, stamp, page: str) -> Event:
     return event
 
 
-def build_calendar(*, registrations: list[Registration], subscription: bool = True) -> bytes:
-    """The calendar of the ALT's sessions; call it under the ALT's language.
+def _extra_event(entry: CalendarEntry, *, stamp) -> Event:
+    event = Event()
+    event.add("uid", entry.uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", entry.start.astimezone(UTC))
+    event.add("dtend", entry.end.astimezone(UTC))
+    event.add("summary", entry.summary)
+    if entry.description:
+        event.add("description", entry.description)
+    if entry.location:
+        event.add("location", entry.location)
+    if entry.url:
+        event.add("url", entry.url)
+    event.add("status", entry.status)
+    return event
+
+
+def build_calendar(
+    *, registrations: list[Registration], subscription: bool = True, extra: list[CalendarEntry] = ()
+) -> bytes:
+    """The calendar of the ALT's sessions and `extra` events (another app's); call it under the ALT's language.
 
     `subscription`: the private feed that calendar apps poll. A one-session
     download (`subscription=False`) is imported once; the same UID lets a
@@ -86,4 +140,6 @@ def build_calendar(*, registrations: list[Registration], subscription: bool = Tr
     page = settings.SITE_URL + reverse("training:index")
     for registration in registrations:
         calendar.add_component(_event(registration, stamp=stamp, page=page))
+    for entry in extra:
+        calendar.add_component(_extra_event(entry, stamp=stamp))
     return calendar.to_ical()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
-from .calendar import build_calendar
+from .calendar import build_calendar, extra_entries
 from .checkin import checkin_problem, checkin_qr_svg, checkin_url
 from .forms import AttendanceForm, WithdrawForm
 from .models import Registration
@@ -128,7 +128,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     alt = selectors.calendar_feed_alt(token=token)
     registrations = selectors.calendar_registrations(user=alt)
     with translation.override(alt.preferred_language):
-        body = build_calendar(registrations=registrations)
+        body = build_calendar(registrations=registrations, extra=extra_entries(alt=alt))
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="training.ics"'
     response["X-Robots-Tag"] = "noindex"

@@ -35,6 +35,13 @@
     });
   });
 
+  // Counter cards: a print button (the browser's own Print command works as well).
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      window.print();
+    });
+  });
+
   // Admin change page: a canned reply fills the reply box, to be edited before saving.
   var canned = document.querySelector("[data-support-canned]");
   var reply = document.querySelector("[data-support-reply]");

@@ -4,9 +4,10 @@ import contextlib
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from contacts.models import User
 from contacts.services import notify
@@ -79,6 +80,29 @@ def support_request_due_at(*, branch, urgency: str, start: datetime) -> datetime
     return due_at_for(start=start, urgency=urgency, hours=OfficeHours.of(branch))
 
 
+def row_check_version(*, model, pk: int, expected: int | None) -> None:
+    """Refuse with StaleRequestError when the row (a visit, a shift) is no longer at version `expected`.
+
+    Inside a transaction (the admin saves in one) the row stays locked until it ends.
+    """
+    rows = model.objects.filter(pk=pk)
+    if transaction.get_connection().in_atomic_block:
+        rows = rows.select_for_update()
+    if rows.values_list("version", flat=True).first() != expected:
+        raise StaleRequestError(
+            _(
+                "Someone else changed this while you were editing it. Your changes were not saved: reload the "
+                "page to see the current version, then make your changes again."
+            ),
+            code="stale",
+        )
+
+
+def refuse(problem: tuple[str | None, str], *, code: str):
+    """Raise a problem found by a `*_problem` check, (form field or None, message), as a ValidationError."""
+    raise ValidationError({problem[0] or NON_FIELD_ERRORS: problem[1]}, code=code)
+
+
 def reference_next(*, year: int) -> str:
     """The next SR-YYYY-NNNNNN. Call inside the transaction that creates the request.
 
@@ -109,15 +133,16 @@ def _user_target(user: User) -> dict:
 def staff_recipients(
     support_request: SupportRequest, *, prefer_assignee: bool, people: BranchPeople | None = None
 ) -> list[dict]:
-    """Who hears about a request on the branch side: recipient/to_email pairs. The one place this is decided.
+    """Who hears about a request on the staff side: recipient/to_email pairs. The one place this is decided.
 
     The assignee when there is one (and `prefer_assignee`) and they may still
-    be assigned it (active, a role in the branch that handles requests: the
-    rule of branch_colleagues); otherwise, as for an unassigned request, a
-    confidential request goes to the ALT's Managing Consultant, or to the
-    branch's staff who hold the permission to read it; any other goes to the
-    branch's address, or its schedulers when it has none, or its MCs when it
-    has no scheduler. `people` (branch_people_for_notices) is loaded here when
+    be assigned it (active, a role that handles the request's desk: the rule
+    of branch_colleagues); otherwise, as for an unassigned request: a request
+    with GRM (no branch) goes to every GRM staff member; a confidential
+    request goes to the ALT's Managing Consultant, or to the branch's staff
+    who hold the permission to read it; any other goes to the branch's
+    address, or its schedulers when it has none, or its MCs when it has no
+    scheduler. `people` (branch_people_for_notices) is loaded here when
     needed and not given: the overdue sweep passes it preloaded for all its requests.
     """
     if prefer_assignee and support_request.assignee_id:
@@ -126,6 +151,10 @@ def staff_recipients(
         if people.may_be_assigned(support_request, support_request.assignee_id):
             return [_user_target(support_request.assignee)]
     branch = support_request.branch
+    if branch is None:
+        if people is None:
+            people = branch_people_for_notices(branch_ids=[None])
+        return [_user_target(person) for person in people.grm.values()]
     if support_request.is_confidential:
         # Preloaded by the sweep (select_related) and by support_request_create.
         profile = getattr(support_request.alt, "alt_profile", None)

@@ -11,11 +11,14 @@ from contacts.models import AltProfile, User
 
 from ..files import CheckedFile
 from ..models import (
+    APPLICANT_CATEGORIES,
+    BRANCH_CATEGORIES,
     OPEN_STATUSES,
     Message,
     Status,
     SupportRequest,
 )
+from ..selectors import is_branch_colleague
 from ._common import (
     DUPLICATE_WINDOW,
     REPLY_DUPLICATE_WINDOW,
@@ -27,6 +30,7 @@ from ._common import (
     reference_next,
     support_request_due_at,
 )
+from .oncall import urgent_alert_open
 
 # --- the ALT ----------------------------------------------------------------------
 
@@ -51,11 +55,16 @@ def support_request_create(
     a phone call, say: support_request_open_for_alt), `assignee` who takes it.
 
     Returns (request, created). `profile` is the ALT's AltProfile, as the
-    view already has it (with branch and MC). The form's one-time
+    view already has it (with branch, MC and GRM contact). The form's one-time
     `submit_token` is unique: a double click or a resend finds the first
     request (even when both arrive at once: the database refuses the second
-    insert). The ALT gets a confirmation email with the reference; the branch
-    is told.
+    insert). The ALT gets a confirmation email with the reference.
+
+    Who answers first: the ALT's Managing Consultant, who is assigned it and
+    emailed; an ALT without one goes to the branch queue and the branch is
+    told. Before a branch is confirmed the request goes to GRM: the ALT's GRM
+    contact, or every GRM staff member when there is none. An urgent request
+    sent out of the branch's office hours calls out whoever is on call.
     """
     if profile.user_id != alt.pk:
         raise ValueError("profile is not the ALT's")
@@ -71,10 +80,12 @@ def support_request_create(
         if upload is not None and checked_file is not None:
             _add_file_once(duplicate, upload=upload, checked_file=checked_file, by=alt)
         return duplicate, False
-    if profile.branch is None:
-        raise ValidationError(_("Support requests open once your branch is confirmed."), code="no_branch")
+    allowed = BRANCH_CATEGORIES if profile.branch_id else APPLICANT_CATEGORIES
+    if category not in allowed:
+        raise ValidationError(_("Choose one of the categories offered."), code="category")
     # Routing a well-being request reads the ALT's MC from the profile: not again from the database.
     alt.alt_profile = profile
+    first_responder = None if assignee is not None else _first_responder(alt=alt, profile=profile, category=category)
     try:
         with _files_removed_on_failure() as stored, transaction.atomic():
             now = timezone.now()
@@ -87,7 +98,7 @@ def support_request_create(
                 details=details,
                 urgency=urgency,
                 status=Status.IN_PROGRESS if assignee is not None else Status.NEW,
-                assignee=assignee,
+                assignee=assignee or first_responder,
                 opened_by=opened_by,
                 due_at=support_request_due_at(branch=profile.branch, urgency=urgency, start=now),
                 created=now,
@@ -115,9 +126,11 @@ def support_request_create(
                 kind="support.new",
                 key=f"support.new:{support_request.pk}",
                 template="support/email/new_request",
-                context={},
-                prefer_assignee=False,
+                context={"first_responder": first_responder},
+                prefer_assignee=first_responder is not None,
             )
+            if opened_by is None:
+                urgent_alert_open(support_request=support_request, now=now)
     except IntegrityError:
         # The same form won a race a moment ago: show that request.
         earlier = SupportRequest.objects.filter(submit_token=submit_token, alt=alt).first()
@@ -125,6 +138,15 @@ def support_request_create(
             raise
         return earlier, False
     return support_request, True
+
+
+def _first_responder(*, alt: User, profile: AltProfile, category: str) -> User | None:
+    """The ALT's MC (GRM contact before a branch is confirmed), if they may take the request."""
+    candidate = profile.managing_consultant if profile.branch_id else profile.grm_contact
+    if candidate is None or not candidate.is_active:
+        return None
+    probe = SupportRequest(branch_id=profile.branch_id, alt_id=alt.pk, category=category)
+    return candidate if is_branch_colleague(user=candidate, support_request=probe) else None
 
 
 def _recent_duplicate_request(alt, category, subject, details) -> SupportRequest | None:

@@ -40,7 +40,11 @@ def support_requests_flag_overdue(*, now: datetime | None = None) -> int:
             return 0
         # Who is told is decided by staff_recipients; the branches' people are read once, for all requests.
         # An assignee is checked against their branch's handlers (they may have left it).
-        needs_people = {r.branch_id for r in candidates if r.assignee_id or r.is_confidential or not r.branch.email}
+        needs_people = {
+            r.branch_id
+            for r in candidates
+            if r.branch_id is None or r.assignee_id or r.is_confidential or not r.branch.email
+        }
         people = branch_people_for_notices(branch_ids=needs_people)
         items = []
         for support_request in candidates:

@@ -32,6 +32,7 @@ from ._common import (
     support_request_due_at,
 )
 from .alt import support_request_create
+from .oncall import urgent_alert_acknowledge_for_request
 
 # --- staff ------------------------------------------------------------------------
 
@@ -119,12 +120,18 @@ def support_request_staff_save(
     internal: bool = False,
     upload=None,
     checked_file: CheckedFile | None = None,
+    handover_note: str = "",
 ) -> Message | None:
     """Save what a member of staff changed in the admin, and their reply or internal note.
 
     Refused with StaleRequestError when the request changed since the form
     was loaded (`expected_version`): never a silent overwrite. A reply is
     emailed to the ALT in their language; an internal note never is.
+
+    Handing it on: a new assignee (a scheduler, trainer, SESPS, another MC)
+    is emailed, with `handover_note`, which is kept in the thread as an
+    internal note the ALT never sees. A reply or a resolution from staff
+    also answers an urgent call-out.
     """
     with _files_removed_on_failure() as stored, transaction.atomic():
         locked = _lock(support_request)
@@ -149,6 +156,17 @@ def support_request_staff_save(
             _apply_status(support_request, support_request.status, now, previous=locked.status)
             fields.update(STATUS_FIELDS)
         message = None
+        handover_note = (handover_note or "").strip()
+        handed_on = "assignee" in fields and support_request.assignee_id != locked.assignee_id
+        if handover_note and handed_on:
+            Message.objects.create(
+                support_request=support_request,
+                author=by,
+                body=handover_note,
+                is_internal=True,
+                from_staff=True,
+                created=now,
+            )
         reply = (reply or "").strip()
         if reply:
             message = Message.objects.create(
@@ -180,11 +198,15 @@ def support_request_staff_save(
         support_request.version = locked.version + 1
         fields.add("version")
         support_request.save(update_fields=sorted(fields))
-        _notify_after_staff_change(support_request, locked=locked, by=by, message=message)
+        if (message is not None and not message.is_internal) or support_request.status == Status.RESOLVED:
+            urgent_alert_acknowledge_for_request(support_request=support_request, by=by)
+        _notify_after_staff_change(
+            support_request, locked=locked, by=by, message=message, note=handover_note if handed_on else ""
+        )
     return message
 
 
-def _notify_after_staff_change(support_request, *, locked, by, message) -> None:
+def _notify_after_staff_change(support_request, *, locked, by, message, note="") -> None:
     if message is not None and not message.is_internal:
         _notify_alt(
             support_request,
@@ -201,10 +223,10 @@ def _notify_after_staff_change(support_request, *, locked, by, message) -> None:
             template="support/email/resolved",
         )
     if support_request.assignee_id and support_request.assignee_id != locked.assignee_id:
-        _notify_assigned(support_request, by=by)
+        _notify_assigned(support_request, by=by, note=note)
 
 
-def _notify_assigned(support_request: SupportRequest, *, by: User) -> None:
+def _notify_assigned(support_request: SupportRequest, *, by: User, note: str = "") -> None:
     """Tell the new assignee, unless they assigned it to themselves. Call after the version was bumped."""
     if support_request.assignee_id == by.pk:
         return
@@ -212,7 +234,7 @@ def _notify_assigned(support_request: SupportRequest, *, by: User) -> None:
         kind="support.assigned",
         key=f"support.assigned:{support_request.pk}:{support_request.version}",
         template="support/email/assigned",
-        context={"support_request": support_request, "admin_url": _admin_url(support_request), "by": by},
+        context={"support_request": support_request, "admin_url": _admin_url(support_request), "by": by, "note": note},
         recipient=support_request.assignee,
     )
 
@@ -229,6 +251,8 @@ def assignee_problem(*, user: User, support_request: SupportRequest, category: s
             )
             % {"name": user.display_name}
         )
+    if support_request.branch_id is None:
+        return str(_("Assign the request to someone of GRM: it stays with GRM until it is resolved."))
     return str(_("Assign the request to someone of its branch."))
 
 
@@ -329,6 +353,7 @@ def support_request_set_status(*, support_request: SupportRequest, status: str, 
         locked.version += 1
         locked.save(update_fields=[*STATUS_FIELDS, "last_activity_at", "version"])
         if status == Status.RESOLVED:
+            urgent_alert_acknowledge_for_request(support_request=locked, by=by)
             _notify_alt(
                 locked,
                 kind="support.resolved",

@@ -15,3 +15,23 @@ def test_seed_demo_gives_each_demo_alt_requests_in_several_states_and_is_idempot
     call_command("seed_demo", "--force", verbosity=0)
     assert (SupportRequest.objects.count(), Message.objects.count(), CannedReply.objects.count()) == counts
     assert SupportRequest.objects.values("reference").distinct().count() == counts[0]
+
+
+def test_seed_demo_shows_the_mc_first_a_rota_a_visit_and_questions_with_grm(db):
+    from support.models import OnCallShift, Status, Visit
+
+    call_command("seed_demo", "--force", verbosity=0)
+    shifts, visits = OnCallShift.objects.count(), Visit.objects.count()
+    for code in ("tokyo", "osaka"):
+        new = SupportRequest.objects.get(alt__email=f"alt.{code}@example.com", status=Status.NEW)
+        assert new.assignee.email == f"mc.{code}@example.com"
+        assert OnCallShift.objects.filter(branch__code=code).count() >= 5
+        assert Visit.objects.filter(branch__code=code, support_request__alt__email=f"alt.{code}@example.com").exists()
+    with_grm = SupportRequest.objects.filter(branch__isnull=True)
+    assert set(with_grm.values_list("alt__email", flat=True)) == {
+        "alt.applicant@example.com",
+        "alt.predeparture@example.com",
+    }
+    assert set(with_grm.values_list("assignee__email", flat=True)) == {"grm@example.com"}
+    call_command("seed_demo", "--force", verbosity=0)
+    assert (OnCallShift.objects.count(), Visit.objects.count()) == (shifts, visits)

@@ -5,20 +5,19 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from support.due import (
-    JAPAN,
     OfficeHours,
     add_office_time,
+    closed_periods,
     due_at_for,
     is_japanese_holiday,
     is_office_closed,
+    is_office_open,
+    office_time_between,
     office_time_for,
 )
+from testing.support import jst
 
 NINE_TO_SIX = OfficeHours(opens=time(9), closes=time(18), days="12345")
-
-
-def jst(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=JAPAN)
 
 
 @pytest.mark.parametrize(
@@ -125,3 +124,44 @@ def test_office_never_open_does_not_loop_forever():
 
 def test_unknown_urgency_counts_as_normal():
     assert office_time_for("SOMETHING", NINE_TO_SIX) == office_time_for("NORMAL", NINE_TO_SIX)
+
+
+@pytest.mark.parametrize(
+    ("at", "is_open"),
+    [
+        ("2026-06-01 09:00", True),  # Monday, opening
+        ("2026-06-01 17:59", True),
+        ("2026-06-01 18:00", False),  # closing
+        ("2026-06-01 22:00", False),
+        ("2026-06-06 11:00", False),  # Saturday
+        ("2026-07-20 11:00", False),  # Marine Day
+        ("2026-12-30 11:00", False),  # the company's New Year break
+    ],
+)
+def test_is_office_open(at, is_open):
+    assert is_office_open(jst(at), NINE_TO_SIX) is is_open
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"),
+    [
+        ("2026-06-01 10:00", "2026-06-01 11:30", 1.5),
+        ("2026-06-05 17:00", "2026-06-08 10:00", 2),  # Friday evening to Monday morning
+        ("2026-06-01 20:00", "2026-06-02 08:00", 0),  # overnight
+        ("2026-06-02 10:00", "2026-06-01 10:00", 0),  # backwards
+        ("2026-07-17 17:00", "2026-07-21 10:00", 2),  # over a weekend and Marine Day
+    ],
+)
+def test_office_time_between(start, end, hours):
+    assert office_time_between(jst(start), jst(end), NINE_TO_SIX) == timedelta(hours=hours)
+
+
+def test_closed_periods_join_a_night_to_the_weekend_and_the_holiday_after_it():
+    periods = closed_periods(jst("2026-07-16 12:00"), jst("2026-07-21 12:00"), NINE_TO_SIX)
+    assert periods == [
+        (jst("2026-07-16 18:00"), jst("2026-07-17 09:00")),
+        (jst("2026-07-17 18:00"), jst("2026-07-21 09:00")),
+    ]
+    assert closed_periods(jst("2026-07-18 10:00"), jst("2026-07-18 11:00"), NINE_TO_SIX) == [
+        (jst("2026-07-18 10:00"), jst("2026-07-18 11:00"))
+    ]

@@ -91,9 +91,10 @@ def test_empty_list_invites_to_ask(client_for, alt_tokyo):
     assert reverse("support:new") in page
 
 
-def test_applicant_is_told_requests_open_with_a_branch(client_for, applicant):
+def test_applicant_is_told_their_questions_go_to_grm(client_for, applicant):
     page = client_for(applicant).get(URL).content.decode()
-    assert "once your branch is confirmed" in page
+    assert "your questions go to the recruiting team (GRM)" in page
+    assert reverse("support:new") in page
 
 
 def test_staff_and_outsiders_get_404(client_for, staff_tokyo, outsider):
@@ -138,20 +139,20 @@ def test_dashboard_card_with_no_requests_invites_to_ask(client_for, alt_tokyo):
     assert reverse("support:new") in page
 
 
-def test_dashboard_card_is_one_query(alt_tokyo, django_assert_num_queries):
+def test_dashboard_card_is_two_queries(alt_tokyo, django_assert_num_queries):
     from support.selectors import support_dashboard_card
 
     profile = alt_tokyo.alt_profile
     for _ in range(5):
         SupportRequestFactory(alt=alt_tokyo, status=Status.WAITING_ON_ALT)
-    with django_assert_num_queries(1):
+    # The requests, and the visits to come.
+    with django_assert_num_queries(2):
         card = support_dashboard_card(profile=profile)
     assert card["open_count"] == 5
     assert card["waiting_count"] == 5
 
 
-def test_applicant_has_no_support_card(applicant, django_assert_num_queries):
-    from support.selectors import support_dashboard_card
-
-    with django_assert_num_queries(0):
-        assert support_dashboard_card(profile=applicant.alt_profile) is None
+def test_applicant_card_invites_to_ask_grm(client_for, applicant):
+    page = client_for(applicant).get(reverse("dashboard")).content.decode()
+    assert 'id="support-card-title"' in page
+    assert "Ask the recruiting team (GRM) here" in page

@@ -78,8 +78,25 @@ def test_sending_creates_a_request_and_shows_the_confirmation(
     to_alt = next(mail for mail in mailoutbox if mail.to == ["alt.tokyo@example.com"])
     assert "SR-2026-000001" in to_alt.subject
     assert "SR-2026-000001" in to_alt.body
-    # The branch is told: the Tokyo branch's address (the factory gives each branch one).
-    assert "tokyo@example.com" in recipients
+    # The ALT's MC answers first: assigned it and emailed; the branch's address is not.
+    assert support_request.assignee.email == "mc.tokyo@example.com"
+    assert recipients == ["alt.tokyo@example.com", "mc.tokyo@example.com"]
+
+
+def test_without_an_mc_the_request_goes_to_the_branch_queue_and_the_branch_is_told(
+    client_for, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    alt_tokyo.alt_profile.managing_consultant = None
+    alt_tokyo.alt_profile.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(alt_tokyo).post(URL, _data())
+    support_request = SupportRequest.objects.get()
+    assert support_request.assignee is None and support_request.status == Status.NEW
+    # The Tokyo branch's address (the factory gives each branch one).
+    assert sorted(address for mail in mailoutbox for address in mail.to) == [
+        "alt.tokyo@example.com",
+        "tokyo@example.com",
+    ]
 
 
 def test_branch_without_an_address_tells_its_schedulers(
@@ -87,6 +104,8 @@ def test_branch_without_an_address_tells_its_schedulers(
 ):
     alt_tokyo.alt_profile.branch.email = ""
     alt_tokyo.alt_profile.branch.save()
+    alt_tokyo.alt_profile.managing_consultant = None
+    alt_tokyo.alt_profile.save()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(alt_tokyo).post(URL, _data())
     recipients = sorted(address for mail in mailoutbox for address in mail.to)
@@ -290,12 +309,11 @@ def test_dangerous_files_are_refused_and_the_form_is_kept(client_for, alt_tokyo,
     assert not Attachment.objects.exists()
 
 
-def test_applicant_without_a_branch_is_told_to_wait(client_for, applicant):
-    response = client_for(applicant).get(URL)
-    assert response.status_code == 200
-    assert "once your branch is confirmed" in response.content.decode()
-    response = client_for(applicant).post(URL, _data())
-    assert response.status_code == 200
+def test_applicant_cannot_send_a_branch_category(client_for, applicant):
+    # Before a branch is confirmed the form offers the questions of the placement phase only (test_grm_desk.py).
+    response = client_for(applicant).post(URL, _data(category=Category.CITY_HALL))
+    assert response.status_code == 422
+    assert "Select a valid choice" in response.content.decode()
     assert not SupportRequest.objects.exists()
 
 

@@ -60,12 +60,12 @@ def test_staff_open_a_request_for_a_tokyo_alt_who_follows_it_in_the_portal(
     assert f"opened for you by {staff_tokyo.display_name}" in page
 
 
-def test_without_assigning_it_waits_for_the_branch(client_for, staff_tokyo, alt_tokyo):
+def test_without_assigning_it_goes_to_the_alts_mc(client_for, staff_tokyo, alt_tokyo, mc_tokyo):
     data = _data(alt_tokyo)
     del data["assign_to_me"]
     client_for(staff_tokyo).post(ADD, data)
     support_request = SupportRequest.objects.get()
-    assert support_request.assignee is None
+    assert support_request.assignee == mc_tokyo
     assert support_request.status == Status.NEW
 
 
@@ -105,4 +105,11 @@ def test_missing_fields_are_named_and_nothing_is_saved(client_for, staff_tokyo, 
     response = client_for(staff_tokyo).post(ADD, _data(alt_tokyo, subject="", details=""))
     assert response.status_code == 200
     assert response.context["adminform"].form.errors.keys() >= {"subject", "details"}
+    assert not SupportRequest.objects.exists()
+
+
+def test_a_category_of_the_placement_phase_is_refused_on_the_form(client_for, staff_tokyo, alt_tokyo):
+    response = client_for(staff_tokyo).post(ADD, _data(alt_tokyo, category=Category.VISA))
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
     assert not SupportRequest.objects.exists()

@@ -1,15 +1,14 @@
 """References SR-YYYY-NNNNNN are unique and gap-free, also when many ALTs send at once."""
 
 import re
-import threading
 import uuid
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from support.models import ReferenceCounter, SupportRequest
 from support.services import reference_next, support_request_create
+from testing.concurrency import run_at_once
 from testing.contacts import make_alt
 
 
@@ -56,31 +55,10 @@ def test_a_failed_request_leaves_no_gap(alt_tokyo, monkeypatch, time_machine):
     assert _create(alt_tokyo, subject="Kept")[0].reference == "SR-2026-000001"
 
 
-def _run_in_threads(count, target):
-    barrier = threading.Barrier(count)
-    results, errors = [], []
-
-    def run(i):
-        try:
-            barrier.wait()
-            results.append(target(i))
-        except Exception as exc:  # pragma: no cover - reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
-
-
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_requests_get_unique_consecutive_references(postgres, tokyo, grm):
     alts = [make_alt(branch=tokyo, email=f"alt{i}@example.com") for i in range(12)]
-    results, errors = _run_in_threads(12, lambda i: _create(alts[i], subject=f"Request {i}")[0].reference)
+    results, errors = run_at_once(12, lambda i: _create(alts[i], subject=f"Request {i}")[0].reference)
     assert errors == []
     year = timezone.localtime().year
     assert sorted(results) == [f"SR-{year}-{n:06d}" for n in range(1, 13)]
@@ -89,7 +67,7 @@ def test_concurrent_requests_get_unique_consecutive_references(postgres, tokyo, 
 
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_counter_creation_for_a_new_year(postgres):
-    results, errors = _run_in_threads(8, lambda i: reference_next(year=2031))
+    results, errors = run_at_once(8, lambda i: reference_next(year=2031))
     assert errors == []
     assert sorted(results) == [f"SR-2031-{n:06d}" for n in range(1, 9)]
 
@@ -98,7 +76,7 @@ def test_concurrent_counter_creation_for_a_new_year(postgres):
 def test_the_same_form_sent_twice_at_once_creates_one_request(postgres, tokyo, grm):
     alt = make_alt(branch=tokyo, email="alt.double@example.com")
     token = uuid.uuid4()
-    results, errors = _run_in_threads(6, lambda i: _create(alt, token=token, subject=f"Click {i}")[0].pk)
+    results, errors = run_at_once(6, lambda i: _create(alt, token=token, subject=f"Click {i}")[0].pk)
     assert errors == []
     assert SupportRequest.objects.count() == 1
     assert set(results) == {SupportRequest.objects.get().pk}

@@ -258,6 +258,7 @@ UNSCOPED = {
     "onboarding.Module": "national course content: SESPS and GRM",
     "onboarding.Task": "national course content: SESPS and GRM",
     "onboarding.Question": "national course content: SESPS and GRM",
+    "support.CounterCard": "national content (cards to show at a counter): SESPS and GRM",
 }
 
 

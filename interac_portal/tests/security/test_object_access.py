@@ -58,6 +58,29 @@ TABLE: dict[str, list[Case]] = {
     "support:reply": [Case("reply", _request, expect(owner=302), "post", lambda w: {"body": "Thank you"})],
     "support:solve": [Case("mark solved", _request, expect(owner=302), "post")],
     "support:reopen": [Case("reopen", lambda w: {"pk": w.resolved.pk}, expect(owner=302), "post")],
+    # The ALT answers a visit to one of their requests; staff change visits in the admin.
+    "support:visit_confirm": [Case("the owner's visit", lambda w: {"pk": w.visit.pk}, expect(owner=302), "post")],
+    "support:visit_new_time": [
+        Case(
+            "the owner's visit",
+            lambda w: {"pk": w.visit.pk},
+            expect(owner=302),
+            "post",
+            lambda w: {"note": "Thursday afternoon?"},
+        )
+    ],
+    # The signed link of an urgent call-out email is the key (the person on call may not be logged in on their
+    # phone): whoever holds it sees the button; a made-up or altered one is 404 for everyone.
+    "support:urgent_ack": [
+        Case("the on-call person's link", lambda w: {"token": w.ack_token}, expect(default=200, anonymous=200)),
+        Case("a made-up link", lambda w: {"token": "eyJhIjoxfQ:made:up"}, expect(anonymous=404), "post"),
+        Case("an altered link", lambda w: {"token": w.ack_token[:-3] + "abc"}, expect(anonymous=404), "post"),
+    ],
+    # Counter cards are the same for everyone who logs in; the place names a card, not a row of anyone's.
+    "support:card": [
+        Case("the bank card", lambda w: {"place": "bank"}, expect(default=200)),
+        Case("a place without a card", lambda w: {"place": "karaoke"}, expect()),
+    ],
     "support:attachment": [
         Case(
             "file sent with the request",

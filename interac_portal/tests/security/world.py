@@ -10,10 +10,11 @@ from django.utils import timezone
 from contacts.models import StaffRole
 from contacts.services import staff_role_grant
 from onboarding.models import Stage
-from support.models import Attachment, Category, Status
+from support.models import Attachment, Category, Status, UrgentAlert
+from support.selectors import urgent_alert_ack_token
 from testing.contacts import make_alt, make_staff
 from testing.onboarding import EnrolmentFactory, PlacementFactory, complete, make_course, quiz_answers
-from testing.support import PDF_BYTES, MessageFactory, SupportRequestFactory, upload
+from testing.support import PDF_BYTES, MessageFactory, SupportRequestFactory, VisitFactory, upload
 from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import CalendarFeed
 from training.services import calendar_feed_create
@@ -87,6 +88,10 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
     )
     o["wellbeing_file"] = attach(o["wellbeing"], name="letter.pdf")
     o["resolved"] = SupportRequestFactory(alt=alt_tokyo, status=Status.RESOLVED, resolved_at=timezone.now())
+    # Going along to the ward office tomorrow; an urgent call-out of the owner's MC, with its signed link.
+    o["visit"] = VisitFactory(support_request=o["request"], staff=staff_tokyo)
+    alert = UrgentAlert.objects.create(support_request=o["request"], branch=tokyo, on_call=mc_tokyo)
+    o["ack_token"] = urgent_alert_ack_token(alert=alert, user=mc_tokyo)
     o["osaka_request"] = SupportRequestFactory(alt=alt_osaka)
     o["osaka_file"] = attach(o["osaka_request"])
     o["session"] = TrainingSessionFactory(branch=tokyo, trainer=trainer_tokyo, title="Tokyo team teaching")

@@ -1,4 +1,4 @@
-"""Living-support requests: an ALT asks for help, the branch answers in the admin."""
+"""Living-support requests: an ALT asks for help, the branch (or, before a branch is confirmed, GRM) answers."""
 
 import uuid
 from datetime import timedelta
@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from contacts.models import Branch
+from contacts.models import Branch, StaffRole
 
 CONFIDENTIAL_PERMISSION = "support.view_confidential_request"
+REPORT_PERMISSION = "support.view_support_report"
 REOPEN_WINDOW = timedelta(days=14)
 
 
@@ -25,7 +26,35 @@ class Category(models.TextChoices):
     HOUSING = "HOUSING", _("Housing")
     MUNICIPAL = "MUNICIPAL", _("Municipal procedure")
     WELLBEING = "WELLBEING", _("Well-being")
+    # Before a branch is confirmed, the ALT asks the recruiting team (GRM) about these.
+    VISA = "VISA", _("Visa and certificate of eligibility")
+    DOCUMENTS = "DOCUMENTS", _("Documents")
+    FLIGHTS = "FLIGHTS", _("Flights and arrival")
+    CONTRACT_PAY = "CONTRACT_PAY", _("Contract and pay")
     OTHER = "OTHER", _("Other")
+
+
+# What an ALT may ask about: their branch once confirmed, GRM before that.
+BRANCH_CATEGORIES = (
+    Category.CITY_HALL,
+    Category.MOBILE_PHONE,
+    Category.BANK_ACCOUNT,
+    Category.DOCTOR,
+    Category.HOUSING,
+    Category.MUNICIPAL,
+    Category.WELLBEING,
+    Category.OTHER,
+)
+APPLICANT_CATEGORIES = (Category.VISA, Category.DOCUMENTS, Category.FLIGHTS, Category.CONTRACT_PAY, Category.OTHER)
+# Requests staff may go along for (support.Visit).
+VISIT_CATEGORIES = (
+    Category.CITY_HALL,
+    Category.BANK_ACCOUNT,
+    Category.MOBILE_PHONE,
+    Category.DOCTOR,
+    Category.HOUSING,
+    Category.MUNICIPAL,
+)
 
 
 class Urgency(models.TextChoices):
@@ -65,7 +94,11 @@ class ReferenceCounter(models.Model):
 
 
 class SupportRequest(models.Model):
-    """An ALT's request for help, triaged by their branch."""
+    """An ALT's request for help, triaged by their branch; without a branch, by GRM (the recruiting team).
+
+    A request sent before the ALT's branch was confirmed has no branch and
+    stays with GRM until it is resolved, even after the branch is confirmed.
+    """
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     alt = models.ForeignKey(
@@ -74,9 +107,15 @@ class SupportRequest(models.Model):
         related_name="support_requests",
         verbose_name=_("ALT"),
     )
-    # Not db_index: the composite indexes below start with the branch.
+    # Not db_index: the composite indexes below start with the branch. Empty: GRM's desk (applicants).
     branch = models.ForeignKey(
-        Branch, on_delete=models.PROTECT, related_name="support_requests", verbose_name=_("branch"), db_index=False
+        Branch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_requests",
+        verbose_name=_("branch"),
+        db_index=False,
     )
     category = models.CharField(_("category"), max_length=16, choices=Category.choices)
     subject = models.CharField(_("subject"), max_length=200)
@@ -150,7 +189,10 @@ class SupportRequest(models.Model):
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
         ordering = ["-created"]
-        permissions = [("view_confidential_request", _("Can see confidential (well-being) requests"))]
+        permissions = [
+            ("view_confidential_request", _("Can see confidential (well-being) requests")),
+            ("view_support_report", _("Can see support reports")),
+        ]
         indexes = [
             # The admin list: a branch's requests in triage order (and the overdue filter), or everyone's.
             models.Index(fields=["branch", "triage_rank", "triage_due", "-id"], name="support_req_branch_triage"),
@@ -178,6 +220,17 @@ class SupportRequest(models.Model):
     @property
     def is_confidential(self) -> bool:
         return self.category == Category.WELLBEING
+
+    @property
+    def assignee_role_label(self) -> str:
+        """The role the assignee handles it in, when the selector annotated it (assignee_role_annotation)."""
+        role = getattr(self, "assignee_role", None)
+        return str(StaffRole.Role(role).label) if role in StaffRole.Role.values else ""
+
+    @property
+    def is_with_grm(self) -> bool:
+        """Sent before a branch was confirmed: GRM handles it."""
+        return self.branch_id is None
 
     @property
     def is_overdue(self) -> bool:

@@ -3,13 +3,23 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from contacts.models import AltProfile, StaffRole, User
 from contacts.selectors import branch_scope_for_user
 
-from .models import CONFIDENTIAL_PERMISSION, OPEN_STATUSES, Attachment, Category, Message, Status, SupportRequest
+from ..models import (
+    CONFIDENTIAL_PERMISSION,
+    OPEN_STATUSES,
+    Attachment,
+    Category,
+    Message,
+    Status,
+    SupportRequest,
+    Urgency,
+)
+from .visits import visits_upcoming_for_alt
 
 # --- who sees what ------------------------------------------------------------
 
@@ -31,17 +41,53 @@ def confidential_filter(*, user: User) -> Q:
     return ~Q(category=Category.WELLBEING) | Q(alt_id__in=own_alts)
 
 
+# Who works a desk: a branch's MCs and schedulers see its whole queue; GRM sees the requests sent before
+# a branch was confirmed; SESPS, the national escalation point, sees urgent requests. Anyone else (a
+# trainer, or a colleague of another desk) sees the requests handed on to them, and only those.
+QUEUE_ROLES = (StaffRole.Role.MC, StaffRole.Role.SCHEDULER)
+
+
+def _desk_filter(*, user: User) -> Q | None:
+    """The requests of `user`'s desks (their roles), or None when they have no desk."""
+    scope = branch_scope_for_user(user=user)
+    parts = []
+    queue_branches = scope.branches_for(QUEUE_ROLES)
+    if queue_branches:
+        parts.append(Q(branch_id__in=sorted(queue_branches)) & confidential_filter(user=user))
+    if StaffRole.Role.GRM in scope.roles:
+        parts.append(Q(branch__isnull=True))
+    if StaffRole.Role.SESPS in scope.roles:
+        parts.append(Q(urgency=Urgency.URGENT, branch__isnull=False) & confidential_filter(user=user))
+    if not parts:
+        return None
+    desk = parts[0]
+    for part in parts[1:]:
+        desk |= part
+    return desk
+
+
 def support_requests_visible_to_staff(*, user: User) -> QuerySet:
-    """The requests `user` may see in the admin: their branches, minus what is confidential to them."""
+    """The requests `user` may see in the admin: their desks' (minus what is confidential to them) and those
+    assigned to them.
+
+    The common case (nothing assigned to them outside their desks) stays a
+    plain branch filter that the triage index serves; one cheap query on the
+    assignee index decides it.
+    """
     if not user.is_authenticated or not user.is_active or not user.is_staff:
         return SupportRequest.objects.none()
     if not user.has_perm("support.view_supportrequest"):
         return SupportRequest.objects.none()
-    scope = branch_scope_for_user(user=user)
     queryset = SupportRequest.objects.all()
-    if not scope.all_branches:
-        queryset = queryset.filter(branch_id__in=scope.branch_ids)
-    return queryset.filter(confidential_filter(user=user))
+    if user.is_superuser:
+        return queryset
+    desk = _desk_filter(user=user)
+    mine = Q(assignee_id=user.pk)
+    if desk is None:
+        return queryset.filter(mine)
+    if SupportRequest.objects.filter(mine).exclude(desk).exists():
+        return queryset.filter(desk | mine)
+    return queryset.filter(desk)
 
 
 def alts_staff_may_open_for(*, user: User) -> QuerySet:
@@ -58,9 +104,16 @@ def alts_staff_may_open_for(*, user: User) -> QuerySet:
 
 
 def support_request_get_for_alt(*, user: User, pk: int) -> SupportRequest:
-    """One of the ALT's own requests, with what its page shows; 404 for anyone else's."""
+    """One of the ALT's own requests, with what its page shows (who handles it, in which role, and any
+    urgent call-out); 404 for anyone else's."""
     try:
-        return SupportRequest.objects.select_related("branch", "assignee", "opened_by").get(pk=pk, alt=user)
+        return (
+            SupportRequest.objects.select_related(
+                "branch", "assignee", "opened_by", "urgent_alert", "urgent_alert__on_call"
+            )
+            .annotate(assignee_role=assignee_role_annotation())
+            .get(pk=pk, alt=user)
+        )
     except SupportRequest.DoesNotExist:
         raise Http404("No such request") from None
 
@@ -99,6 +152,7 @@ def support_requests_for_alt(*, user: User) -> list[SupportRequest]:
     return list(
         SupportRequest.objects.filter(alt=user)
         .select_related("assignee")
+        .annotate(assignee_role=assignee_role_annotation())
         .only(
             "pk",
             "reference",
@@ -130,9 +184,10 @@ def support_thread_for_alt(*, support_request: SupportRequest) -> tuple[list[Mes
 
 
 def support_dashboard_card(*, profile: AltProfile):
-    """Context for the ALT dashboard card: open requests and what waits on the ALT. One query."""
-    if profile.branch_id is None:
-        return None
+    """Context for the ALT dashboard card: open requests, what waits on the ALT, visits to come. Two queries.
+
+    Before a branch is confirmed the requests go to GRM (the card says so).
+    """
     waiting_first = Case(When(status=Status.WAITING_ON_ALT, then=Value(0)), default=Value(1))
     open_requests = list(
         SupportRequest.objects.filter(alt_id=profile.user_id, status__in=OPEN_STATUSES)
@@ -145,7 +200,32 @@ def support_dashboard_card(*, profile: AltProfile):
         "waiting": waiting[:3],
         "waiting_count": len(waiting),
         "recent": [r for r in open_requests if r["status"] != Status.WAITING_ON_ALT][:3],
+        "visits": visits_upcoming_for_alt(user_id=profile.user_id),
+        "with_grm": profile.branch_id is None,
     }
+
+
+# --- GRM ------------------------------------------------------------------------
+
+
+def support_requests_open_with_grm(*, alt_ids) -> dict[int, list[SupportRequest]]:
+    """The open requests of `alt_ids` that GRM handles (sent before a branch was confirmed), by ALT user id,
+    oldest first, with their assignee. One query (none for no ALT); ALTs without any are left out.
+
+    For the handover to the MC: what the ALT still has open with GRM.
+    """
+    alt_ids = list(alt_ids)
+    if not alt_ids:
+        return {}
+    found: dict[int, list[SupportRequest]] = {}
+    rows = (
+        SupportRequest.objects.filter(alt_id__in=alt_ids, branch__isnull=True, status__in=OPEN_STATUSES)
+        .select_related("assignee")
+        .order_by("created", "pk")
+    )
+    for support_request in rows:
+        found.setdefault(support_request.alt_id, []).append(support_request)
+    return found
 
 
 # --- staff ----------------------------------------------------------------------
@@ -178,13 +258,18 @@ def support_handlers() -> QuerySet:
     return people
 
 
-def branch_colleagues(*, branch_id: int, confidential: bool = False, alt_id: int | None = None) -> QuerySet:
-    """Staff of one branch a request may be assigned to: a role in the branch and the support permissions.
+def branch_colleagues(*, branch_id: int | None, confidential: bool = False, alt_id: int | None = None) -> QuerySet:
+    """Staff a request may be assigned (handed on) to, with the support permissions.
 
-    For a well-being request: those who may read it, i.e. holders of the
-    permission and the ALT's own Managing Consultant (`alt_id`).
+    For a branch's request: anyone with a role in the branch (MC, scheduler,
+    trainer) and the SESPS trainers; for a request with GRM (no branch): GRM
+    staff. For a well-being request: only those who may read it, i.e.
+    holders of the permission and the ALT's own Managing Consultant (`alt_id`).
     """
-    roles = StaffRole.objects.filter(branch_id=branch_id)
+    if branch_id is None:
+        roles = StaffRole.objects.filter(role=StaffRole.Role.GRM)
+    else:
+        roles = StaffRole.objects.filter(Q(branch_id=branch_id) | Q(role=StaffRole.Role.SESPS))
     people = support_handlers().filter(pk__in=roles.values("user_id"))
     if confidential:
         may_read = Q(pk__in=confidential_readers().values("pk"))
@@ -206,7 +291,10 @@ def is_branch_colleague(*, user: User, support_request: SupportRequest, category
 
 @dataclass
 class BranchPeople:
-    """Active staff of some branches, by branch id and then user id: who may be told about a request."""
+    """Active staff of some branches, by branch id and then user id: who may be told about a request.
+
+    The key None stands for GRM's desk (requests without a branch).
+    """
 
     schedulers: dict = field(default_factory=dict)
     mcs: dict = field(default_factory=dict)
@@ -214,31 +302,43 @@ class BranchPeople:
     # Those who may still be assigned the branch's requests (branch_colleagues): an assignee who left
     # the branch, lost the role or was deactivated is not among them.
     handlers: dict = field(default_factory=dict)
+    # National: GRM staff (by user id), and SESPS trainers who may be handed any branch's request.
+    grm: dict = field(default_factory=dict)
+    sesps_handlers: dict = field(default_factory=dict)
 
     def may_be_assigned(self, support_request: SupportRequest, user_id: int) -> bool:
-        """branch_colleagues' rule, on what was loaded: a handler of the branch, and for a well-being
-        request one who may read it (holds the permission, or is the ALT's MC; `support_request.alt`
-        with its profile is read for that)."""
-        if user_id not in self.handlers.get(support_request.branch_id, {}):
+        """branch_colleagues' rule, on what was loaded: a handler of the branch (or SESPS), and for a
+        well-being request one who may read it (holds the permission, or is the ALT's MC;
+        `support_request.alt` with its profile is read for that)."""
+        branch_id = support_request.branch_id
+        handler = user_id in self.handlers.get(branch_id, {})
+        if branch_id is not None and user_id in self.sesps_handlers:
+            handler = True
+        if not handler:
             return False
         if not support_request.is_confidential:
             return True
-        if user_id in self.confidential_readers.get(support_request.branch_id, {}):
+        if user_id in self.confidential_readers.get(branch_id, {}):
             return True
         profile = getattr(support_request.alt, "alt_profile", None)
         return profile is not None and profile.managing_consultant_id == user_id
 
 
 def branch_people_for_notices(*, branch_ids) -> BranchPeople:
-    """The schedulers, MCs, readers of well-being requests and handlers of `branch_ids`.
+    """The schedulers, MCs, readers of well-being requests and handlers of `branch_ids` (None: GRM's desk),
+    with the national GRM and SESPS staff.
 
     One query (none for no branch).
     """
     people = BranchPeople()
     if not branch_ids:
         return people
+    branch_ids = set(branch_ids)
     roles = (
-        StaffRole.objects.filter(branch_id__in=branch_ids, user__is_active=True)
+        StaffRole.objects.filter(
+            Q(branch_id__in=[b for b in branch_ids if b is not None]) | Q(role__in=StaffRole.NATIONAL_ROLES),
+            user__is_active=True,
+        )
         .select_related("user")
         .annotate(
             reads_confidential=Exists(confidential_readers().filter(pk=OuterRef("user_id"))),
@@ -247,6 +347,15 @@ def branch_people_for_notices(*, branch_ids) -> BranchPeople:
         .order_by("pk")
     )
     for role in roles:
+        if role.role == StaffRole.Role.GRM:
+            people.grm[role.user_id] = role.user
+            if role.handles:
+                people.handlers.setdefault(None, {})[role.user_id] = role.user
+            continue
+        if role.role == StaffRole.Role.SESPS:
+            if role.handles:
+                people.sesps_handlers[role.user_id] = role.user
+            continue
         if role.role == StaffRole.Role.SCHEDULER:
             people.schedulers.setdefault(role.branch_id, {})[role.user_id] = role.user
         if role.role == StaffRole.Role.MC:
@@ -256,6 +365,41 @@ def branch_people_for_notices(*, branch_ids) -> BranchPeople:
         if role.handles:
             people.handlers.setdefault(role.branch_id, {})[role.user_id] = role.user
     return people
+
+
+ROLE_ORDER = [
+    StaffRole.Role.MC,
+    StaffRole.Role.SCHEDULER,
+    StaffRole.Role.TRAINER,
+    StaffRole.Role.SESPS,
+    StaffRole.Role.GRM,
+]
+
+
+def assignee_role_annotation() -> Subquery:
+    """The role in which the assignee handles a request (MC, scheduler, trainer, SESPS or GRM), for the ALT.
+
+    A role in the request's branch, else a national one; MC first when they hold several.
+    """
+    rank = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)), default=Value(99))
+    roles = (
+        StaffRole.objects.filter(user_id=OuterRef("assignee_id"))
+        .filter(Q(branch_id=OuterRef("branch_id")) | Q(branch__isnull=True))
+        .annotate(rank=rank)
+        .order_by("rank")
+        .values("role")[:1]
+    )
+    return Subquery(roles)
+
+
+def with_role_at(people: QuerySet, *, branch_id: int | None) -> QuerySet:
+    """`people` (users) annotated with `role_here`: their role for a request of `branch_id`, as the ALT sees it."""
+    rank = Case(*(When(role=role, then=Value(i)) for i, role in enumerate(ROLE_ORDER)), default=Value(99))
+    where = Q(branch__isnull=True) if branch_id is None else Q(branch_id=branch_id) | Q(branch__isnull=True)
+    roles = (
+        StaffRole.objects.filter(where, user_id=OuterRef("pk")).annotate(rank=rank).order_by("rank").values("role")[:1]
+    )
+    return people.annotate(role_here=Subquery(roles))
 
 
 def attention_ordering() -> list:

@@ -20,10 +20,10 @@ from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
 
-from . import selectors, services
-from .forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm
-from .models import CannedReply, Message, Status, SupportRequest
-from .services import ActionOutcome
+from .. import selectors, services
+from ..forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm
+from ..models import VISIT_CATEGORIES, CannedReply, Message, Status, SupportRequest, UrgentAlert
+from ..services import ActionOutcome
 
 # --- filters ----------------------------------------------------------------------
 
@@ -35,10 +35,11 @@ class AssigneeFilter(admin.SimpleListFilter):
     def lookups(self, request, model_admin):
         scope = branch_scope_for_user(user=request.user)
         choices = [("me", _("Me")), ("none", _("Nobody yet"))]
-        roles = StaffRole.objects.filter(branch__isnull=False, user__is_active=True)
+        roles = StaffRole.objects.filter(user__is_active=True)
         if not scope.all_branches:
-            roles = roles.filter(branch_id__in=scope.branch_ids)
-        # Those who may handle requests (never a trainer), as offered when assigning.
+            # Colleagues of the user's branches, and SESPS (requests may be handed on to them).
+            roles = roles.filter(Q(branch_id__in=scope.branch_ids) | Q(role=StaffRole.Role.SESPS))
+        # Those who may handle requests, as offered when handing one on.
         people = (
             selectors.support_handlers()
             .filter(pk__in=roles.values("user_id"))
@@ -148,12 +149,12 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
     list_per_page = 25
     # The ALT's page is for the ALT; staff work here.
     view_on_site = False
-    actions = ["assign_to_me", "mark_in_progress", "mark_resolved"]
+    actions = ["assign_to_me", "mark_in_progress", "mark_resolved", "acknowledge_call_out"]
     inlines = [MessageInline]
     readonly_fields = [
         "reference",
         "alt_display",
-        "branch",
+        "desk_display",
         "details_display",
         "request_files",
         "created",
@@ -162,11 +163,28 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         "resolved_at",
         "last_activity_at",
         "change_log",
+        "urgent_alert_display",
+        "visits_display",
     ]
     fieldsets = [
-        (None, {"fields": ["reference", "alt_display", "branch", "created", "opened_by"]}),
+        (None, {"fields": ["reference", "alt_display", "desk_display", "created", "opened_by"]}),
         (_("Request"), {"fields": ["category", "subject", "details_display", "request_files"]}),
-        (_("Triage"), {"fields": ["urgency", "status", "assignee", "due_display", "resolved_at", "last_activity_at"]}),
+        (
+            _("Triage"),
+            {
+                "fields": [
+                    "urgency",
+                    "urgent_alert_display",
+                    "status",
+                    "assignee",
+                    "handover_note",
+                    "due_display",
+                    "resolved_at",
+                    "last_activity_at",
+                    "visits_display",
+                ]
+            },
+        ),
         (
             _("Reply to the ALT or write an internal note"),
             {"fields": ["reply_visibility", "canned_reply", "reply", "reply_attachment", "seen_version"]},
@@ -297,6 +315,80 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         url = reverse("admin:contacts_user_change", args=[obj.alt_id])
         return format_html('<a href="{}">{}</a> &lt;{}&gt;', url, obj.alt.display_name, obj.alt.email)
 
+    @admin.display(description=_("desk"))
+    def desk_display(self, obj):
+        if obj.branch_id is None:
+            return _("GRM (the ALT's branch was not confirmed when they asked)")
+        return obj.branch.name
+
+    @admin.display(description=_("urgent call-out"))
+    def urgent_alert_display(self, obj):
+        alert = (
+            UrgentAlert.objects.select_related("on_call", "acknowledged_by", "escalated_to")
+            .filter(support_request=obj)
+            .first()
+        )
+        if alert is None:
+            return "—"
+        parts = [
+            format_html(
+                "{} {} · {}",
+                timezone.localtime(alert.created).strftime("%Y-%m-%d %H:%M"),
+                _("on call:"),
+                alert.on_call.display_name if alert.on_call else _("nobody on the rota"),
+            )
+        ]
+        if alert.escalated_at:
+            parts.append(
+                format_html(
+                    "{} {} → {}",
+                    timezone.localtime(alert.escalated_at).strftime("%H:%M"),
+                    _("escalated"),
+                    ", ".join(filter(None, [alert.escalated_to.display_name if alert.escalated_to else "", "SESPS"])),
+                )
+            )
+        if alert.acknowledged_at:
+            parts.append(
+                format_html(
+                    '<strong class="support-acknowledged">{} {} {}</strong>',
+                    timezone.localtime(alert.acknowledged_at).strftime("%H:%M"),
+                    _("acknowledged by"),
+                    alert.acknowledged_by.display_name if alert.acknowledged_by else "—",
+                )
+            )
+        else:
+            parts.append(
+                format_html(
+                    '<strong class="support-urgent">{}</strong>',
+                    _("Not acknowledged: use the action “Acknowledge the urgent call-out” in the list."),
+                )
+            )
+        return format_html_join("", "{}<br>", ((part,) for part in parts))
+
+    @admin.display(description=_("visits"))
+    def visits_display(self, obj):
+        visits = selectors.visits_for_request(support_request=obj)
+        lines = format_html_join(
+            "",
+            '<a href="{}">{}</a> · {} · {} · {}<br>',
+            (
+                (
+                    reverse("admin:support_visit_change", args=[visit.pk]),
+                    timezone.localtime(visit.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    visit.meeting_point,
+                    visit.staff.display_name,
+                    visit.get_status_display(),
+                )
+                for visit in visits
+            ),
+        )
+        return lines or "—"
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        # "Schedule a visit" (object tools) for requests about a place, to those who may add visits.
+        extra_context = {**(extra_context or {}), "visit_categories": VISIT_CATEGORIES}
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description=_("details"))
     def details_display(self, obj):
         return linebreaksbr(obj.details, autoescape=True)
@@ -345,7 +437,12 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
             internal=data.get("reply_visibility") == "internal",
             upload=data.get("reply_attachment"),
             checked_file=form.checked_file,
+            handover_note=data.get("handover_note") or "",
         )
+        if "assignee" in form.changed_data and obj.assignee_id and obj.assignee_id != request.user.pk:
+            self.message_user(
+                request, _("Handed on to %(name)s, who has been emailed.") % {"name": obj.assignee.display_name}
+            )
         if message is not None:
             if message.is_internal:
                 self.message_user(request, _("Internal note saved. The ALT does not see it."), messages.INFO)
@@ -446,6 +543,16 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
                     outcomes[ActionOutcome.NOT_OPEN],
                 ),
             },
+        )
+
+    @admin.action(description=_("Acknowledge the urgent call-out (stops the escalation)"), permissions=["change"])
+    def acknowledge_call_out(self, request, queryset):
+        alerts = UrgentAlert.objects.filter(support_request__in=queryset)
+        done = sum(services.urgent_alert_acknowledge(alert=alert, by=request.user) for alert in alerts)
+        self.message_user(
+            request,
+            ngettext("%d urgent call-out acknowledged.", "%d urgent call-outs acknowledged.", done) % done,
+            messages.SUCCESS if done else messages.INFO,
         )
 
 
