@@ -8,6 +8,7 @@ DJANGO_ALLOWED_HOSTS. See docs/deploy.md.
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -371,3 +372,9 @@ NOTIFICATION_RETRY_BASE = timedelta(minutes=1)
 # A row claimed by a worker that died is claimed again after this long (well above EMAIL_TIMEOUT,
 # so that a slow send is never taken for a dead one).
 NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=600))
+# Once the SMTP server has taken an email, marking its row SENT is tried again on a fresh database
+# connection after these pauses (seconds; about half a minute in all, longer than a PostgreSQL
+# restart): a row left SENDING would be sent again by the sweep.
+NOTIFICATION_MARK_RETRY_WAITS = (0, 0.5, 1, 2, 4, 8, 15)
+# The domain of every email's Message-ID (contacts.services.notification_message_id).
+MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")

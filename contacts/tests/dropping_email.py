@@ -1,0 +1,23 @@
+import psycopg
+from django.core.mail.backends.locmem import EmailBackend
+from django.db import connection
+
+
+class DroppingBackend(EmailBackend):
+    """An SMTP server that accepts the message, while PostgreSQL drops the worker's connection
+    (as when it restarts): what the worker does next runs on a dead connection."""
+
+    def send_messages(self, email_messages):
+        sent = super().send_messages(email_messages)
+        pid = connection.connection.info.backend_pid
+        settings = connection.settings_dict
+        with psycopg.connect(
+            host=settings["HOST"],
+            port=settings["PORT"],
+            user=settings["USER"],
+            password=settings["PASSWORD"],
+            dbname=settings["NAME"],
+            autocommit=True,
+        ) as other:
+            other.execute("SELECT pg_terminate_backend(%s)", [pid])
+        return sent
