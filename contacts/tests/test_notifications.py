@@ -220,7 +220,7 @@ def test_an_email_sent_as_the_database_drops_the_connection_is_marked_sent_once(
     and the sweep sent it again. Now the UPDATE is made again on a new connection."""
     from django.core import mail
 
-    settings.EMAIL_BACKEND = "contacts.tests.dropping_email.DroppingBackend"
+    settings.EMAIL_BACKEND = "contacts.tests.dropped_connection.DroppingBackend"
     mail.outbox = []
     notification = Notification.objects.create(
         recipient=alt_tokyo, to_email=alt_tokyo.email, kind="test", key="dropped", subject="s", body="b"
