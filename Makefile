@@ -29,7 +29,8 @@ run: $(VENV)/.runtime
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
 
-# Production on one machine: gunicorn, two Celery workers, one scheduler, debug off.
+# Production on one machine: gunicorn, two Celery workers, one scheduler, debug off, under
+# supervisord (supervisord.conf), which restarts any of them that exits; Ctrl-C stops them all.
 # Needs DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS; see docs/deploy.md. Plain HTTP on 127.0.0.1 also needs
 # DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false (TLS is the proxy's job).
@@ -41,7 +42,7 @@ prod: $(VENV)/.runtime
 	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(PY) manage.py check --deploy
-	DJANGO_DEBUG=false $(VENV)/bin/honcho start -f Procfile.prod
+	DJANGO_DEBUG=false PORTAL_VAR_DIR=$$(realpath $${PORTAL_VAR_DIR:-var}) exec $(VENV)/bin/supervisord -c supervisord.conf
 
 # pg_dump / pg_restore of DATABASE_URL. `make restore FILE=backups/x.dump TARGET_DATABASE_URL=...`
 BACKUP_DIR ?= backups

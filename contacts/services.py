@@ -61,15 +61,18 @@ class BrokerBreaker:
 
     def __init__(self):
         self.open_until = 0.0
+        self.missed = False  # emails were left to the sweep since the last publish that went through
 
     def allows(self) -> bool:
         return time.monotonic() >= self.open_until
 
     def trip(self) -> None:
         self.open_until = time.monotonic() + self.pause
+        self.missed = True
 
     def reset(self) -> None:
         self.open_until = 0.0
+        self.missed = False
 
 
 broker_breaker = BrokerBreaker()
@@ -83,6 +86,10 @@ def _publish(task, *args) -> bool:
     except Exception:  # the broker is down: the periodic sweep delivers it later
         broker_breaker.trip()
         return False
+    if broker_breaker.missed:
+        # The broker is back: what was left for the sweep goes now, not at its next round (5 minutes).
+        broker_breaker.missed = False
+        _enqueue_sweep()
     return True
 
 

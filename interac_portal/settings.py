@@ -259,7 +259,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    # ack_emulation off: a worker that loses Redis while it holds a task (acks_late) no longer exits.
+    # With it on, Celery 5.7 closes the lost connection after clearing its transport, and the Redis
+    # transport's restore of the unacknowledged message builds a new client from that cleared
+    # transport: "Unrecoverable error: AttributeError(...'hostname')" (docs/deploy.md). Without it
+    # a message is gone from Redis once a worker takes it; a worker killed before running it loses
+    # nothing that matters, since every email is an outbox row that the sweep sends.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "ack_emulation": False}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True

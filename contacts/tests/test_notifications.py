@@ -97,6 +97,24 @@ def test_broker_down_leaves_the_row_for_the_sweep(
     assert len(mailoutbox) == 1
 
 
+def test_the_first_email_after_the_broker_is_back_brings_the_waiting_ones(
+    alt_tokyo, mailoutbox, broker_down, django_capture_on_commit_callbacks
+):
+    """They waited for the scheduler's sweep, up to 5 minutes after Redis was back."""
+    from interac_portal.celery import app
+
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = _notify(alt_tokyo, key="during-the-outage")
+    assert Notification.objects.get(pk=waiting.pk).status == Notification.Status.PENDING
+    app.conf.task_always_eager = True  # the broker is back...
+    services.broker_breaker.open_until = 0.0  # ...after the pause that follows a failed publish
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(alt_tokyo, key="after-the-outage")
+    assert not Notification.objects.exclude(status=Notification.Status.SENT).exists()
+    assert len(mailoutbox) == 2
+    assert services.broker_breaker.missed is False
+
+
 def test_a_row_stuck_with_a_dead_worker_is_sent_again_later(alt_tokyo, mailoutbox, settings):
     notification = Notification.objects.create(
         recipient=alt_tokyo,

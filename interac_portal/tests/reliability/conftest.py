@@ -2,9 +2,10 @@ import shutil
 
 import pytest
 
+from bench.processes import RedisServer
 from conftest import service_missing
 
-from .processes import RedisServer, reset_celery_pools
+from .processes import reset_celery_pools
 
 
 @pytest.fixture(autouse=True)
