@@ -5,13 +5,14 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run prod test lint format bench messages vendor backup restore clean
+.PHONY: help run prod test lint format bench faults messages vendor backup restore clean
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + scheduler on http://127.0.0.1:8000"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff, migrations check, system checks, translations"
 	@echo "make bench  - benchmark pages against a bare Django view"
+	@echo "make faults - the production processes under load while Redis, PostgreSQL and processes fail"
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -93,6 +94,12 @@ messages: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# The production processes (make prod) on a PostgreSQL and a Redis of the run's own, under load, while
+# five faults are injected; results in bench/faults.md and .json (bench/faults.py; FAULTS=redis,postgres
+# and shorter FAULTS_SPACING for a short run, as .ci/run does). Needs redis-server and PostgreSQL 15.
+faults: $(VENV)/.dev
+	$(PY) bench/faults.py
 
 # Bootstrap comes from the npm registry and is committed under static/vendor.
 vendor:

@@ -211,8 +211,8 @@ def memory_mb(pid: int) -> dict:
 
 def login(email: str):
     # The tests' helper (plain requests, no Django): the repository root is on sys.path (above).
-    from interac_portal.tests.reliability.web import LoginFailed
-    from interac_portal.tests.reliability.web import login as http_login
+    from bench.web import LoginFailed
+    from bench.web import login as http_login
 
     try:
         return http_login(BASE, email, PASSWORD)

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 import requests
 
+from bench.web import login
 from contacts.models import Notification
 from contacts.tests.factories import make_alt
 from support.models import SupportRequest
 
 from .reliability.processes import Process, free_port, portal_env, sent_mails, wait_for
-from .reliability.web import login
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 

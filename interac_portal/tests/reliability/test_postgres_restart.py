@@ -22,12 +22,12 @@ import pytest
 import requests
 from django.db import connection
 
+from bench.web import login
 from conftest import service_missing
 from contacts.tests.factories import make_alt
 from training.tests.factories import TrainingSessionFactory
 
 from .processes import current_database_url, free_port, start_gunicorn, wait_for
-from .web import login
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
