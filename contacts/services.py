@@ -87,7 +87,7 @@ def _publish(task, *args) -> bool:
         broker_breaker.trip()
         return False
     if broker_breaker.missed:
-        # The broker is back: what was left for the sweep goes now, not at its next round (5 minutes).
+        # The broker is back: what was left for the sweep goes now, not at its next round.
         broker_breaker.missed = False
         _enqueue_sweep()
     return True

@@ -4,7 +4,7 @@ from django.db import InterfaceError, OperationalError
 from . import services
 
 
-# PostgreSQL restarting: tried again 2, 4, 8... seconds later, rather than left for the sweep (5 minutes).
+# PostgreSQL restarting: tried again 2, 4, 8... seconds later, rather than left for the sweep.
 @shared_task(
     acks_late=True,
     autoretry_for=(OperationalError, InterfaceError),

@@ -100,7 +100,7 @@ def test_broker_down_leaves_the_row_for_the_sweep(
 def test_the_first_email_after_the_broker_is_back_brings_the_waiting_ones(
     alt_tokyo, mailoutbox, broker_down, django_capture_on_commit_callbacks
 ):
-    """They waited for the scheduler's sweep, up to 5 minutes after Redis was back."""
+    """They waited for the scheduler's next sweep."""
     from interac_portal.celery import app
 
     with django_capture_on_commit_callbacks(execute=True):
