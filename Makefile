@@ -5,13 +5,14 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 
-.PHONY: help run prod test lint format bench messages vendor backup restore clean
+.PHONY: help run prod test lint format bench faults messages vendor backup restore clean
 
 help:
 	@echo "make run    - install, migrate, load demo data, start web + worker + scheduler on http://127.0.0.1:8000"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff, import layers, migrations check, system checks, translations"
 	@echo "make bench  - benchmark pages against a bare Django view"
+	@echo "make faults - the production processes under load while Redis, PostgreSQL and processes fail"
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +30,8 @@ run: $(VENV)/.runtime
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
 
-# Production on one machine: gunicorn, two Celery workers, one scheduler, debug off.
+# Production on one machine: gunicorn, two Celery workers, one scheduler, debug off, under
+# supervisord (supervisord.conf), which restarts any of them that exits; Ctrl-C stops them all.
 # Needs DATABASE_URL (PostgreSQL), CELERY_BROKER_URL (Redis), DJANGO_SECRET_KEY and
 # DJANGO_ALLOWED_HOSTS; see docs/deploy.md. Plain HTTP on 127.0.0.1 also needs
 # DJANGO_SECURE_SSL_REDIRECT=false DJANGO_SECURE_COOKIES=false (TLS is the proxy's job).
@@ -41,7 +43,7 @@ prod: $(VENV)/.runtime
 	DJANGO_DEBUG=false $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=false $(PY) manage.py collectstatic --no-input -v0
 	DJANGO_DEBUG=false $(PY) manage.py check --deploy
-	DJANGO_DEBUG=false $(VENV)/bin/honcho start -f Procfile.prod
+	DJANGO_DEBUG=false PORTAL_VAR_DIR=$$(realpath $${PORTAL_VAR_DIR:-var}) exec $(VENV)/bin/supervisord -c supervisord.conf
 
 # pg_dump / pg_restore of DATABASE_URL. `make restore FILE=backups/x.dump TARGET_DATABASE_URL=...`
 BACKUP_DIR ?= backups
@@ -93,6 +95,12 @@ messages: $(VENV)/.dev
 bench: $(VENV)/.dev
 	@command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
 	$(PY) bench/run.py
+
+# The production processes (make prod) on a PostgreSQL and a Redis of the run's own, under load, while
+# five faults are injected; results in bench/faults.md and .json (bench/faults.py; FAULTS=redis,postgres
+# and shorter FAULTS_SPACING for a short run, as .ci/run does). Needs redis-server and PostgreSQL 15.
+faults: $(VENV)/.dev
+	$(PY) bench/faults.py
 
 # Bootstrap comes from the npm registry and is committed under static/vendor.
 vendor:

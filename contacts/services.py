@@ -1,5 +1,6 @@
 """Every state change of the contacts app: accounts, roles and the email outbox."""
 
+import hashlib
 import logging
 import time
 import uuid
@@ -7,7 +8,8 @@ import uuid
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import InterfaceError, OperationalError, transaction
+from django.db import connection as db_connection
 from django.db.models import F, Q
 from django.template.loader import get_template
 from django.urls import reverse
@@ -60,15 +62,18 @@ class BrokerBreaker:
 
     def __init__(self):
         self.open_until = 0.0
+        self.missed = False  # emails were left to the sweep since the last publish that went through
 
     def allows(self) -> bool:
         return time.monotonic() >= self.open_until
 
     def trip(self) -> None:
         self.open_until = time.monotonic() + self.pause
+        self.missed = True
 
     def reset(self) -> None:
         self.open_until = 0.0
+        self.missed = False
 
 
 broker_breaker = BrokerBreaker()
@@ -82,6 +87,10 @@ def _publish(task, *args) -> bool:
     except Exception:  # the broker is down: the periodic sweep delivers it later
         broker_breaker.trip()
         return False
+    if broker_breaker.missed:
+        # The broker is back: what was left for the sweep goes now, not at its next round.
+        broker_breaker.missed = False
+        _enqueue_sweep()
     return True
 
 
@@ -171,31 +180,61 @@ def notify_many(*, items: list[dict]) -> int:
     return len(rows)
 
 
+def notification_message_id(notification: Notification) -> str:
+    """The email's Message-ID: the same for every send of one row, so mail systems can drop a resent copy.
+
+    RFC 5322 allows only letters, digits and a few signs left of "@" (no ":" or spaces, which keys
+    have): the row's id and a digest of its key, so that two databases' row 7 are told apart.
+    """
+    digest = hashlib.sha256(notification.key.encode()).hexdigest()[:16]
+    return f"<notification.{notification.pk}.{digest}@{settings.MESSAGE_ID_DOMAIN}>"
+
+
+def _update_outbox_row(notification_id: int, **fields) -> int:
+    """UPDATE one outbox row, again on a fresh connection when the database dropped the first.
+
+    Used after the SMTP server has answered: that answer is final, and a row left SENDING because
+    PostgreSQL restarted at that moment would be sent again by the sweep (the email twice).
+    """
+    waits = settings.NOTIFICATION_MARK_RETRY_WAITS
+    for wait in (*waits, None):
+        try:
+            return Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(**fields)
+        except (OperationalError, InterfaceError):
+            if wait is None or db_connection.in_atomic_block:
+                raise
+            logger.warning("notification %s: database connection lost, marking it again in %ss", notification_id, wait)
+            db_connection.close()  # the next query opens a new connection
+            time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
 def notification_deliver(*, notification_id: int, connection=None) -> bool:
     """Send one outbox row if this worker wins the claim. Returns True when sent.
 
     The claim is a conditional UPDATE: of two workers, only the one that changed
     the row goes on. A row stuck in SENDING (its worker died) is claimed again
-    after NOTIFICATION_CLAIM_TIMEOUT.
+    after NOTIFICATION_CLAIM_TIMEOUT. The row is read before the claim, so that
+    nothing but the send stands between the claim and marking the row.
     """
     now = timezone.now()
     stale = now - settings.NOTIFICATION_CLAIM_TIMEOUT
-    claimed = (
-        Notification.objects.filter(pk=notification_id, next_attempt_at__lte=now)
-        .filter(Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.SENDING, claimed_at__lt=stale))
-        .update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    due = Notification.objects.filter(pk=notification_id, next_attempt_at__lte=now).filter(
+        Q(status=Notification.Status.PENDING) | Q(status=Notification.Status.SENDING, claimed_at__lt=stale)
     )
+    notification = due.first()
+    if notification is None:
+        return False
+    claimed = due.update(status=Notification.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1)
     if claimed != 1:
         return False
-    notification = Notification.objects.get(pk=notification_id)
     message = EmailMessage(
         subject=notification.subject,
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_email],
         headers={
-            # A stable id lets mail systems drop a copy resent after a crash.
-            "Message-ID": f"<{notification.key.replace(' ', '_')}.{notification.pk}@alt-portal>",
+            "Message-ID": notification_message_id(notification),
             "Auto-Submitted": "auto-generated",
             "Content-Language": notification.language,
         },
@@ -204,19 +243,18 @@ def notification_deliver(*, notification_id: int, connection=None) -> bool:
     try:
         message.send()
     except Exception as exc:
-        attempts = notification.attempts
+        attempts = notification.attempts + 1
         failed = attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
         backoff = settings.NOTIFICATION_RETRY_BASE * (2 ** (attempts - 1))
-        Notification.objects.filter(pk=notification_id).update(
+        _update_outbox_row(
+            notification_id,
             status=Notification.Status.FAILED if failed else Notification.Status.PENDING,
             next_attempt_at=timezone.now() + backoff,
             last_error=f"{type(exc).__name__}"[:255],
         )
         logger.warning("notification %s not sent (attempt %s): %s", notification_id, attempts, type(exc).__name__)
         return False
-    Notification.objects.filter(pk=notification_id, status=Notification.Status.SENDING).update(
-        status=Notification.Status.SENT, sent_at=timezone.now(), last_error=""
-    )
+    _update_outbox_row(notification_id, status=Notification.Status.SENT, sent_at=timezone.now(), last_error="")
     return True
 
 

@@ -1,9 +1,17 @@
 from celery import shared_task
+from django.db import InterfaceError, OperationalError
 
 from . import services
 
 
-@shared_task(acks_late=True)
+# PostgreSQL restarting: tried again 2, 4, 8... seconds later, rather than left for the sweep.
+@shared_task(
+    acks_late=True,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=2,
+    retry_backoff_max=30,
+    max_retries=6,
+)
 def deliver_notification(notification_id: int) -> bool:
     """Send one outbox row; a second run finds it claimed or sent and does nothing."""
     return services.notification_deliver(notification_id=notification_id)

@@ -25,9 +25,11 @@ def use_django_logging(**kwargs):
 # Schedules are in Asia/Tokyo (CELERY_TIMEZONE). Every task is safe to run
 # twice: the Notification unique key decides what is sent.
 app.conf.beat_schedule = {
+    # Every minute: whatever the broker lost (it was down, a process died between a commit and its
+    # publish) goes out within a minute; a sweep with nothing due is one indexed query.
     "deliver-pending-notifications": {
         "task": "contacts.tasks.deliver_pending_notifications",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(),
     },
     "send-elearning-invitations": {
         "task": "onboarding.tasks.send_elearning_invitations",

@@ -8,6 +8,7 @@ DJANGO_ALLOWED_HOSTS. See docs/deploy.md.
 
 from datetime import datetime, timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.core.exceptions import ImproperlyConfigured
@@ -269,7 +270,13 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "control_folder": str(_broker_dir / "control"),
     }
 else:
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
+    # ack_emulation off: a worker that loses Redis while it holds a task (acks_late) no longer exits.
+    # With it on, Celery 5.7 closes the lost connection after clearing its transport, and the Redis
+    # transport's restore of the unacknowledged message builds a new client from that cleared
+    # transport: "Unrecoverable error: AttributeError(...'hostname')" (docs/deploy.md). Without it
+    # a message is gone from Redis once a worker takes it; a worker killed before running it loses
+    # nothing that matters, since every email is an outbox row that the sweep sends.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5, "ack_emulation": False}
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
@@ -384,3 +391,9 @@ NOTIFICATION_RETRY_BASE = timedelta(minutes=1)
 # A row claimed by a worker that died is claimed again after this long (well above EMAIL_TIMEOUT,
 # so that a slow send is never taken for a dead one).
 NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=env.int("NOTIFICATION_CLAIM_TIMEOUT_SECONDS", default=600))
+# Once the SMTP server has taken an email, marking its row SENT is tried again on a fresh database
+# connection after these pauses (seconds; about half a minute in all, longer than a PostgreSQL
+# restart): a row left SENDING would be sent again by the sweep.
+NOTIFICATION_MARK_RETRY_WAITS = (0, 0.5, 1, 2, 4, 8, 15)
+# The domain of every email's Message-ID (contacts.services.notification_message_id).
+MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")

@@ -101,9 +101,13 @@ class ReplyForm(AttachmentMixin, forms.Form):
         label=_("Message"), required=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4})
     )
     attachment = _attachment_field()
+    # One per rendered form: sent again, the same reply is recognised (support.services.message_post_by_alt).
+    submit_token = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("submit_token", uuid.uuid4())
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True  # the page's own <form> has the token

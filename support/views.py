@@ -113,6 +113,7 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
                 body=form.cleaned_data["body"].strip(),
                 upload=form.cleaned_data.get("attachment"),
                 checked_file=form.checked_file,
+                submit_token=form.cleaned_data.get("submit_token"),
             )
         except ValidationError as error:
             form.add_error(None, error)

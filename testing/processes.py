@@ -1,22 +1,17 @@
-"""Real processes for the fault tests: gunicorn, Celery workers and beat, a private redis-server.
+"""Real processes for the fault tests: gunicorn, Celery workers and beat against the test database.
 
-Each starts in its own session (so that its children die with it), writes its
-output to a file in the test's tmp_path, and is stopped by its own pid only.
+The process helpers and the private servers are in testing/servers.py (the fault run uses
+them too); these add the test database and settings.
 """
 
-import contextlib
 import os
 import re
-import shutil
-import signal
-import socket
-import subprocess
 import sys
-import time
 from pathlib import Path
 
-from django.conf import settings
 from django.db import connection
+
+from testing.servers import Process, free_port, wait_for
 
 PYTHON = sys.executable
 UUID = r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
@@ -30,24 +25,6 @@ def sent_mails(mail_dir: Path) -> list[str]:
     for path in sorted(mail_dir.iterdir()):
         messages += [m for m in path.read_text().split(separator) if m.strip()]
     return messages
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            if predicate():
-                return True
-        except Exception:  # not up yet
-            pass
-        time.sleep(interval)
-    return False
 
 
 def current_database_url() -> str:
@@ -76,61 +53,6 @@ def portal_env(tmp_path: Path, **overrides) -> dict:
     (tmp_path / "mail").mkdir(exist_ok=True)
     env.update({k: str(v) for k, v in overrides.items()})
     return env
-
-
-class Process:
-    """A child process group with its output in a log file."""
-
-    def __init__(self, name: str, args: list[str], env: dict, log_dir: Path):
-        self.name = name
-        self.log_path = log_dir / f"{name}.log"
-        self._log = open(self.log_path, "ab")  # noqa: SIM115 (closed in stop)
-        self.popen = subprocess.Popen(
-            args,
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    @property
-    def pid(self) -> int:
-        return self.popen.pid
-
-    def alive(self) -> bool:
-        return self.popen.poll() is None
-
-    def output(self) -> str:
-        if not self._log.closed:
-            self._log.flush()
-        return self.log_path.read_text(errors="replace")
-
-    def kill(self, sig=signal.SIGKILL) -> None:
-        """Signal the whole group (gunicorn's or celery's children too)."""
-        if self.alive():
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, sig)
-
-    def _group_alive(self) -> bool:
-        try:
-            os.killpg(self.popen.pid, 0)
-        except (ProcessLookupError, PermissionError):
-            return False
-        return True
-
-    def stop(self, timeout: float = 30.0) -> None:
-        """SIGTERM, then wait for the whole group (workers' children hold database connections)."""
-        self.kill(signal.SIGTERM)
-        try:
-            self.popen.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
-            self.kill(signal.SIGKILL)
-            self.popen.wait(timeout=10)
-        if not wait_for(lambda: not self._group_alive(), timeout=10):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.popen.pid, signal.SIGKILL)
-        self._log.close()
 
 
 def start_gunicorn(tmp_path: Path, *, name="web", workers=2, **env_overrides) -> tuple[Process, str]:
@@ -190,50 +112,6 @@ def broker_idle(redis_url: str, workers: list[Process]) -> bool:
         if received != len(re.findall(rf"\[{UUID}\] (?!received$)", log, re.M)):
             return False
     return True
-
-
-class RedisServer:
-    """A private redis-server on a free port: the tests stop and start it, never the shared one."""
-
-    def __init__(self, tmp_path: Path):
-        self.port = free_port()
-        self.dir = tmp_path / f"redis-{self.port}"
-        self.dir.mkdir()
-        self.process = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> "RedisServer":
-        binary = shutil.which("redis-server")
-        args = [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
-        args += ["--dir", str(self.dir)]
-        self.process = Process(f"redis-{self.port}", args, dict(os.environ), self.dir)
-        assert wait_for(self.ping, timeout=10), self.process.output()
-        return self
-
-    def ping(self) -> bool:
-        with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
-            sock.sendall(b"PING\r\n")
-            return sock.recv(16).startswith(b"+PONG")
-
-    def freeze(self) -> None:
-        """Still accepting connections, never answering: a frozen process, or a network partition."""
-        os.kill(self.process.pid, signal.SIGSTOP)
-
-    def thaw(self) -> None:
-        os.kill(self.process.pid, signal.SIGCONT)
-
-    def kill(self) -> None:
-        """Down hard, as when the machine goes away."""
-        self.process.kill(signal.SIGKILL)
-        self.process.popen.wait(timeout=10)
-        self.process._log.close()
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.alive():
-            self.process.stop()
 
 
 def reset_celery_pools() -> None:

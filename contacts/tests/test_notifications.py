@@ -1,4 +1,11 @@
+import email
+import email.policy
+import email.utils
+import os
+import subprocess
+import sys
 from datetime import timedelta
+from email.headerregistry import HeaderRegistry
 
 import pytest
 from django.db import transaction
@@ -88,6 +95,22 @@ def test_broker_down_leaves_the_row_for_the_sweep(
     assert len(mailoutbox) == 1
 
 
+def test_the_first_email_after_the_broker_is_back_brings_the_waiting_ones(
+    alt_tokyo, mailoutbox, broker_down, django_capture_on_commit_callbacks
+):
+    """They waited for the scheduler's next sweep."""
+    with django_capture_on_commit_callbacks(execute=True):
+        waiting = _notify(alt_tokyo, key="during-the-outage")
+    assert Notification.objects.get(pk=waiting.pk).status == Notification.Status.PENDING
+    broker_down.back()  # the broker is back...
+    services.broker_breaker.open_until = 0.0  # ...after the pause that follows a failed publish
+    with django_capture_on_commit_callbacks(execute=True):
+        _notify(alt_tokyo, key="after-the-outage")
+    assert not Notification.objects.exclude(status=Notification.Status.SENT).exists()
+    assert len(mailoutbox) == 2
+    assert services.broker_breaker.missed is False
+
+
 def test_a_row_stuck_with_a_dead_worker_is_sent_again_later(alt_tokyo, mailoutbox, settings):
     notification = Notification.objects.create(
         recipient=alt_tokyo,
@@ -167,3 +190,60 @@ def test_a_failed_email_shows_in_the_admin_and_is_sent_again_from_there(
 
 def test_branch_staff_do_not_see_the_outbox(client_for, staff_tokyo):
     assert client_for(staff_tokyo).get(reverse("admin:contacts_notification_changelist")).status_code in (403, 404)
+
+
+def test_the_message_id_parses_and_is_the_same_for_every_send_of_a_row(alt_tokyo, mailoutbox, settings):
+    """A key has ":" in it, which RFC 5322 does not allow before "@": a parser read `<support.new`."""
+    settings.MESSAGE_ID_DOMAIN = "portal.example.org"
+    notification = Notification.objects.create(
+        recipient=alt_tokyo, to_email=alt_tokyo.email, kind="support.new", key="support.new:2469:branch 7", subject="s",
+        body="b",
+    )  # fmt: skip
+    assert services.notifications_deliver_pending() == 1
+    raw = mailoutbox[0].message().as_bytes()
+    parsed = email.message_from_bytes(raw, policy=email.policy.default)
+    header = parsed["Message-ID"]
+    assert header.defects == ()
+    assert str(header) == services.notification_message_id(notification)
+    assert email.utils.parseaddr(str(header))[1] == str(header).strip("<>")
+    assert str(header).endswith("@portal.example.org>")
+    assert HeaderRegistry()("Message-ID", str(header)).defects == ()
+    # Sent again (a worker died before marking it): the same id, so the copy can be dropped.
+    Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.PENDING)
+    assert services.notifications_deliver_pending() == 1
+    assert mailoutbox[1].extra_headers["Message-ID"] == str(header)
+    # Another row, another id.
+    other = Notification.objects.create(
+        recipient=alt_tokyo, to_email=alt_tokyo.email, kind="support.new", key="support.new:2470:branch 7", subject="s",
+        body="b",
+    )  # fmt: skip
+    assert services.notification_message_id(other) != str(header)
+
+
+def test_the_message_id_domain_defaults_to_the_site_host():
+    script = "import django; django.setup(); from django.conf import settings; print(settings.MESSAGE_ID_DOMAIN)"
+    env = {**os.environ, "DJANGO_DEBUG": "true", "SITE_URL": "https://portal.example.jp:8443/"}
+    env.pop("MESSAGE_ID_DOMAIN", None)
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.strip() == "portal.example.jp", result.stderr
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_email_sent_as_the_database_drops_the_connection_is_marked_sent_once(postgres, alt_tokyo, settings):
+    """PostgreSQL restarted between the SMTP server's answer and the UPDATE: the row stayed SENDING
+    and the sweep sent it again. Now the UPDATE is made again on a new connection."""
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "contacts.tests.dropped_connection.DroppingBackend"
+    mail.outbox = []
+    notification = Notification.objects.create(
+        recipient=alt_tokyo, to_email=alt_tokyo.email, kind="test", key="dropped", subject="s", body="b"
+    )
+    assert services.notification_deliver(notification_id=notification.pk) is True
+    row = Notification.objects.get(pk=notification.pk)
+    assert row.status == Notification.Status.SENT and row.sent_at is not None
+    # The sweep, even once the claim would be stale, finds nothing more to send.
+    Notification.objects.filter(pk=notification.pk).update(claimed_at=timezone.now() - timedelta(days=1))
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert services.notifications_deliver_pending() == 0
+    assert len(mail.outbox) == 1

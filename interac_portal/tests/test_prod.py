@@ -2,7 +2,9 @@
 PostgreSQL and Redis. Log in over HTTP, send a support request, and see a worker
 deliver its emails."""
 
+import os
 import re
+import signal
 import subprocess
 from pathlib import Path
 
@@ -51,9 +53,9 @@ def prod(postgres, redis_url, tmp_path):
         process.stop(timeout=60)
     log = process.output()
     assert started, f"portal did not start:\n{log[-4000:]}"
-    # honcho names each process it starts: the web server, two workers and one scheduler.
-    for name in ("web.1", "worker1.1", "worker2.1", "scheduler.1"):
-        assert f"{name} started (pid=" in log, (name, log[:2000])
+    # supervisord names each process it starts: the web server, two workers and one scheduler.
+    for name in ("web", "worker1", "worker2", "scheduler"):
+        assert f"success: {name} entered RUNNING state" in log, (name, log[:2000])
     assert "Traceback" not in log, log[-4000:]
 
 
@@ -96,3 +98,19 @@ def test_production_processes_serve_pages_and_deliver_email(prod, tokyo):
     assert len(mails) == 2
     assert sum("alt.prod@example.com" in m and request.reference in m for m in mails) == 1  # the ALT's receipt
     assert sum(tokyo.email in m and request.reference in m for m in mails) == 1  # the branch is told
+
+
+def test_a_production_process_that_dies_is_started_again_and_the_rest_go_on(prod, tokyo, tmp_path):
+    """Under honcho, one process exiting stopped them all, the web server too."""
+    base, _mail_dir = prod
+    pidfile = tmp_path / "var" / "run" / "worker1.pid"
+    log = tmp_path / "prod.log"
+    running = "success: worker1 entered RUNNING state"
+    assert wait_for(lambda: running in log.read_text() and pidfile.exists(), timeout=30), log.read_text()[-3000:]
+    first = int(pidfile.read_text())
+    os.kill(first, signal.SIGKILL)
+    assert requests.get(f"{base}/healthz/", timeout=5).status_code == 200  # the web server goes on
+    started_again = wait_for(lambda: pidfile.exists() and int(pidfile.read_text()) != first, timeout=30)
+    assert started_again, "worker1 was not started again"
+    assert "exited: worker1 (terminated by SIGKILL; not expected)" in log.read_text(), log.read_text()[-3000:]
+    assert wait_for(lambda: log.read_text().count(running) == 2, timeout=30), log.read_text()[-3000:]

@@ -261,9 +261,10 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         except ValidationError as exc:
             # Checked by the form already; a change in between (the ALT moved branch) ends here.
             raise PermissionDenied(exc.messages[0]) from exc
-        # The admin goes on with `obj` (history, message, redirect): make it the saved request.
-        obj.pk = created.pk
-        obj.refresh_from_db()
+        # The admin goes on with `obj` (history, message, redirect): make it the saved request, from
+        # memory (a read after the commit would turn a dropped connection into an error page).
+        for field in obj._meta.concrete_fields:
+            setattr(obj, field.attname, getattr(created, field.attname))
         obj._state.adding = False
 
     def has_delete_permission(self, request, obj=None):

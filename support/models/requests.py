@@ -272,6 +272,9 @@ class Message(models.Model):
     )
     from_staff = models.BooleanField(_("from staff"), default=False)
     created = models.DateTimeField(_("written"), default=timezone.now)
+    # The hidden one-time token of the ALT's reply form: the same form sent again, however much
+    # later (no answer came, the page was reloaded), finds this message instead of posting another.
+    submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("message")

@@ -180,40 +180,79 @@ def _latest_within(queryset, window):
 
 
 def message_post_by_alt(
-    *, support_request: SupportRequest, author: User, body: str, upload=None, checked_file=None
+    *,
+    support_request: SupportRequest,
+    author: User,
+    body: str,
+    upload=None,
+    checked_file=None,
+    submit_token: uuid.UUID | None = None,
 ) -> Message:
     """The ALT replies (and may attach a file). A request waiting on them goes back to the branch.
 
-    The same words again within REPLY_DUPLICATE_WINDOW are a double click and
-    post nothing, unless a file comes with them.
+    The form's one-time `submit_token` is unique: the same form sent again at any
+    later time (the answer was lost, the page reloaded) finds the first message.
+    Without a token, the same words again within REPLY_DUPLICATE_WINDOW are a
+    double click and post nothing, unless a file comes with them.
+    `support_request` is updated in memory from the row as written: nothing is
+    read after the commit, which a dropped database connection would turn into
+    an error page for a reply already saved.
     """
+    if submit_token is not None:
+        earlier = _message_for_token(support_request, author, submit_token)
+        if earlier is not None:
+            if earlier.body == body:
+                return earlier
+            submit_token = None  # other words from a copy of the page: another reply
     duplicate = None if upload is not None else _recent_duplicate_message(support_request, author, body)
     if duplicate is not None:
         return duplicate
-    with _files_removed_on_failure() as stored, transaction.atomic():
-        locked = _lock(support_request)
-        if locked.status not in OPEN_STATUSES:
-            raise ValidationError(_("This request is closed. Reopen it to write again."), code="closed")
-        now = timezone.now()
-        message = Message.objects.create(support_request=locked, author=author, body=body, created=now)
-        if upload is not None and checked_file is not None:
-            _store_attachment(
-                support_request=locked, message=message, upload=upload, checked=checked_file, by=author, stored=stored
+    try:
+        with _files_removed_on_failure() as stored, transaction.atomic():
+            locked = _lock(support_request)
+            if locked.status not in OPEN_STATUSES:
+                raise ValidationError(_("This request is closed. Reopen it to write again."), code="closed")
+            now = timezone.now()
+            message = Message.objects.create(
+                support_request=locked, author=author, body=body, created=now, submit_token=submit_token
             )
-        if locked.status == Status.WAITING_ON_ALT:
-            locked.status = Status.IN_PROGRESS
-        locked.last_activity_at = now
-        locked.version += 1
-        locked.save(update_fields=["status", "last_activity_at", "version"])
-        _notify_staff(
-            locked,
-            kind="support.alt_reply",
-            key=f"support.alt_reply:{message.pk}",
-            template="support/email/staff_update",
-            context={"event": "reply", "message": message},
-        )
-    support_request.refresh_from_db()
+            if upload is not None and checked_file is not None:
+                _store_attachment(
+                    support_request=locked,
+                    message=message,
+                    upload=upload,
+                    checked=checked_file,
+                    by=author,
+                    stored=stored,
+                )
+            if locked.status == Status.WAITING_ON_ALT:
+                locked.status = Status.IN_PROGRESS
+            locked.last_activity_at = now
+            locked.version += 1
+            locked.save(update_fields=["status", "last_activity_at", "version"])
+            _notify_staff(
+                locked,
+                kind="support.alt_reply",
+                key=f"support.alt_reply:{message.pk}",
+                template="support/email/staff_update",
+                context={"event": "reply", "message": message},
+            )
+    except IntegrityError:
+        # The same form won a race a moment ago: that message is the reply.
+        earlier = _message_for_token(support_request, author, submit_token) if submit_token else None
+        if earlier is None:
+            raise
+        return earlier
+    for field in ("status", "last_activity_at", "version"):
+        setattr(support_request, field, getattr(locked, field))
     return message
+
+
+def _message_for_token(support_request, author, submit_token) -> Message | None:
+    earlier = Message.objects.filter(submit_token=submit_token).first()
+    if earlier is not None and (earlier.support_request_id != support_request.pk or earlier.author_id != author.pk):
+        raise ValidationError(_("This form has expired. Please send it again."), code="token")
+    return earlier
 
 
 def support_request_mark_solved(*, support_request: SupportRequest, by: User) -> bool:

@@ -1,5 +1,6 @@
 """The ALT's request page: the thread without internal notes, replying, solving, reopening."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -276,3 +277,74 @@ def test_script_in_what_people_typed_stays_plain_text_in_emails(
         assert "&lt;" not in mail.body and "&quot;" not in mail.body  # not HTML-escaped: it is text
     assert XSS[0] in received.body
     assert XSS[1] in reply.body
+
+
+def _reply_token(page) -> str:
+    return re.search(r'name="submit_token" value="([^"]+)"', page.content.decode()).group(1)
+
+
+def test_the_same_reply_form_sent_again_much_later_posts_once(client_for, alt_tokyo, own, time_machine):
+    """The answer to a reply was lost (the connection dropped): the ALT sends the same form again, an
+    hour and a half later (the two minutes of a double click long past)."""
+    client = client_for(alt_tokyo)
+    token = _reply_token(client.get(own.get_absolute_url()))
+    url = reverse("support:reply", args=[own.pk])
+    data = {"body": "Is anyone there?", "submit_token": token}
+    assert client.post(url, data)["Location"] == own.get_absolute_url()
+    time_machine.move_to(timezone.now() + timedelta(minutes=90))
+    assert client.post(url, data)["Location"] == own.get_absolute_url()
+    assert own.messages.filter(body="Is anyone there?").count() == 1
+    # A fresh form: a new token, a new reply, even with the same words.
+    token = _reply_token(client.get(own.get_absolute_url()))
+    assert client.post(url, {**data, "submit_token": token})["Location"] == own.get_absolute_url()
+    assert own.messages.filter(body="Is anyone there?").count() == 2
+
+
+def test_other_words_with_a_used_token_are_another_reply(client_for, alt_tokyo, own):
+    """Two tabs of the same page carry one token: what is written in the second is still posted."""
+    client = client_for(alt_tokyo)
+    token = _reply_token(client.get(own.get_absolute_url()))
+    url = reverse("support:reply", args=[own.pk])
+    client.post(url, {"body": "First tab.", "submit_token": token})
+    client.post(url, {"body": "Second tab.", "submit_token": token})
+    assert set(own.messages.values_list("body", flat=True)) >= {"First tab.", "Second tab."}
+
+
+def test_someone_elses_reply_token_is_refused(client_for, alt_tokyo, own):
+    client = client_for(alt_tokyo)
+    token = _reply_token(client.get(own.get_absolute_url()))
+    client.post(reverse("support:reply", args=[own.pk]), {"body": "Mine.", "submit_token": token})
+    other = SupportRequestFactory(alt=alt_tokyo, subject="Another")
+    response = client.post(reverse("support:reply", args=[other.pk]), {"body": "Mine.", "submit_token": token})
+    assert response.status_code == 422
+    assert "This form has expired" in response.content.decode()
+    assert not other.messages.filter(body="Mine.").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reply_committed_as_the_database_drops_the_connection_answers_success(postgres, alt_tokyo, staff_tokyo):
+    """PostgreSQL restarted right after the reply's commit: the reply was saved, yet the ALT got the
+    error page (a read after the commit), and sent it again. Now nothing is read after the commit."""
+    from django.db import connection, transaction
+
+    from contacts.tests.dropped_connection import drop_database_connection
+
+    own = SupportRequestFactory(alt=alt_tokyo, branch=alt_tokyo.alt_profile.branch, status=Status.WAITING_ON_ALT)
+    client = Client()
+    client.force_login(alt_tokyo)
+    token = _reply_token(client.get(own.get_absolute_url()))
+
+    def drop_after_commit(execute, sql, params, many, context):
+        result = execute(sql, params, many, context)
+        if sql.startswith('UPDATE "support_supportrequest"') and connection.in_atomic_block:
+            transaction.on_commit(drop_database_connection)  # the first thing after the commit
+        return result
+
+    with connection.execute_wrapper(drop_after_commit):
+        response = client.post(reverse("support:reply", args=[own.pk]), {"body": "Saved?", "submit_token": token})
+    assert response.status_code == 302
+    assert response["Location"] == own.get_absolute_url()
+    connection.close()  # the dropped one; the checks below open a new one
+    assert Message.objects.filter(support_request=own, body="Saved?").count() == 1
+    own.refresh_from_db()
+    assert own.status == Status.IN_PROGRESS

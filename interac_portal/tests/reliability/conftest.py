@@ -3,7 +3,8 @@ import shutil
 import pytest
 
 from conftest import service_missing
-from testing.processes import RedisServer, reset_celery_pools
+from testing.processes import reset_celery_pools
+from testing.servers import RedisServer
 
 
 @pytest.fixture(autouse=True)

@@ -10,6 +10,8 @@ class FakeSMTPServer:
         self.messages: list[bytes] = []  # complete messages, acknowledged with 250
         self.stall = threading.Event()  # set: the next DATA gets no answer
         self.stalled = threading.Event()  # a client is waiting on DATA right now
+        self.hold = threading.Event()  # set: DATA waits until `release` is set, then goes on
+        self.release = threading.Event()
         self._sockets: list[socket.socket] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.port = self._listener.getsockname()[1]
@@ -41,6 +43,9 @@ class FakeSMTPServer:
                 if command.startswith((b"EHLO", b"HELO")):
                     conn.sendall(b"250-fake.example\r\n250 8BITMIME\r\n")
                 elif command == b"DATA":
+                    if self.hold.is_set():
+                        self.stalled.set()
+                        self.release.wait(60)
                     if self.stall.is_set():
                         self.stalled.set()
                         reader.read()  # never answer; wait until the client dies

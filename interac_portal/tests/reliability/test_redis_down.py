@@ -197,3 +197,54 @@ def test_a_logout_while_redis_hangs_stays_a_logout_when_it_answers_again(cache_a
     replay.cookies["sessionid"] = cookie
     assert replay.get("/").status_code == 302
     assert replay.get("/").status_code == 302
+
+
+def test_a_production_worker_rides_out_a_broker_outage_with_a_task_in_flight(postgres, tmp_path, broker_at, alt_tokyo):
+    """Redis went away while a worker held a task: "Restoring 1 unacknowledged message(s)", then the
+    worker exited ("Unrecoverable error: AttributeError(...'hostname')"): kombu's Redis transport
+    closing, after the connection was dropped, a channel (gossip's, the event dispatcher's) whose
+    transport was already cleared. The worker of supervisord.conf, as production runs it, lives on
+    and delivers again as soon as Redis is back."""
+    from contacts.services import notify
+    from testing.processes import PYTHON, portal_env, reset_celery_pools
+    from testing.servers import Process, supervised_command
+
+    from .smtp import FakeSMTPServer
+
+    smtp = FakeSMTPServer()
+    env = portal_env(tmp_path, CELERY_BROKER_URL=broker_at.url, EMAIL_URL=smtp.url)
+    (tmp_path / "var" / "run").mkdir(parents=True)
+    worker = Process("worker1", [PYTHON, "-m", *supervised_command("worker1", tmp_path / "var")], env, tmp_path)
+
+    def send(key):
+        return notify(kind="test.outage", key=key, template="contacts/email/invitation", recipient=alt_tokyo,
+                      context={"user": alt_tokyo, "url": "https://portal.example/set-password"})  # fmt: skip
+
+    def sent(notification):
+        return Notification.objects.get(pk=notification.pk).status == Notification.Status.SENT
+
+    try:
+        assert wait_for(lambda: "ready." in worker.output(), timeout=60), worker.output()[-3000:]
+        smtp.hold.set()
+        in_flight = send("in-flight")
+        assert smtp.stalled.wait(30), worker.output()[-3000:]  # the worker holds the task, unacknowledged
+        broker_at.kill()
+        assert wait_for(lambda: "Connection to broker lost" in worker.output(), timeout=30), worker.output()[-3000:]
+        smtp.release.set()  # the send in flight finishes while Redis is away
+        assert wait_for(lambda: sent(in_flight), timeout=30), worker.output()[-3000:]
+        assert wait_for(lambda: "Cannot connect to redis" in worker.output(), timeout=30), worker.output()[-3000:]
+        assert worker.alive(), worker.output()[-3000:]
+
+        broker_at.start()  # the same port
+        back = time.monotonic()
+        reset_celery_pools()  # this process publishes again at once
+        after = send("after-the-outage")
+        assert wait_for(lambda: sent(after), timeout=60), worker.output()[-3000:]
+        assert time.monotonic() - back < 60
+        assert worker.alive()
+        log = worker.output()
+        assert "Unrecoverable error" not in log, log[-3000:]
+    finally:
+        worker.stop()
+        smtp.close()
+    assert len(smtp.messages) == 2  # each once

@@ -14,6 +14,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Notification
+from contacts.services import notification_message_id
 from interac_portal.celery import app
 from onboarding.models import Placement, Stage
 from support.models import Status, SupportRequest
@@ -100,4 +101,4 @@ def test_two_schedulers_send_each_reminder_once(postgres, tmp_path, broker_at, t
     mails = sent_mails(tmp_path / "mail")
     assert len(mails) == len(notifications)
     for notification in notifications:
-        assert sum(f"{notification.key.replace(' ', '_')}.{notification.pk}@alt-portal" in m for m in mails) == 1
+        assert sum(notification_message_id(notification) in m for m in mails) == 1

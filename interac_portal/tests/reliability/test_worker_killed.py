@@ -93,7 +93,7 @@ def test_an_email_interrupted_by_a_killed_worker_is_sent_once_after_restart(
         assert wait_for(lambda: _status(marker.pk).status == Notification.Status.SENT, timeout=30)
     finally:
         second.stop()
-    sent = [m for m in smtp.messages if b"killed-mid-send" in m]
+    sent = [m for m in smtp.messages if services.notification_message_id(notification).encode() in m]
     assert len(sent) == 1
     assert len(smtp.messages) == 2
     row = _status(notification.pk)
