@@ -29,4 +29,4 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} templates compiled.")
 
 
-_OURS = {"contacts", "onboarding", "training", "support", "interac_portal"}
+_OURS = {"contacts", "onboarding", "training", "support", "safety", "interac_portal"}

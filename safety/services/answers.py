@@ -1,0 +1,97 @@
+""" "I'm safe" / "I need help": an ALT's answer to a safety check, from the email link or the dashboard."""
+
+import logging
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from contacts.models import AltProfile
+from support.models import Category, Urgency
+from support.services import message_post_by_alt, support_request_create
+
+from ..models import AnswerStatus, SafetyAnswer, SafetyAnswerChange
+
+logger = logging.getLogger(__name__)
+
+_TOKENS = uuid.UUID("1d0f8f5e-2b7c-4a51-9f43-5a3c7e0d9b21")
+
+
+class AnswerClosedError(ValidationError):
+    """The check closed before the answer arrived: nothing was changed."""
+
+
+def safety_answer_record(*, answer: SafetyAnswer, status: str, note: str, channel: str) -> bool:
+    """Record the ALT's answer, or a change of it, while the check is open. Returns True if it changed.
+
+    Every change is kept (SafetyAnswerChange); the same answer sent again
+    (a double tap) changes nothing. "I need help" opens an URGENT support
+    request for the ALT's branch, once: a later "I need help" with a new note
+    adds the note to that request while it is open.
+    """
+    if status not in (AnswerStatus.SAFE, AnswerStatus.NEED_HELP):
+        raise ValueError(f"not an answer: {status}")
+    note = note.strip()
+    with transaction.atomic():
+        locked = (
+            SafetyAnswer.objects.select_for_update(of=("self",))
+            .select_related("safety_check", "support_request")
+            .get(pk=answer.pk)
+        )
+        if locked.safety_check.closed_at is not None:
+            raise AnswerClosedError(_("This safety check is closed. Your answer was not recorded."), code="closed")
+        if locked.status == status and locked.note == note:
+            return False
+        now = timezone.now()
+        locked.status, locked.note, locked.channel, locked.answered_at = status, note, channel, now
+        locked.save(update_fields=["status", "note", "channel", "answered_at"])
+        SafetyAnswerChange.objects.create(answer=locked, status=status, note=note, channel=channel, at=now)
+        if status == AnswerStatus.NEED_HELP:
+            _ask_branch_for_help(locked)
+    answer.status, answer.note, answer.channel, answer.answered_at = status, note, channel, now
+    answer.support_request_id = locked.support_request_id
+    return True
+
+
+def _ask_branch_for_help(answer: SafetyAnswer) -> None:
+    """The urgent request of an "I need help", in the ALT's language (what they see in their requests)."""
+    profile = AltProfile.objects.select_related("user", "branch", "managing_consultant").get(user_id=answer.alt_id)
+    alt = profile.user
+    existing = answer.support_request
+    if existing is not None and existing.is_open:
+        if answer.note:
+            message_post_by_alt(support_request=existing, author=alt, body=answer.note)
+        return
+    check = answer.safety_check
+    with translation.override(alt.preferred_language):
+        # The title early: the admin list shows the first 60 characters.
+        subject = gettext("I need help: %(title)s (safety check)") % {"title": check.localized_title}
+        details = "\n".join(
+            [
+                gettext('Answer to the safety check "%(title)s": I need help.') % {"title": check.localized_title},
+                gettext("Note: %(note)s") % {"note": answer.note or "—"},
+                gettext("Prefecture: %(prefecture)s") % {"prefecture": profile.prefecture_name or "—"},
+                gettext("Phone: %(phone)s") % {"phone": alt.phone or "—"},
+            ]
+        )
+    changes = answer.changes.count()
+    try:
+        support_request, _created = support_request_create(
+            alt=alt,
+            profile=profile,
+            category=Category.OTHER,
+            subject=subject[:200],
+            details=details,
+            urgency=Urgency.URGENT,
+            # The same answer twice at once (two taps, two devices) opens one request.
+            submit_token=uuid.uuid5(_TOKENS, f"safety-answer:{answer.pk}:{changes}"),
+        )
+    except ValidationError:
+        # No branch any more (moved back to recruiting): the staff view still lists them as needing help.
+        logger.warning("safety answer %s: no support request opened (no branch)", answer.pk)
+        return
+    answer.support_request = support_request
+    SafetyAnswer.objects.filter(pk=answer.pk).update(support_request=support_request)
