@@ -12,6 +12,9 @@ from contacts.services import staff_role_grant
 from contacts.tests.factories import make_alt, make_staff
 from onboarding.models import Stage
 from onboarding.tests.factories import EnrolmentFactory, PlacementFactory, complete, make_course, quiz_answers
+from safety.links import answer_token
+from safety.models import WellbeingCheckin
+from safety.services import safety_check_close, safety_check_fan_out, safety_check_start
 from support.models import Attachment, Category, Status
 from support.tests.factories import PDF_BYTES, MessageFactory, SupportRequestFactory, upload
 from training.models import CalendarFeed
@@ -115,12 +118,24 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
     old_course = make_course(tasks_per_module=(1,), with_quiz=False, current=False)
     EnrolmentFactory(alt=alt_osaka, course=old_course)
     o["osaka_task"] = old_course.modules.get().tasks.get()
+    # Safety: an open check of the Tokyo branch (the owner and the other Tokyo ALT are asked), a closed one,
+    # and the owner's well-being check-in.
+    for title, closed in (("Tokyo earthquake", False), ("Last year's typhoon", True)):
+        check = safety_check_start(
+            by=staff_tokyo, title=title, message="Are you safe?", reason="EARTHQUAKE", branches=[tokyo], prefectures=[]
+        )
+        safety_check_fan_out(check_id=check.pk)
+        if closed:
+            safety_check_close(check=check, by=staff_tokyo)
+        o["closed_check" if closed else "safety_check"] = check
+        o["closed_link" if closed else "safety_link"] = answer_token(check_id=check.pk, alt_id=alt_tokyo.pk)
+    o["checkin"] = WellbeingCheckin.objects.create(alt=alt_tokyo, branch=tokyo, month=1)
     return world
 
 
 # --- "did anything change?" -----------------------------------------------------------
 
-SNAPSHOT_APPS = {"contacts", "onboarding", "training", "support", "admin", "auth", "account"}
+SNAPSHOT_APPS = {"contacts", "onboarding", "training", "support", "safety", "admin", "auth", "account"}
 # Columns that change on a mere visit by design: the login time.
 VOLATILE = {"contacts.User": {"last_login"}}
 
