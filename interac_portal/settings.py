@@ -290,6 +290,8 @@ SAFETY_REMINDER_HOURS = env.int("SAFETY_REMINDER_HOURS", default=3)
 SAFETY_REMINDER_ROUNDS = env.int("SAFETY_REMINDER_ROUNDS", default=4)
 # Answer rows and emails written per transaction when a check starts.
 SAFETY_FANOUT_BATCH = 1000
+# How often the staff view of an open check refreshes itself.
+SAFETY_LIVE_REFRESH_SECONDS = 15
 # Well-being check-ins: months after arrival, how many days the invitation may come late (the
 # daily task missed a day), the fewest answers a branch average is shown for, a "low" score.
 WELLBEING_CHECKIN_MONTHS = (1, 3, 6)

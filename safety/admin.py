@@ -3,7 +3,7 @@
 SESPS and superusers start checks for any scope, a branch's MCs and schedulers
 for their own branch (the Branches field offers only theirs, and one must be
 chosen). A check's change page is its live view: per branch safe / need help /
-no answer, the lists, refreshed every 15 seconds (htmx), the CSV, closing.
+no answer, the lists, refreshed every SAFETY_LIVE_REFRESH_SECONDS (htmx), the CSV, closing.
 """
 
 import csv
@@ -171,6 +171,7 @@ class SafetyCheckAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
             "change_url": self._url("change", check.pk),
             "csv_url": self._url("csv", check.pk),
             "now": timezone.now(),
+            "refresh_seconds": settings.SAFETY_LIVE_REFRESH_SECONDS,
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -193,7 +194,7 @@ class SafetyCheckAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/safety/safetycheck/status.html", context)
 
     def status_view(self, request, object_id):
-        """The live part of the page alone, for the refresh every 15 seconds."""
+        """The live part of the page alone, for the refresh every few seconds."""
         check = self.get_object(request, unquote(object_id))
         return TemplateResponse(request, "safety/_status_panel.html", self._status_context(request, check))
 

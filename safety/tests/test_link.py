@@ -24,7 +24,7 @@ def test_the_link_opens_the_answer_page_without_logging_in(client, sesps, settle
     assert re.search(r"<button type=\"submit\" name=\"status\" value=\"SAFE\"[^>]*>I'm safe</button>", page)
     assert re.search(r'<button type="submit" name="status" value="NEED_HELP"[^>]*>I need help</button>', page)
     assert "090-0000-1999" in page  # the branch's emergency number
-    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "no-referrer"
+    assert "no-store" in response["Cache-Control"] and response["Referrer-Policy"] == "same-origin"
 
 
 def test_the_page_works_without_javascript_and_weighs_under_30_kb(client, sesps, settled, alt_tokyo):
