@@ -15,21 +15,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 
 
-@pytest.fixture
-def new_page(browser, browser_context_args):
-    """A page in a browser of its own (another person), closed after the test."""
-    contexts = []
-
-    def make(**options):
-        context = browser.new_context(**{**browser_context_args, **options})
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def test_staff_start_a_check_one_alt_answers_by_email_on_a_phone_another_asks_for_help_on_the_dashboard(
     page, new_page, live_server, browser_login, settings, mailoutbox, alt_tokyo, tokyo, mc_tokyo, staff_tokyo
 ):

@@ -13,21 +13,6 @@ from .factories import PDF_BYTES
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def new_page(browser, browser_context_args):
-    """A page in a browser of its own (another person), closed after the test."""
-    contexts = []
-
-    def make():
-        context = browser.new_context(**browser_context_args)
-        contexts.append(context)
-        return context.new_page()
-
-    yield make
-    for context in contexts:
-        context.close()
-
-
 def test_urgent_request_with_a_pdf_is_answered_and_resolved_by_its_branch_only(
     page, new_page, live_server, browser_login, alt_tokyo, staff_tokyo, staff_osaka
 ):
