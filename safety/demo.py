@@ -8,7 +8,7 @@ Osaka's ALT answered.
 
 from django.utils import timezone
 
-from .models import AnswerStatus, Channel, SafetyAnswer, SafetyCheck, WellbeingCheckin
+from .models import AnswerStatus, Channel, SafetyCheck, WellbeingCheckin
 from .services import safety_answer_record, safety_check_close, safety_check_fan_out, safety_check_start
 
 DRILL = {
@@ -34,8 +34,7 @@ TYPHOON = {
 
 
 def _answer(check, alt, status, note, channel):
-    answer = SafetyAnswer.objects.get(safety_check=check, alt=alt)
-    safety_answer_record(answer=answer, status=status, note=note, channel=channel)
+    safety_answer_record(check_id=check.pk, alt_id=alt.pk, status=status, note=note, channel=channel)
 
 
 def seed(*, people: dict) -> None:

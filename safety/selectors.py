@@ -290,15 +290,23 @@ def safety_answer_get_for_alt(*, user: User, check_id: int) -> SafetyAnswer:
         raise Http404("No such safety check") from None
 
 
+def safety_link_read(*, token: str) -> tuple[int, int]:
+    """(check id, ALT id) a link stands for; 404 for a made-up or altered one."""
+    try:
+        return answer_token_read(token)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise Http404("No such link") from None
+
+
 def safety_answer_for_link(*, token: str) -> SafetyAnswer:
     """The answer row a link from the email stands for: 404 for a made-up or altered link,
     SafetyCheckClosed (a 404 too) once the check has closed."""
+    check_id, alt_id = safety_link_read(token=token)
     try:
-        check_id, alt_id = answer_token_read(token)
         answer = SafetyAnswer.objects.select_related("safety_check", "alt", "branch").get(
             safety_check_id=check_id, alt_id=alt_id
         )
-    except (signing.BadSignature, ValueError, TypeError, SafetyAnswer.DoesNotExist):
+    except SafetyAnswer.DoesNotExist:
         raise Http404("No such link") from None
     if answer.safety_check.closed_at is not None:
         raise SafetyCheckClosed(answer)

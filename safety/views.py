@@ -5,7 +5,7 @@ Staff work in the admin (admin.py).
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -15,7 +15,7 @@ from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
 from .forms import AnswerForm, CheckinForm
-from .models import AnswerStatus, Channel
+from .models import AnswerStatus, Channel, SafetyAnswer
 
 # Re-rendered forms with bad input answer this (the input is kept).
 INVALID = 422
@@ -33,46 +33,56 @@ def _closed(request, answer, status: int) -> HttpResponse:
     return render(request, "safety/closed.html", {"check": answer.safety_check}, status=status)
 
 
-def _answer_page(request, answer, form, *, action: str, status: int = 200) -> HttpResponse:
+def _answer_page(request, answer, form, *, status: int = 200, history=()) -> HttpResponse:
     context = {
         "answer": answer,
         "check": answer.safety_check,
         "branch": answer.branch,
         "form": form,
-        "action": action,
-        "history": selectors.safety_answer_history(answer=answer) if answer.answered_at else [],
+        "action": request.path,
+        "history": history,
     }
     return render(request, "safety/answer.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def link_answer(request: HttpRequest, token: str) -> HttpResponse:
-    """The page the email links to: answers without logging in, works without JavaScript, weighs little."""
-    try:
+    """The page the email links to: answers without logging in, works without JavaScript, weighs little.
+
+    In the language of the ALT the link was sent to, whoever opens it. A tap
+    answers with the page itself (no redirect): one request on a bad connection.
+    """
+    if request.method == "GET":
+        try:
+            answer = selectors.safety_answer_for_link(token=token)
+        except selectors.SafetyCheckClosed as closed:
+            with translation.override(closed.answer.alt.preferred_language):
+                return _private(_closed(request, closed.answer, 404))
+        with translation.override(answer.alt.preferred_language):
+            form = AnswerForm(initial={"note": answer.note})
+            history = selectors.safety_answer_history(answer=answer) if answer.answered_at else []
+            return _private(_answer_page(request, answer, form, history=history))
+    check_id, alt_id = selectors.safety_link_read(token=token)
+    form = AnswerForm(request.POST)
+    if not form.is_valid():
         answer = selectors.safety_answer_for_link(token=token)
-    except selectors.SafetyCheckClosed as closed:
+        with translation.override(answer.alt.preferred_language):
+            return _private(_answer_page(request, answer, form, status=INVALID))
+    try:
+        answer = services.safety_answer_record(
+            check_id=check_id,
+            alt_id=alt_id,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            channel=Channel.EMAIL_LINK,
+        )
+    except SafetyAnswer.DoesNotExist:
+        raise Http404("No such link") from None
+    except services.AnswerClosedError as closed:
         with translation.override(closed.answer.alt.preferred_language):
             return _private(_closed(request, closed.answer, 404))
-    # In the language of the ALT the link was sent to, whoever opens it.
     with translation.override(answer.alt.preferred_language):
-        status = 200
-        if request.method == "POST":
-            form = AnswerForm(request.POST)
-            if form.is_valid():
-                try:
-                    services.safety_answer_record(
-                        answer=answer,
-                        status=form.cleaned_data["status"],
-                        note=form.cleaned_data["note"],
-                        channel=Channel.EMAIL_LINK,
-                    )
-                except services.AnswerClosedError:
-                    return _private(_closed(request, answer, 404))
-                return _private(redirect(request.path + "#answer"))
-            status = INVALID
-        else:
-            form = AnswerForm(initial={"note": answer.note})
-        return _private(_answer_page(request, answer, form, action=request.path, status=status))
+        return _private(_answer_page(request, answer, AnswerForm(initial={"note": answer.note})))
 
 
 @login_required
@@ -82,10 +92,14 @@ def dashboard_answer(request: HttpRequest, check_id: int) -> HttpResponse:
     answer = selectors.safety_answer_get_for_alt(user=request.user, check_id=check_id)
     form = AnswerForm(request.POST)
     if not form.is_valid():
-        return _answer_page(request, answer, form, action=request.path, status=INVALID)
+        return _answer_page(request, answer, form, status=INVALID)
     try:
-        services.safety_answer_record(
-            answer=answer, status=form.cleaned_data["status"], note=form.cleaned_data["note"], channel=Channel.DASHBOARD
+        answer = services.safety_answer_record(
+            check_id=check_id,
+            alt_id=request.user.pk,
+            status=form.cleaned_data["status"],
+            note=form.cleaned_data["note"],
+            channel=Channel.DASHBOARD,
         )
     except services.AnswerClosedError:
         return _closed(request, answer, 409)

@@ -147,7 +147,7 @@ TABLE: dict[str, list[Case]] = {
         Case(
             "answering through the owner's link",
             lambda w: {"token": w.safety_link},
-            expect(default=302, anonymous=302),
+            expect(default=200, anonymous=200),
             "post",
             lambda w: {"status": "SAFE"},
         ),
