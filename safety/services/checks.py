@@ -164,7 +164,7 @@ def safety_reminders_send(*, now=None) -> int:
     ).values_list("pk", flat=True)
     for check_id in list(unasked):
         written += safety_check_fan_out(check_id=check_id)
-    interval = timedelta(hours=settings.SAFETY_REMINDER_HOURS)
+    interval = timedelta(hours=max(1, settings.SAFETY_REMINDER_HOURS))
     rounds = settings.SAFETY_REMINDER_ROUNDS
     for check in SafetyCheck.objects.filter(
         closed_at__isnull=True, fanned_out_at__isnull=False, reminders_sent__lt=rounds

@@ -102,7 +102,7 @@ def test_a_reminder_is_in_the_alts_language(
     with django_capture_on_commit_callbacks(execute=True):
         start_check(by=sesps, title_ja="関東で地震", branches=[alt_tokyo.alt_profile.branch])
     _run_at(time_machine, START + timedelta(hours=3, minutes=1), django_capture_on_commit_callbacks)
-    (reminder,) = [m for m in mailoutbox if "リマインダー" in m.subject]
+    (reminder,) = [m for m in mailoutbox if "再送" in m.subject]
     assert "関東で地震" in reminder.subject
 
 

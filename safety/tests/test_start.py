@@ -66,7 +66,7 @@ def test_saving_starts_it_and_every_arrived_alt_in_scope_gets_an_email_in_their_
     assert set(emails) == {"alt.tokyo@example.com", "alt.osaka@example.com", "alt.ja@example.com"}
     assert emails["alt.tokyo@example.com"].subject == "Safety check: Earthquake in Kansai"
     assert "A strong earthquake hit Kansai" in emails["alt.tokyo@example.com"].body
-    assert emails["alt.ja@example.com"].subject == "安否確認: 関西で地震"
+    assert emails["alt.ja@example.com"].subject == "【安否確認】関西で地震"
     assert "関西で強い地震がありました。" in emails["alt.ja@example.com"].body
     for address, message in emails.items():
         alt = User.objects.get(email=address)
