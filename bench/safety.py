@@ -198,10 +198,22 @@ def answer_all(paths: list[str], *, clients: int = CLIENTS) -> dict:
         with lock:
             statuses[status] = statuses.get(status, 0) + 1
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         list(pool.map(one, enumerate(paths)))
-    return {"seconds": time.perf_counter() - started, "statuses": statuses}
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "statuses": statuses, "client_cpu_seconds": time.process_time() - cpu}
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user and system) the processes have used so far: what the answers cost on a machine
+    shared with other work, where the wall time also counts everyone else's."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in pids:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
 
 
 # --- in this process --------------------------------------------------------------------------
@@ -280,7 +292,10 @@ def measure(env: dict, *, alts: int = ALTS) -> dict:
         unanswered = staff_view(sessions, check_id)
         paths = link_paths(check_id)
         connection.close()
+        workers = run.workers(server)
+        before = cpu_seconds(workers)
         answered = answer_all(paths)
+        answered["web_cpu_seconds"] = cpu_seconds(workers) - before
         print(f"  {len(paths)} answers in {answered['seconds']:.1f} s {answered['statuses']}", flush=True)
         held = tally(check_id)
         full = staff_view(sessions, check_id)
@@ -344,6 +359,9 @@ def report(figures: dict) -> str:
         f"| {answers['sent']:,} answers through the links, {CLIENTS} clients at once, "
         f"{figures['gunicorn_workers']} gunicorn workers | {answers['seconds']:.1f} s "
         f"({answers['sent'] / answers['seconds']:.0f}/s) | within a minute | {mark[ok['answers_in_time']]} |",
+        f"| CPU used by the web workers for those answers | {answers.get('web_cpu_seconds', 0):.1f} s "
+        f"({answers.get('web_cpu_seconds', 0) * 1000 / answers['sent']:.1f} ms an answer; the clients "
+        f"{answers.get('client_cpu_seconds', 0):.1f} s) | | |",
         "| held afterwards: answered / history rows / need help / urgent requests "
         f"| {held['safe'] + held['need_help']:,} / {held['history']:,} / {held['need_help']} / {held['requests']} "
         f"| all {answers['sent']:,}, "

@@ -47,7 +47,7 @@ def safety_answer_record(*, check_id: int, alt_id: int, status: str, note: str, 
     with transaction.atomic():
         answer = (
             SafetyAnswer.objects.select_for_update(of=("self",))
-            .select_related("safety_check", "alt", "branch", "support_request")
+            .select_related("safety_check", "alt", "branch")
             .get(safety_check_id=check_id, alt_id=alt_id)
         )
         if answer.safety_check.closed_at is not None:
@@ -67,7 +67,7 @@ def _ask_branch_for_help(answer: SafetyAnswer) -> None:
     """The urgent request of an "I need help", in the ALT's language (what they see in their requests)."""
     profile = AltProfile.objects.select_related("branch", "managing_consultant").get(user_id=answer.alt_id)
     alt = profile.user = answer.alt
-    existing = answer.support_request
+    existing = answer.support_request  # read here only: most answers are "I'm safe"
     if existing is not None and existing.is_open:
         if answer.note:
             message_post_by_alt(support_request=existing, author=alt, body=answer.note)
