@@ -9,7 +9,6 @@ from django.utils import timezone
 
 from contacts.models import AltProfile
 from contacts.tests.factories import make_alt
-from interac_portal.celery import app as celery_app
 from safety.models import WellbeingCheckin
 from safety.tasks import send_wellbeing_checkins
 from support.models import Category, SupportRequest
@@ -28,13 +27,6 @@ def _invited(mailoutbox) -> list[tuple[str, str]]:
 
 def _checkin(alt, month=1, **fields) -> WellbeingCheckin:
     return WellbeingCheckin.objects.create(alt=alt, branch=alt.alt_profile.branch, month=month, **fields)
-
-
-def test_the_task_runs_daily():
-    (entry,) = [
-        e for e in celery_app.conf.beat_schedule.values() if e["task"] == "safety.tasks.send_wellbeing_checkins"
-    ]
-    assert entry["schedule"].hour == {9} and entry["schedule"].minute == {30}
 
 
 def test_invited_at_one_three_and_six_months_once_each_however_often_the_task_runs(

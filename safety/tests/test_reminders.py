@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 from django.urls import reverse
 from django.utils import timezone
 
-from interac_portal.celery import app as celery_app
 from safety.services import safety_check_close
 from safety.tasks import send_safety_reminders
 
@@ -26,11 +25,6 @@ def _run_at(time_machine, when, capture, times=2):
     for _ in range(times):
         with capture(execute=True):
             send_safety_reminders()
-
-
-def test_the_task_looks_every_ten_minutes():
-    (entry,) = [e for e in celery_app.conf.beat_schedule.values() if e["task"] == "safety.tasks.send_safety_reminders"]
-    assert entry["schedule"].minute == set(range(0, 60, 10))
 
 
 def test_non_answerers_are_reminded_every_three_hours_four_times_and_each_round_once(

@@ -198,7 +198,7 @@ def test_with_the_broker_down_the_sweep_asks_everyone_a_minute_later(
 ):
     with django_capture_on_commit_callbacks(execute=True):
         check = start_check(by=sesps, fan_out=False)
-    from interac_portal.celery import app
+    from celery import current_app as app
 
     app.conf.task_always_eager = True  # the broker is back
     broker_breaker.reset()
