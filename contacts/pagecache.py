@@ -46,7 +46,7 @@ WRITES_KEY = "pages:writes"
 _READS = ("SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "SET", "SHOW", "EXPLAIN", "BEGIN", "COMMIT", "PRAGMA")
 UNSHOWN_TABLES = frozenset({"django_session", "contacts_notification"})
 # What the key is made of besides the request: the code that renders the page.
-_RELEASE_DIRS = ("contacts", "interac_portal", "onboarding", "support", "training", "safety", "templates", "locale")
+_RELEASE_DIRS = ("contacts", "interac_portal", "onboarding", "support", "training", "templates", "locale")
 
 
 def _changes_pages(sql) -> bool:
