@@ -126,3 +126,19 @@ def test_the_page_is_in_the_language_of_the_alt_it_was_sent_to(client, sesps, se
     page = client.get(link_path(check, alt_tokyo)).content.decode()
     assert '<html lang="ja">' in page and "関東で地震" in page
     assert "無事です" in page and "助けが必要です" in page
+
+
+def test_on_postgresql_im_safe_is_one_statement_after_the_read(postgres, sesps, settled, alt_tokyo):
+    """10,000 answers within a minute: no transaction, no locked read, the history row in the same statement."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from safety.services import safety_answer_record
+
+    check = start_check(by=sesps)
+    with CaptureQueriesContext(connection) as queries:
+        safety_answer_record(check_id=check.pk, alt_id=alt_tokyo.pk, status="SAFE", note="", channel="EMAIL_LINK")
+    assert [q["sql"].split()[0] for q in queries] == ["SELECT", "WITH"]
+    answer = answer_of(check, alt_tokyo)
+    assert answer.status == "SAFE"
+    assert list(SafetyAnswerChange.objects.filter(answer=answer).values_list("status", flat=True)) == ["SAFE"]
