@@ -208,12 +208,30 @@ def answer_all(paths: list[str], *, clients: int = CLIENTS) -> dict:
 def cpu_seconds(pids: list[int]) -> float:
     """CPU time (user and system) the processes have used so far: what the answers cost on a machine
     shared with other work, where the wall time also counts everyone else's."""
+    return sum(cpu_by_process(pids).values())
+
+
+def cpu_by_process(pids) -> dict[int, float]:
     ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+    used = {}
     for pid in pids:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / ticks
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone, or not ours to read
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return used
+
+
+def database_backends() -> list[int]:
+    """The PostgreSQL processes serving this database (the web workers' connections), this one's aside."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        return [row[0] for row in cursor.fetchall()]
 
 
 # --- in this process --------------------------------------------------------------------------
@@ -293,9 +311,15 @@ def measure(env: dict, *, alts: int = ALTS) -> dict:
         paths = link_paths(check_id)
         connection.close()
         workers = run.workers(server)
-        before = cpu_seconds(workers)
+        before, backends_before = cpu_seconds(workers), cpu_by_process(database_backends())
+        connection.close()
         answered = answer_all(paths)
         answered["web_cpu_seconds"] = cpu_seconds(workers) - before
+        # A backend opened during the run counts from nothing; one closed during it is not counted.
+        backends_after = cpu_by_process(database_backends())
+        answered["database_cpu_seconds"] = sum(
+            used - backends_before.get(pid, 0.0) for pid, used in backends_after.items()
+        )
         print(f"  {len(paths)} answers in {answered['seconds']:.1f} s {answered['statuses']}", flush=True)
         held = tally(check_id)
         full = staff_view(sessions, check_id)
@@ -342,6 +366,10 @@ def report(figures: dict) -> str:
     ok = verdicts(figures)
     mark = {True: "ok", False: "MISSED"}
     fanned, held, answers = figures["fan_out"], figures["held"], figures["answers"]
+    sent = answers["sent"]
+    web, database = answers.get("web_cpu_seconds", 0.0), answers.get("database_cpu_seconds", 0.0)
+    clients = answers.get("client_cpu_seconds", 0.0)
+    alone = (web + database + clients) / 2
     views = figures["staff_view_unanswered"] + figures["staff_view_answered"]
     lines = [
         f"Safety check over {figures['in_scope']:,} arrived ALTs (bench/safety.py):",
@@ -359,9 +387,8 @@ def report(figures: dict) -> str:
         f"| {answers['sent']:,} answers through the links, {CLIENTS} clients at once, "
         f"{figures['gunicorn_workers']} gunicorn workers | {answers['seconds']:.1f} s "
         f"({answers['sent'] / answers['seconds']:.0f}/s) | within a minute | {mark[ok['answers_in_time']]} |",
-        f"| CPU used by the web workers for those answers | {answers.get('web_cpu_seconds', 0):.1f} s "
-        f"({answers.get('web_cpu_seconds', 0) * 1000 / answers['sent']:.1f} ms an answer; the clients "
-        f"{answers.get('client_cpu_seconds', 0):.1f} s) | | |",
+        f"| CPU those answers took: web workers / PostgreSQL / clients | {web:.1f} s ({web * 1000 / sent:.1f} ms an "
+        f"answer) / {database:.1f} s / {clients:.1f} s: on two CPUs of their own about {alone:.0f} s | | |",
         "| held afterwards: answered / history rows / need help / urgent requests "
         f"| {held['safe'] + held['need_help']:,} / {held['history']:,} / {held['need_help']} / {held['requests']} "
         f"| all {answers['sent']:,}, "
