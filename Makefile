@@ -77,7 +77,7 @@ format: $(VENV)/.dev
 
 # Extract and compile translations: one catalogue per app, one (ROOT) for the
 # project templates. `make messages APPS=support ROOT=no` touches only support/.
-APPS ?= contacts onboarding training support
+APPS ?= contacts onboarding training support safety
 ROOT ?= yes
 messages: $(VENV)/.dev
 	for app in $(APPS); do \
@@ -85,10 +85,10 @@ messages: $(VENV)/.dev
 	    && DJANGO_DEBUG=true ../$(PY) ../manage.py compilemessages -l ja --ignore=../$(VENV)) ; done
 	if [ "$(ROOT)" = yes ]; then \
 	  DJANGO_DEBUG=true $(PY) manage.py makemessages -l ja --no-obsolete --no-location \
-	    --ignore=contacts/* --ignore=onboarding/* --ignore=training/* --ignore=support/* \
+	    --ignore=contacts/* --ignore=onboarding/* --ignore=training/* --ignore=support/* --ignore=safety/* \
 	    --ignore=$(VENV)/* --ignore=bench/* --ignore=tools/* \
 	  && DJANGO_DEBUG=true $(PY) manage.py compilemessages -l ja --ignore=$(VENV) --ignore=contacts \
-	    --ignore=onboarding --ignore=training --ignore=support; fi
+	    --ignore=onboarding --ignore=training --ignore=support --ignore=safety; fi
 
 # Company-scale benchmark on PostgreSQL and Redis (127.0.0.1, as in .ci/run); drops and
 # recreates BENCH_DATABASE_URL (default portal_bench). Results in bench/results.md and .json.
@@ -102,10 +102,12 @@ bench: $(VENV)/.dev
 faults: $(VENV)/.dev
 	$(PY) bench/faults.py
 
-# Bootstrap comes from the npm registry and is committed under static/vendor.
+# Bootstrap and htmx come from the npm registry and is committed under static/vendor.
 vendor:
-	npm install --no-save --no-audit --no-fund bootstrap@$$(node -p "require('./package.json').dependencies.bootstrap")
+	npm install --no-save --no-audit --no-fund bootstrap@$$(node -p "require('./package.json').dependencies.bootstrap") \
+	  htmx.org@$$(node -p "require('./package.json').dependencies['htmx.org']")
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
+	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
 
 clean:
 	rm -rf var staticfiles

@@ -161,6 +161,21 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "en-US", "timezone_id": "Asia/Tokyo"}
 
 
+@pytest.fixture
+def new_page(browser, browser_context_args):
+    """A page in a browser of its own (another person; `viewport=...` for a phone), closed after the test."""
+    contexts = []
+
+    def make(**options):
+        context = browser.new_context(**{**browser_context_args, **options})
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
 # --- the cast ---------------------------------------------------------------------
 
 

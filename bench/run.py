@@ -10,13 +10,16 @@
 3. The mixed arrival-week run (bench/mixed.py): ALTs and staff reading and writing at
    once for MIXED_SECONDS at MIXED_CONNECTIONS; errors, p99 and lost writes.
 4. The reminder tasks over the whole data set: time, queries, Notification rows.
+5. The safety check over 10,000 arrived ALTs (bench/safety.py): starting it, its fan-out task
+   run twice, the staff view's queries, 10,000 answers through the emails' links.
 5. One table on stdout, bench/results.md and bench/results.json.
 
 Needs PostgreSQL and Redis as in .ci/run, and wrk (the Makefile installs it).
 Every page is rendered on every request: nothing keeps whole pages.
 Settings: BENCH_SECONDS (per page, default 15), BENCH_CONNECTIONS (default 4),
 BENCH_WORKERS (gunicorn workers, default one per CPU),
-BENCH_SCALE (company or tiny), BENCH_DATABASE_URL, BENCH_REDIS (host:port).
+BENCH_SCALE (company or tiny), BENCH_DATABASE_URL, BENCH_REDIS (host:port), BENCH_BROKER_DB and
+BENCH_CACHE_DB (Redis database numbers, 7 and 8), BENCH_PORT.
 While working on one page: BENCH_REUSE=1 keeps the database of the last run (no
 seeding, no reminders) and BENCH_ONLY=training,admin loads only the pages whose name
 contains one of the words (the baseline always runs); BENCH_MIXED=0 skips the mixed run.
@@ -49,6 +52,8 @@ CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "4"))
 SCALE = os.environ.get("BENCH_SCALE", "company")
 DATABASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://portal:portal@127.0.0.1:5432/portal_bench")
 REDIS = os.environ.get("BENCH_REDIS", "127.0.0.1:6379")
+BROKER_DB = int(os.environ.get("BENCH_BROKER_DB", "7"))
+CACHE_DB = int(os.environ.get("BENCH_CACHE_DB", "8"))
 PASSWORD = "portal-demo-2026"
 RESULTS = ROOT / "bench"
 REUSE = os.environ.get("BENCH_REUSE") == "1"
@@ -80,9 +85,14 @@ MAX_QUERIES = {"alt": 10, "admin": 12}
 
 def environment() -> dict:
     parsed = urlparse(DATABASE_URL)
-    if parsed.scheme not in ("postgres", "postgresql") or "bench" not in parsed.path:
+    name = parsed.path.lstrip("/")
+    named_to_drop = name == os.environ.get("BENCH_DROP_DATABASE")
+    if parsed.scheme not in ("postgres", "postgresql") or not ("bench" in name or named_to_drop):
         # The run drops and recreates this database: never point it at a real one.
-        sys.exit("BENCH_DATABASE_URL must be a PostgreSQL database whose name contains 'bench'.")
+        sys.exit(
+            "BENCH_DATABASE_URL must be a PostgreSQL database whose name contains 'bench' "
+            "(or is named again in BENCH_DROP_DATABASE)."
+        )
     env = {
         "DJANGO_SECRET_KEY": "bench-" + os.urandom(16).hex(),
         "DJANGO_DEBUG": "false",
@@ -92,8 +102,8 @@ def environment() -> dict:
         "PORTAL_BENCH": "1",
         "DEMO_PASSWORD": PASSWORD,
         "DATABASE_URL": DATABASE_URL,
-        "CELERY_BROKER_URL": f"redis://{REDIS}/7",
-        "CACHE_URL": f"rediscache://{REDIS}/8",
+        "CELERY_BROKER_URL": f"redis://{REDIS}/{BROKER_DB}",
+        "CACHE_URL": f"rediscache://{REDIS}/{CACHE_DB}",
         "SESSION_ENGINE": "core.sessions.cached_db",
         "GUNICORN_BIND": f"127.0.0.1:{PORT}",
         "GUNICORN_ACCESS_LOG": "/dev/null",
@@ -131,7 +141,7 @@ def flush_redis() -> None:
     import redis
 
     host, port = REDIS.split(":")
-    for db in (7, 8):
+    for db in (BROKER_DB, CACHE_DB):
         redis.Redis(host=host, port=int(port), db=db).flushdb()
 
 
@@ -358,7 +368,9 @@ def verdict(row: dict, baseline: dict) -> str:
     return "; ".join(misses) or "ok"
 
 
-def report(meta: str, seeding: dict, rows: list, memory: list, tasks: list, mixed: dict | None = None) -> str:
+def report(
+    meta: str, seeding: dict, rows: list, memory: list, tasks: list, mixed: dict | None = None, safety_text: str = ""
+) -> str:
     baseline = rows[0]
     lines = [
         f"Baseline: {baseline.get('rps_at_start', baseline['rps']):.0f} req/s at the start of the run and "
@@ -403,6 +415,8 @@ def report(meta: str, seeding: dict, rows: list, memory: list, tasks: list, mixe
         lines += ["", "Reminder tasks over the whole data set (target: under 10 s and 100 queries each):", ""]
         lines += ["| task | seconds | queries | Notification rows written |", "|---|---:|---:|---:|"]
         lines += [f"| {t['task']} | {t['seconds']:.2f} | {t['queries']} | {t['notifications']} |" for t in tasks]
+    if safety_text:
+        lines += ["", safety_text.rstrip()]
     rows_written = ", ".join(f"{k.replace('_', ' ')} {v:,}" for k, v in seeding["rows"].items())
     lines += ["", f"Seeding (COPY, after migrate and seed_demo): {seeding['seconds']:.1f} s; {rows_written}."]
     return meta + "\n".join(lines) + "\n"
@@ -454,6 +468,10 @@ def main() -> int:
         return 0
     print("Reminder tasks:", flush=True)
     tasks = reminders()
+    from bench import safety
+
+    print("Safety check:", flush=True)
+    safety_figures = safety.measure(env)
     gunicorn_workers = f"{env['GUNICORN_WORKERS']} (BENCH_WORKERS; one per CPU by default)"
     meta = (
         f"Run {datetime.now().isoformat(timespec='seconds')} on {platform.node() or 'this machine'} "
@@ -464,7 +482,7 @@ def main() -> int:
         "PostgreSQL; Redis cache and broker; "
         f"SESSION_ENGINE={env['SESSION_ENGINE'].rsplit('.', 1)[-1]}).\n\n"
     )
-    text = report(meta, seeding, rows, memory, tasks, mixed)
+    text = report(meta, seeding, rows, memory, tasks, mixed, safety.report(safety_figures))
     print()
     print(text)
     (RESULTS / "results.md").write_text("# Benchmark results\n\n" + text)
@@ -475,6 +493,7 @@ def main() -> int:
         "mixed": mixed,
         "workers": memory,
         "reminders": tasks,
+        "safety": {**safety_figures, "verdicts": safety.verdicts(safety_figures)},
     }
     (RESULTS / "results.json").write_text(json.dumps(data, indent=2, default=str) + "\n")
     return 0

@@ -24,6 +24,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from contacts.models import AltProfile, Branch, StaffRole, User
+from contacts.prefectures import CODES as PREFECTURE_CODES
 from contacts.roles import group_name_for_role
 from onboarding.checklist import STEPS
 from onboarding.models import (
@@ -309,6 +310,14 @@ def _course(scale: Scale) -> tuple[Course, list[Task]]:
     return course, tasks
 
 
+def home_prefecture(branch_number: int | None, uid: int) -> str:
+    """Where a placed ALT lives: one of three neighbouring prefectures per branch, from the ids alone
+    (no draw from the random generator, so the rest of the data set is the same with or without it)."""
+    if branch_number is None:
+        return ""
+    return PREFECTURE_CODES[(branch_number * 2 + uid % 3) % len(PREFECTURE_CODES)]
+
+
 def _wave_arrival(rng: random.Random, today: date) -> date:
     """Arrivals come in waves, early April and late August, over the last three years."""
     while True:
@@ -352,6 +361,7 @@ def _alts(scale, branches, staff, counts, rng, now, today) -> list[Alt]:
     first = _next_id(User)
     alts, users, profiles = [], [], []
     branch_ids = [b.pk for b in branches]
+    branch_number = {pk: n for n, pk in enumerate(branch_ids)}
     for group, size in plan:
         for _ in range(size):
             uid = first + len(alts)
@@ -397,12 +407,13 @@ def _alts(scale, branches, staff, counts, rng, now, today) -> list[Alt]:
             )
             profiles.append(
                 (uid, uid, alt.branch_id, alt.mc_id, alt.owner_id, rng.choice(COUNTRIES), departure, arrival, created)
+                + (home_prefecture(branch_number.get(alt.branch_id), uid),)
             )
     counts["alts"] = copy_rows(User, USER_FIELDS, users)
     fields = ["id", "user_id", "branch_id", "managing_consultant_id", "grm_contact_id", "country"]
     first_profile = _next_id(AltProfile)
     profiles = [(first_profile + i, *row[1:]) for i, row in enumerate(profiles)]
-    copy_rows(AltProfile, [*fields, "departure_date", "arrival_date", "invited_at"], profiles)
+    copy_rows(AltProfile, [*fields, "departure_date", "arrival_date", "invited_at", "prefecture"], profiles)
     return alts + demo
 
 

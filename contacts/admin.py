@@ -41,7 +41,15 @@ class AltProfileInline(BranchScopedInlineMixin, admin.StackedInline):
     fk_name = "user"
     extra = 0
     max_num = 1
-    fields = ["branch", "managing_consultant", "grm_contact", "country", "orientation_track", *TRAVEL_DATES]
+    fields = [
+        "branch",
+        "managing_consultant",
+        "grm_contact",
+        "country",
+        "prefecture",
+        "orientation_track",
+        *TRAVEL_DATES,
+    ]
     autocomplete_fields = ["managing_consultant", "grm_contact"]
 
     def get_readonly_fields(self, request, obj=None):
@@ -178,13 +186,26 @@ class StaffRoleAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
 
 @admin.register(AltProfile)
 class AltProfileAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "branch", "managing_consultant", "orientation_track", "departure_date", "arrival_date"]
-    list_filter = ["branch", "orientation_track"]
+    list_display = [
+        "user",
+        "branch",
+        "prefecture",
+        "managing_consultant",
+        "orientation_track",
+        "departure_date",
+        "arrival_date",
+    ]
+    list_filter = ["branch", "prefecture", "orientation_track"]
     list_select_related = ["user", "branch", "managing_consultant"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]
     autocomplete_fields = ["user", "managing_consultant", "grm_contact"]
+    #: What a branch's staff (MCs, schedulers) may change: the placement and the contacts stay with GRM.
+    BRANCH_STAFF_EDITABLE = {"prefecture"}
 
     def get_readonly_fields(self, request, obj=None):
+        if obj is not None and not self.branch_scope(request).all_branches and not request.user.is_superuser:
+            editable = [f.name for f in AltProfile._meta.fields if f.editable and not f.primary_key]
+            return [name for name in editable if name not in self.BRANCH_STAFF_EDITABLE]
         readonly = list(super().get_readonly_fields(request, obj))
         return [*readonly, *TRAVEL_DATES] if obj is not None and travel_dates_kept_elsewhere(obj.user) else readonly
 

@@ -16,9 +16,16 @@ def _sync_roles_after_last_app(app_config, **kwargs):
 class ContactsConfig(AppConfig):
     name = "contacts"
     verbose_name = _("People and branches")
+    # Branch MCs and schedulers change an ALT's profile for the prefecture only (AltProfileAdmin):
+    # they hear first when an ALT moves, and safety checks are sent by prefecture.
     role_permissions = {
-        "MC": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
-        "SCHEDULER": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
+        "MC": ["contacts.view_altprofile", "contacts.change_altprofile", "contacts.view_branch", "contacts.view_user"],
+        "SCHEDULER": [
+            "contacts.view_altprofile",
+            "contacts.change_altprofile",
+            "contacts.view_branch",
+            "contacts.view_user",
+        ],
         "TRAINER": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
         "SESPS": ["contacts.view_altprofile", "contacts.view_branch", "contacts.view_user"],
         "GRM": [

@@ -97,6 +97,8 @@ def seed(*, password: str) -> dict:
                 "managing_consultant": mc,
                 "grm_contact": grm,
                 "country": "United States" if code == "tokyo" else "Ireland",
+                # Tokyo's ALT lives across the river in Saitama; Osaka's in Osaka.
+                "prefecture": "11" if code == "tokyo" else "27",
                 "departure_date": today - timedelta(days=60),
                 "arrival_date": today - timedelta(days=59),
                 "orientation_track": OrientationTrack.FLAGSHIP,
@@ -115,6 +117,7 @@ def seed(*, password: str) -> dict:
             "managing_consultant": people["mc.tokyo"],
             "grm_contact": grm,
             "country": "Philippines",
+            "prefecture": "14",  # Kanagawa, from the day of arrival
             "departure_date": today + timedelta(days=20),
             "arrival_date": today + timedelta(days=21),
             "orientation_track": OrientationTrack.FLAGSHIP,

@@ -1,8 +1,13 @@
+import re
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from . import prefectures
 from .models import User
+
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,30}$")
 
 
 class UserInviteForm(forms.ModelForm):
@@ -22,3 +27,32 @@ class UserInviteForm(forms.ModelForm):
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(choices=settings.LANGUAGES)
     next = forms.CharField(required=False)
+
+
+class AltProfileForm(forms.Form):
+    """What an ALT keeps up to date themselves: where they live and their phone number.
+
+    `seen_*` carry the values the page was loaded with: a change made meanwhile by
+    staff (in the admin) is not silently overwritten.
+    """
+
+    prefecture = forms.ChoiceField(
+        label=_("Prefecture where you live"),
+        choices=[("", "—"), *prefectures.CHOICES],
+        required=False,
+        help_text=_("After an earthquake or a typhoon, your branch asks the ALTs of the prefecture if they are safe."),
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"),
+        max_length=32,
+        required=False,
+        help_text=_("So that your branch can call you in an emergency. For example 080-1234-5678."),
+    )
+    seen_prefecture = forms.CharField(required=False, widget=forms.HiddenInput)
+    seen_phone = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_phone(self):
+        phone = " ".join(self.cleaned_data["phone"].split())
+        if phone and not PHONE.match(phone):
+            raise forms.ValidationError(_("Please write a phone number with digits, spaces, dashes or a leading +."))
+        return phone

@@ -8,6 +8,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from . import prefectures
+
 
 class Language(models.TextChoices):
     EN = "en", _("English")
@@ -235,6 +237,14 @@ class AltProfile(models.Model):
         verbose_name=_("GRM contact"),
     )
     country = models.CharField(_("home country"), max_length=64, blank=True)
+    # Where the ALT lives in Japan: safety checks after an earthquake or a typhoon are sent by prefecture.
+    prefecture = models.CharField(
+        _("prefecture"),
+        max_length=2,
+        choices=prefectures.CHOICES,
+        blank=True,
+        help_text=_("Where the ALT's home in Japan is."),
+    )
     departure_date = models.DateField(_("departure date"), null=True, blank=True)
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
     invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
@@ -260,6 +270,10 @@ class AltProfile(models.Model):
     @property
     def has_branch(self):
         return self.branch_id is not None
+
+    @property
+    def prefecture_name(self) -> str:
+        return prefectures.prefecture_name(self.prefecture)
 
 
 class Notification(models.Model):

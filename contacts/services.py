@@ -7,6 +7,7 @@ import uuid
 
 from django.conf import settings
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.db import InterfaceError, OperationalError, transaction
 from django.db import connection as db_connection
@@ -14,6 +15,7 @@ from django.db.models import F, Q
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
 
 from core.sessions import sessions_end_for_user
 
@@ -79,7 +81,8 @@ class BrokerBreaker:
 broker_breaker = BrokerBreaker()
 
 
-def _publish(task, *args) -> bool:
+def task_publish(task, *args) -> bool:
+    """Queue a Celery task unless the broker failed a moment ago. False: a periodic sweep must do the work."""
     if not broker_breaker.allows():
         return False
     try:
@@ -97,14 +100,14 @@ def _publish(task, *args) -> bool:
 def _enqueue_delivery(notification_id: int) -> None:
     from .tasks import deliver_notification
 
-    if not _publish(deliver_notification, notification_id):
+    if not task_publish(deliver_notification, notification_id):
         logger.warning("broker unavailable; notification %s left for the sweep", notification_id)
 
 
 def _enqueue_sweep() -> None:
     from .tasks import deliver_pending_notifications
 
-    if not _publish(deliver_pending_notifications):
+    if not task_publish(deliver_pending_notifications):
         logger.warning("broker unavailable; pending notifications left for the sweep")
 
 
@@ -402,6 +405,48 @@ def user_update(*, user_id: int, **fields) -> int:
     if not fields:
         return 0
     return User.objects.filter(pk=user_id).update(**fields)
+
+
+class ProfileChangedError(ValidationError):
+    """Someone else changed the profile since the form was loaded."""
+
+
+@transaction.atomic
+def alt_profile_update_by_alt(
+    *, profile: AltProfile, prefecture: str, phone: str, seen_prefecture: str, seen_phone: str
+) -> bool:
+    """The ALT sets the prefecture they live in and their phone number. Returns True when something changed.
+
+    `seen_*` are the values the ALT's form showed: a value that staff changed
+    in the meantime (to something else than the ALT now sends) is not
+    overwritten; ProfileChangedError says so and nothing is saved.
+    """
+    locked = AltProfile.objects.select_for_update().get(pk=profile.pk)
+    user = User.objects.select_for_update().only("pk", "phone").get(pk=profile.user_id)
+    changed_meanwhile = [
+        label
+        for current, seen, sent, label in (
+            (locked.prefecture, seen_prefecture, prefecture, _("prefecture")),
+            (user.phone, seen_phone, phone, _("phone")),
+        )
+        if current != seen and current != sent
+    ]
+    if changed_meanwhile:
+        raise ProfileChangedError(
+            _("Your branch changed your %(fields)s while you were editing. Check the page and save again.")
+            % {"fields": ", ".join(str(label) for label in changed_meanwhile)},
+            code="stale",
+        )
+    changed = False
+    if locked.prefecture != prefecture:
+        AltProfile.objects.filter(pk=profile.pk).update(prefecture=prefecture)
+        changed = True
+    if user.phone != phone:
+        User.objects.filter(pk=profile.user_id).update(phone=phone)
+        changed = True
+    profile.prefecture = prefecture
+    profile.user.phone = phone
+    return changed
 
 
 def user_set_language(*, user: User, language: str) -> None:

@@ -1,13 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import selectors, services
-from .forms import LanguageForm
+from .forms import AltProfileForm, LanguageForm
 
 
 @login_required
@@ -16,6 +18,44 @@ def support_team(request: HttpRequest) -> HttpResponse:
     profile = selectors.alt_profile_get_for_user(user=request.user)
     team = selectors.support_team_for_alt(profile=profile)
     return render(request, "contacts/support_team.jinja", {"profile": profile, "team": team})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request: HttpRequest) -> HttpResponse:
+    profile = selectors.alt_profile_get_for_user(user=request.user)
+    status = 200
+    if request.method == "POST":
+        form = AltProfileForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.alt_profile_update_by_alt(
+                    profile=profile,
+                    prefecture=data["prefecture"],
+                    phone=data["phone"],
+                    seen_prefecture=data["seen_prefecture"],
+                    seen_phone=data["seen_phone"],
+                )
+            except services.ProfileChangedError as error:
+                form.add_error(None, error)
+                profile.refresh_from_db()
+                request.user.refresh_from_db(fields=["phone"])
+                # What is saved now, for the next attempt; the ALT's own input stays in the boxes.
+                form.data = form.data.copy()
+                form.data.update({"seen_prefecture": profile.prefecture, "seen_phone": request.user.phone})
+                status = 409
+            else:
+                messages.success(request, _("Your profile is saved."))
+                return redirect("contacts:support_team")
+        else:
+            status = 422
+    else:
+        current = {"prefecture": profile.prefecture, "phone": request.user.phone}
+        form = AltProfileForm(
+            initial={**current, "seen_prefecture": current["prefecture"], "seen_phone": current["phone"]}
+        )
+    return render(request, "contacts/profile.html", {"profile": profile, "form": form}, status=status)
 
 
 @require_GET

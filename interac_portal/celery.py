@@ -71,4 +71,14 @@ app.conf.beat_schedule = {
         "task": "support.tasks.close_resolved_requests",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Every 3 hours after a check starts (SAFETY_REMINDER_HOURS), looked for every 10 minutes so
+    # that a round goes out on time; also finishes a check's fan-out if the broker lost it.
+    "send-safety-reminders": {
+        "task": "safety.tasks.send_safety_reminders",
+        "schedule": crontab(minute="*/10"),
+    },
+    "send-wellbeing-checkins": {
+        "task": "safety.tasks.send_wellbeing_checkins",
+        "schedule": crontab(hour=9, minute=30),
+    },
 }

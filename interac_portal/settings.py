@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "onboarding",
     "training",
     "support",
+    "safety",
     "interac_portal",
 ]
 
@@ -302,6 +303,19 @@ WELLBEING_LINE = {
     "days": _("Every day, including weekends and public holidays"),
     "languages": [_("English"), _("Japanese"), _("Chinese"), _("Spanish"), _("Portuguese"), _("Tagalog")],
 }
+# Safety checks (safety app): those who have not answered are reminded every few hours, a few times.
+SAFETY_REMINDER_HOURS = env.int("SAFETY_REMINDER_HOURS", default=3)
+SAFETY_REMINDER_ROUNDS = env.int("SAFETY_REMINDER_ROUNDS", default=4)
+# Answer rows and emails written per transaction when a check starts.
+SAFETY_FANOUT_BATCH = 1000
+# How often the staff view of an open check refreshes itself.
+SAFETY_LIVE_REFRESH_SECONDS = 15
+# Well-being check-ins: months after arrival, how many days the invitation may come late (the
+# daily task missed a day), the fewest answers a branch average is shown for, a "low" score.
+WELLBEING_CHECKIN_MONTHS = (1, 3, 6)
+WELLBEING_CHECKIN_WINDOW_DAYS = 14
+WELLBEING_MIN_ANSWERS = 5
+WELLBEING_LOW_SCORE = 2
 # Office hours for national roles (SESPS, GRM) at the head office, Japan time.
 HEAD_OFFICE_HOURS = ("09:00", "18:00")
 

@@ -45,6 +45,7 @@ urlpatterns = [
     path("onboarding/", include("onboarding.urls")),
     path("training/", include("training.urls")),
     path("support/", include("support.urls")),
+    path("safety/", include("safety.urls")),
 ]
 
 if settings.BENCH_BASELINE:

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contacts import selectors as contacts_selectors
 from onboarding.selectors import onboarding_dashboard_card
+from safety.selectors import safety_dashboard_card
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
 
@@ -22,9 +23,11 @@ from .selectors import checklist_help_dashboard_card
 logger = logging.getLogger(__name__)
 
 # Each feature app contributes one card: a template and a selector that
-# returns its context, or None when there is nothing to show.
+# returns its context, or None when there is nothing to show. A safety check waiting
+# for an answer comes first, across the whole width.
 DASHBOARD_CARDS = [
     ("interac_portal/_checklist_help_card.html", checklist_help_dashboard_card),
+    ("safety/_dashboard_card.html", safety_dashboard_card),
     ("onboarding/_dashboard_card.html", onboarding_dashboard_card),
     ("training/_dashboard_card.html", training_dashboard_card),
     ("support/_dashboard_card.html", support_dashboard_card),

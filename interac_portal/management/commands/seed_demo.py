@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 import onboarding.demo
+import safety.demo
 import support.demo
 import training.demo
 from contacts import demo as contacts_demo
@@ -29,4 +30,5 @@ class Command(BaseCommand):
             training.demo.seed(people=people)
             support.demo.seed(people=people)
             portal_demo.seed(people=people)
+            safety.demo.seed(people=people)
         self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(people)} entries. Password: DEMO_PASSWORD."))

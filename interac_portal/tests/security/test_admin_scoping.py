@@ -245,6 +245,7 @@ def test_every_scoped_admin_is_tested():
         "training.TrainingSession",
         "onboarding.Placement",
         "onboarding.Enrolment",
+        "safety.SafetyCheck",
     } <= labels
 
 

@@ -192,6 +192,37 @@ TABLE: dict[str, list[Case]] = {
         Case("the owner's reset (old) token", lambda w: {"token": w.retired_token}, expect(anonymous=404)),
         Case("a made-up token", lambda w: {"token": "x" * 43}, expect(anonymous=404)),
     ],
+    # --- safety: the email's link is the key (no login), like the calendar feed; it dies with the check ---
+    "safety:link": [
+        Case("the owner's link", lambda w: {"token": w.safety_link}, expect(default=200, anonymous=200)),
+        Case("the owner's link to a closed check", lambda w: {"token": w.closed_link}, expect(anonymous=404)),
+        Case("a made-up link", lambda w: {"token": "WzEsMl0:" + "x" * 43}, expect(anonymous=404)),
+        Case(
+            "answering through the owner's link",
+            lambda w: {"token": w.safety_link},
+            expect(default=200, anonymous=200),
+            "post",
+            lambda w: {"status": "SAFE"},
+        ),
+    ],
+    # The dashboard's buttons: each ALT the check asked answers for themselves; nobody else.
+    "safety:answer": [
+        Case(
+            "a check that asked the owner",
+            lambda w: {"check_id": w.safety_check.pk},
+            expect(owner=302, other_alt=302),
+            "post",
+            lambda w: {"status": "SAFE"},
+        ),
+        Case(
+            "a closed check",
+            lambda w: {"check_id": w.closed_check.pk},
+            expect(owner=409, other_alt=409),
+            "post",
+            lambda w: {"status": "SAFE"},
+        ),
+    ],
+    "safety:checkin": [Case("the owner's check-in", lambda w: {"pk": w.checkin.pk}, expect(owner=200))],
     # allauth's email confirmation: email verification is off and keys are signed; a made-up
     # key confirms nothing for anyone.
     "account_confirm_email": [Case("a made-up key", lambda w: {"key": "MQ:made-up"}, expect(anonymous=404), "post")],

@@ -24,6 +24,8 @@ from playwright.sync_api import expect
 from contacts.models import AltProfile, Notification, User
 from contacts.tasks import deliver_pending_notifications
 from onboarding.models import Choice, Placement, PlacementEvent, Question, Stage, Task, TaskCompletion
+from safety.models import SafetyCheck
+from safety.services import safety_check_fan_out
 from support.models import CannedReply, Category, SupportRequest
 from testing.forms import change_form_data
 from testing.onboarding import CourseFactory, EnrolmentFactory, ModuleFactory, TaskFactory, make_quiz
@@ -83,6 +85,8 @@ FIELDS = {
     "O5": "quiz answer (GRM, SESPS)",
     "O6": "note on a placement's stage change (GRM)",
     "O7": "reason a task was marked complete (branch staff)",
+    "Y1": "safety check title and message (branch staff, admin)",
+    "Y2": "note with an answer to a safety check (ALT)",
 }
 
 
@@ -166,6 +170,17 @@ def write_payloads(*, tokyo, alt_tokyo, staff_tokyo, mc_tokyo, trainer_tokyo, gr
     TaskCompletion.objects.create(enrolment=enrolment, task=reading, course_version=course.version,
                                   marked_by=staff_tokyo, reason=_value("O7"))  # fmt: skip
     TaskCompletion.objects.create(enrolment=enrolment, task=video, course_version=course.version)  # the quiz opens
+    # Safety: Tokyo's scheduler starts a check in the admin; the ALT answers "I need help" with a note.
+    response = staff.post(
+        reverse("admin:safety_safetycheck_add"),
+        {"title": _value("Y1", 200), "message": _value("Y1", 5000), "reason": "EARTHQUAKE", "branches": [tokyo.pk],
+         "title_ja": "", "message_ja": "", "_save": "1"},
+    )  # fmt: skip
+    assert response.status_code == 302, response.content.decode()[:500]
+    check = SafetyCheck.objects.get()
+    safety_check_fan_out(check_id=check.pk)  # the task, after commit
+    response = alt.post(reverse("safety:answer", args=[check.pk]), {"status": "NEED_HELP", "note": _value("Y2", 1000)})
+    assert response.status_code == 302
 
     deliver_pending_notifications()
     return {
@@ -328,7 +343,26 @@ def test_payloads_are_shown_as_text_everywhere(payloads, alt_tokyo, trainer_toky
         for tag, where in shown.items()
         if tag in FIELDS and any(not u.startswith(("/admin", "/training/staff")) for u in where)
     }
-    alt_fields = {"S1", "S2", "S3", "S4", "S6", "T1", "T3", "T4", "U2", "U3", "B1", "B3", "O1", "O3", "O4", "O5", "O8"}
+    alt_fields = {
+        "S1",
+        "S2",
+        "S3",
+        "S4",
+        "S6",
+        "T1",
+        "T3",
+        "T4",
+        "U2",
+        "U3",
+        "B1",
+        "B3",
+        "O1",
+        "O3",
+        "O4",
+        "O5",
+        "O8",
+        "Y1",
+    }
     assert alt_fields <= alt_seen
     assert not {"S5", "O6", "O7"} & alt_seen  # staff-only notes
 

@@ -10,6 +10,9 @@ from django.utils import timezone
 from contacts.models import StaffRole
 from contacts.services import staff_role_grant
 from onboarding.models import Stage
+from safety.links import answer_token
+from safety.models import WellbeingCheckin
+from safety.services import safety_check_close, safety_check_fan_out, safety_check_start
 from support.models import Attachment, Category, Status, UrgentAlert
 from support.selectors import urgent_alert_ack_token
 from testing.contacts import make_alt, make_staff
@@ -131,12 +134,34 @@ def build_world(*, tokyo, osaka, alt_tokyo, alt_osaka, mc_tokyo, staff_tokyo, tr
     old_course = make_course(tasks_per_module=(1,), with_quiz=False, current=False)
     EnrolmentFactory(alt=alt_osaka, course=old_course)
     o["osaka_task"] = old_course.modules.get().tasks.get()
+    # Safety: an open check of the Tokyo branch (the owner and the other Tokyo ALT are asked), a closed one,
+    # and the owner's well-being check-in.
+    for title, closed in (("Tokyo earthquake", False), ("Last year's typhoon", True)):
+        check = safety_check_start(
+            by=staff_tokyo, title=title, message="Are you safe?", reason="EARTHQUAKE", branches=[tokyo], prefectures=[]
+        )
+        safety_check_fan_out(check_id=check.pk)
+        if closed:
+            safety_check_close(check=check, by=staff_tokyo)
+        o["closed_check" if closed else "safety_check"] = check
+        o["closed_link" if closed else "safety_link"] = answer_token(check_id=check.pk, alt_id=alt_tokyo.pk)
+    o["checkin"] = WellbeingCheckin.objects.create(alt=alt_tokyo, branch=tokyo, month=1)
     return world
 
 
 # --- "did anything change?" -----------------------------------------------------------
 
-SNAPSHOT_APPS = {"contacts", "onboarding", "training", "support", "interac_portal", "admin", "auth", "account"}
+SNAPSHOT_APPS = {
+    "contacts",
+    "onboarding",
+    "training",
+    "support",
+    "safety",
+    "interac_portal",
+    "admin",
+    "auth",
+    "account",
+}
 # Columns that change on a mere visit by design: the login time.
 VOLATILE = {"contacts.User": {"last_login"}}
 
