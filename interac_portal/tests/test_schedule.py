@@ -8,7 +8,7 @@ from interac_portal.celery import app
 @pytest.mark.parametrize(
     ("task", "minute", "hour"),
     [
-        ("contacts.tasks.deliver_pending_notifications", set(range(0, 60, 5)), set(range(24))),
+        ("contacts.tasks.deliver_pending_notifications", set(range(60)), set(range(24))),
         ("support.tasks.flag_overdue_requests", {0, 15, 30, 45}, set(range(24))),
         ("support.tasks.close_resolved_requests", {30}, {3}),
         ("support.tasks.escalate_urgent_requests", set(range(60)), set(range(24))),
