@@ -22,15 +22,15 @@ from .selectors import checklist_help_dashboard_card
 
 logger = logging.getLogger(__name__)
 
-# Each feature app contributes one card: a template and a selector that
-# returns its context, or None when there is nothing to show. A safety check waiting
-# for an answer comes first, across the whole width.
+# Each feature app contributes one card: a Jinja2 template whose macro `card(context, csrf_input)`
+# draws it, and a selector that returns its context, or None when there is nothing to show.
+# A safety check waiting for an answer comes first, across the whole width.
 DASHBOARD_CARDS = [
-    ("interac_portal/_checklist_help_card.html", checklist_help_dashboard_card),
-    ("safety/_dashboard_card.html", safety_dashboard_card),
-    ("onboarding/_dashboard_card.html", onboarding_dashboard_card),
-    ("training/_dashboard_card.html", training_dashboard_card),
-    ("support/_dashboard_card.html", support_dashboard_card),
+    ("interac_portal/_checklist_help_card.jinja", checklist_help_dashboard_card),
+    ("safety/_dashboard_card.jinja", safety_dashboard_card),
+    ("onboarding/_dashboard_card.jinja", onboarding_dashboard_card),
+    ("training/_dashboard_card.jinja", training_dashboard_card),
+    ("support/_dashboard_card.jinja", support_dashboard_card),
 ]
 
 
@@ -46,7 +46,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = selector(profile=profile)
         if context is not None:
             cards.append({"template": template, "context": context})
-    return render(request, "dashboard.html", {"profile": profile, "team": team, "cards": cards})
+    return render(request, "dashboard.jinja", {"profile": profile, "team": team, "cards": cards})
 
 
 @login_required

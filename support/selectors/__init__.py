@@ -4,6 +4,15 @@ A package: `requests` (requests, who sees and handles them), `oncall` (the
 rota and call-outs), `visits` (going along), `cards` (counter cards), `reports` (the monthly figures).
 """
 
+from .alt import (
+    AltRequestList,
+    AltThread,
+    status_labels_for_alt,
+    support_dashboard_card,
+    support_request_page_for_alt,
+    support_requests_for_alt,
+    support_thread_for_alt,
+)
 from .cards import counter_card_get, counter_cards
 from .oncall import (
     on_call_candidates,
@@ -29,14 +38,11 @@ from .requests import (
     confidential_filter,
     confidential_readers,
     is_branch_colleague,
-    support_dashboard_card,
     support_handlers,
     support_request_get_for_alt,
     support_request_get_for_user,
-    support_requests_for_alt,
     support_requests_open_with_grm,
     support_requests_visible_to_staff,
-    support_thread_for_alt,
     with_role_at,
 )
 from .visits import (
@@ -50,6 +56,10 @@ from .visits import (
 )
 
 __all__ = [
+    "AltRequestList",
+    "AltThread",
+    "status_labels_for_alt",
+    "support_request_page_for_alt",
     "ALL_DESKS",
     "GRM_DESK",
     "SupportReport",

@@ -112,14 +112,54 @@ def test_list_query_count_is_the_same_for_1_and_50_requests(
     client = client_for(alt_tokyo)
     client.get(URL)  # the first request of a session also refreshes the session's expiry
     SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo)
-    with django_assert_max_num_queries(6) as one:
+    # The session, the user, the requests.
+    with django_assert_max_num_queries(3) as one:
         client.get(URL)
-    for _ in range(49):
-        SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo)
-    with django_assert_max_num_queries(6) as fifty:
+    for n in range(49):
+        SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo, status=Status.CLOSED if n % 2 else Status.NEW)
+    with django_assert_max_num_queries(3) as fifty:
         page = client.get(URL).content.decode()
-    assert len(one.captured_queries) == len(fifty.captured_queries)
-    assert page.count("/support/") >= 50
+    with django_assert_max_num_queries(3) as older:
+        client.get(URL, {"page": 2})
+    assert len(one.captured_queries) == len(fifty.captured_queries) == len(older.captured_queries)
+    assert len(_rows(page)) == 26 + 10  # every open request, the ten latest closed ones
+
+
+def test_open_requests_come_first_then_the_ten_latest_closed_and_older_ones_on_the_next_pages(
+    client_for, alt_tokyo, time_machine
+):
+    time_machine.move_to("2026-06-10 15:00 +09:00", tick=False)
+    now = timezone.now()
+    for n in range(35):
+        SupportRequestFactory(
+            alt=alt_tokyo, subject=f"Closed {n:02d}", status=Status.CLOSED, last_activity_at=now - timedelta(days=n)
+        )
+    SupportRequestFactory(alt=alt_tokyo, subject="Still open", last_activity_at=now - timedelta(days=90))
+    client = client_for(alt_tokyo)
+
+    page = client.get(URL).content.decode()
+    assert [row[1] for row in _rows(page)] == ["Still open"] + [f"Closed {n:02d}" for n in range(10)]
+    assert 'href="/support/?page=2"' in page and "Older requests" in page
+
+    page = client.get(URL, {"page": 2}).content.decode()
+    assert [row[1] for row in _rows(page)] == [f"Closed {n:02d}" for n in range(10, 30)]
+    assert 'href="/support/?page=3"' in page and 'href="/support/"' in page
+
+    page = client.get(URL, {"page": 3}).content.decode()
+    assert [row[1] for row in _rows(page)] == [f"Closed {n:02d}" for n in range(30, 35)]
+    assert "?page=4" not in page
+
+    assert client.get(URL, {"page": 4}).status_code == 404
+    assert client.get(URL, {"page": "x"}).status_code == 404
+    assert client.get(URL, {"page": 0}).status_code == 404
+
+
+def test_ten_closed_requests_need_no_second_page(client_for, alt_tokyo):
+    for _ in range(10):
+        SupportRequestFactory(alt=alt_tokyo, status=Status.RESOLVED)
+    page = client_for(alt_tokyo).get(URL).content.decode()
+    assert len(_rows(page)) == 10
+    assert "?page=2" not in page
 
 
 def test_dashboard_card_shows_open_requests_and_what_waits_on_the_alt(client_for, alt_tokyo):
