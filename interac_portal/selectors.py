@@ -1,12 +1,9 @@
 """Reads of the flows that cross two feature apps (wired here, above both)."""
 
 from dataclasses import dataclass
-from datetime import UTC, timedelta
+from datetime import timedelta
 
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import JSONObject
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+from django.db.models import F, FilteredRelation, OuterRef, Q
 
 from contacts.models import AltProfile
 from onboarding.checklist import STEPS_BY_KIND
@@ -29,55 +26,50 @@ class ChecklistHelpRow:
         return self.support_request.status in RESOLVED
 
 
-def _requests_for_ask():
-    """The requests the ALT sent in the ask's category within a day of asking, first first (the outer row
-    is a ChecklistHelp)."""
-    return SupportRequest.objects.filter(
-        alt_id=OuterRef("item__alt_id"),
-        category=OuterRef("category"),
-        created__gte=OuterRef("asked_at"),
-        created__lt=OuterRef("asked_at") + ASK_WINDOW,
-    ).order_by("created", "pk")
-
-
 def request_for_ask(field: str = "pk"):
-    """`field` of the first request the ALT sent in the ask's category within a day of asking (a subquery)."""
-    return _requests_for_ask().values(field)[:1]
-
-
-# What is shown of the request an ask led to, as one JSON value: one subquery rather than one per field.
-_ASKED_REQUEST = JSONObject(pk="pk", reference="reference", status="status", created="created")
-
-
-def _moment(text: str):
-    # PostgreSQL writes the time zone into the JSON; SQLite keeps UTC without saying so.
-    moment = parse_datetime(text)
-    return moment if timezone.is_aware(moment) else timezone.make_aware(moment, UTC)
+    """`field` of the first request the ALT sent in the ask's category within a day of asking
+    (a subquery; the outer row is a ChecklistHelp)."""
+    return (
+        SupportRequest.objects.filter(
+            alt_id=OuterRef("item__alt_id"),
+            category=OuterRef("category"),
+            created__gte=OuterRef("asked_at"),
+            created__lt=OuterRef("asked_at") + ASK_WINDOW,
+        )
+        .order_by("created", "pk")
+        .values(field)[:1]
+    )
 
 
 def checklist_help_requests(*, alt_id: int) -> list[ChecklistHelpRow]:
     """The ALT's steps still open that they asked help with, each with the request it led to (its pk,
-    reference, status and when it was sent). One query."""
-    asks = (
-        ChecklistHelp.objects.filter(item__alt_id=alt_id, item__done_at__isnull=True)
-        .annotate(request=Subquery(_requests_for_ask().values(data=_ASKED_REQUEST)[:1]))
-        .filter(request__isnull=False)
-        .values_list("item__kind", "request")
+    reference, status and when it was sent). One query: the asks joined to the ALT's requests of their
+    category sent within a day of asking, the first of which is the one (as `request_for_ask`)."""
+    sent = "item__alt__support_requests"
+    asked = FilteredRelation(
+        sent,
+        condition=Q(
+            **{
+                f"{sent}__category": F("category"),
+                f"{sent}__created__gte": F("asked_at"),
+                f"{sent}__created__lt": F("asked_at") + ASK_WINDOW,
+            }
+        ),
     )
-    return [
-        ChecklistHelpRow(
-            step=STEPS_BY_KIND[kind],
-            support_request=SupportRequest(
-                pk=data["pk"],
-                alt_id=alt_id,
-                reference=data["reference"],
-                status=data["status"],
-                created=_moment(data["created"]),
-            ),
-        )
-        for kind, data in asks
-        if kind in STEPS_BY_KIND
-    ]
+    rows = (
+        ChecklistHelp.objects.filter(item__alt_id=alt_id, item__done_at__isnull=True)
+        .annotate(asked=asked)
+        .filter(asked__isnull=False)
+        .order_by("pk", "asked__created", "asked__pk")
+        .values_list("pk", "item__kind", "asked__pk", "asked__reference", "asked__status", "asked__created")
+    )
+    found: dict[int, ChecklistHelpRow] = {}
+    for ask_pk, kind, pk, reference, status, created in rows:
+        if ask_pk in found or kind not in STEPS_BY_KIND:
+            continue  # a later request of the same ask, or a step no longer on the checklist
+        support_request = SupportRequest(pk=pk, alt_id=alt_id, reference=reference, status=status, created=created)
+        found[ask_pk] = ChecklistHelpRow(step=STEPS_BY_KIND[kind], support_request=support_request)
+    return list(found.values())
 
 
 def checklist_help_dashboard_card(*, profile: AltProfile) -> dict | None:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts import selectors as contacts_selectors
 from onboarding.selectors import onboarding_dashboard_card
 from safety.selectors import safety_dashboard_card
+from support.nav import new_replies_counted
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
 
@@ -46,6 +47,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = selector(profile=profile)
         if context is not None:
             cards.append({"template": template, "context": context})
+        if selector is support_dashboard_card:
+            # The support card counted the requests with a new reply: the navigation shows that number.
+            new_replies_counted(request, context["new_reply_count"])
     return render(request, "dashboard.jinja", {"profile": profile, "team": team, "cards": cards})
 
 

@@ -104,6 +104,12 @@ class ReplyForm(AttachmentMixin, forms.Form):
         return cleaned
 
 
+class SeenForm(forms.Form):
+    """What the ALT's opened page showed: the time of the latest reply from staff on it ("New reply" goes)."""
+
+    seen_up_to = forms.DateTimeField(widget=forms.HiddenInput)
+
+
 class CannedReplySelect(forms.Select):
     """Each option carries its text, so the admin's script can copy it into the reply box."""
 

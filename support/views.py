@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
-from .forms import ReplyForm, SupportRequestForm, VisitNewTimeForm
+from .forms import ReplyForm, SeenForm, SupportRequestForm, VisitNewTimeForm
 from .help import category_help
 from .models import APPLICANT_CATEGORIES, BRANCH_CATEGORIES, Category
+from .nav import new_replies_counted
 
 # Re-rendered forms with bad input answer this (the input is kept).
 INVALID = 422
@@ -29,11 +30,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", 1))
     except ValueError:
         raise Http404("No such page") from None
-    context = {
-        "profile": profile,
-        "listing": selectors.support_requests_for_alt(user=request.user, page=page),
-        "status_labels": selectors.status_labels_for_alt(),
-    }
+    listing = selectors.support_requests_for_alt(user=request.user, page=page)
+    if listing.new_reply_count is not None:
+        new_replies_counted(request, listing.new_reply_count)
+    context = {"profile": profile, "listing": listing, "status_labels": selectors.status_labels_for_alt()}
     return render(request, "support/list.jinja", context)
 
 
@@ -89,6 +89,7 @@ def request_sent(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request, pk: int, reply_form, status=200, new_time_form=None, visit_pk=None) -> HttpResponse:
     support_request = selectors.support_request_page_for_alt(user=request.user, pk=pk)
+    new_replies_counted(request, support_request.new_reply_count)
     visits = selectors.visits_for_request(support_request=support_request) if support_request.has_visits else []
     context = {
         "support_request": support_request,
@@ -106,6 +107,32 @@ def _detail(request, pk: int, reply_form, status=200, new_time_form=None, visit_
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, pk, ReplyForm())
+
+
+def _mark_seen(request: HttpRequest, support_request) -> bool:
+    """The POST came from the request's page, which showed staff's replies up to `seen_up_to`."""
+    form = SeenForm(request.POST)
+    if not form.is_valid():
+        return False
+    services.support_request_mark_seen_by_alt(support_request=support_request, up_to=form.cleaned_data["seen_up_to"])
+    return True
+
+
+@login_required
+@require_POST
+def request_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ALT opened the request: its page sends this as soon as it has loaded (htmx), or the ALT
+    presses "Mark as read". "New reply" goes, for the replies the page showed."""
+    support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
+    marked = _mark_seen(request, support_request)
+    if request.headers.get("HX-Request") == "true":
+        if not marked:
+            return HttpResponse(status=400)
+        # The form goes from the page, and the navigation's count is put right (out of band).
+        return render(request, "support/_seen.jinja")
+    if not marked:
+        messages.error(request, _("This page was out of date. Here is the request as it is now."))
+    return redirect(support_request)
 
 
 @login_required
@@ -126,6 +153,7 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            _mark_seen(request, support_request)
             messages.success(request, _("Your message was sent."))
             return redirect(support_request)
     return _detail(request, support_request.pk, form, status=INVALID)
@@ -135,6 +163,7 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_solve(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
+    _mark_seen(request, support_request)
     if services.support_request_mark_solved(support_request=support_request, by=request.user):
         messages.success(request, _("Thank you. The request is marked as solved; you can reopen it within 14 days."))
     return redirect(support_request)
@@ -144,6 +173,7 @@ def request_solve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
+    _mark_seen(request, support_request)
     try:
         if services.support_request_reopen(support_request=support_request, by=request.user):
             messages.success(request, _("The request is open again. Your branch has been told."))

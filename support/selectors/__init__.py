@@ -7,6 +7,7 @@ rota and call-outs), `visits` (going along), `cards` (counter cards), `reports` 
 from .alt import (
     AltRequestList,
     AltThread,
+    new_reply_count_for_alt,
     status_labels_for_alt,
     support_dashboard_card,
     support_request_page_for_alt,
@@ -58,6 +59,7 @@ from .visits import (
 __all__ = [
     "AltRequestList",
     "AltThread",
+    "new_reply_count_for_alt",
     "status_labels_for_alt",
     "support_request_page_for_alt",
     "ALL_DESKS",

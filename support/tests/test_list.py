@@ -119,9 +119,10 @@ def test_list_query_count_is_the_same_for_1_and_50_requests(
         SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo, status=Status.CLOSED if n % 2 else Status.NEW)
     with django_assert_max_num_queries(3) as fifty:
         page = client.get(URL).content.decode()
-    with django_assert_max_num_queries(3) as older:
+    # Older requests: the same, and the navigation's count of new replies (the first page has it with its rows).
+    with django_assert_max_num_queries(4):
         client.get(URL, {"page": 2})
-    assert len(one.captured_queries) == len(fifty.captured_queries) == len(older.captured_queries)
+    assert len(one.captured_queries) == len(fifty.captured_queries)
     assert len(_rows(page)) == 26 + 10  # every open request, the ten latest closed ones
 
 
