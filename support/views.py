@@ -89,7 +89,6 @@ def request_sent(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request, pk: int, reply_form, status=200, new_time_form=None, visit_pk=None) -> HttpResponse:
     support_request = selectors.support_request_page_for_alt(user=request.user, pk=pk)
-    new_replies_counted(request, support_request.new_reply_count)
     visits = selectors.visits_for_request(support_request=support_request) if support_request.has_visits else []
     context = {
         "support_request": support_request,

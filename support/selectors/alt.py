@@ -6,21 +6,23 @@ messages or files, and reads only the columns it shows.
 
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, Subquery, Sum, Value, When, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from contacts.models import AltProfile, User
+from contacts.models import AltProfile, StaffRole, User
 
 from ..models import NEW_REPLY_FOR_ALT, OPEN_STATUSES, Attachment, Message, Status, SupportRequest, Visit
-from .requests import assignee_role_annotation
+from .requests import ROLE_ORDER
 from .visits import visits_upcoming_for_alt
 
-# The list's first page: every open request, then this many of the latest resolved or closed ones.
+# The list's first page: every request that needs the ALT (open, or with a new reply), then this many of
+# the latest other ones (resolved or closed).
 CLOSED_ON_FIRST_PAGE = 10
 # Older resolved or closed requests, per page after the first.
 OLDER_PER_PAGE = 20
+
+ROLE_RANK = {role: rank for rank, role in enumerate(ROLE_ORDER)}
 
 # The columns of a request's row in the ALT's list, with its assignee's name.
 LIST_COLUMNS = (
@@ -29,22 +31,14 @@ LIST_COLUMNS = (
     "subject",
     "urgency",
     "status",
+    "branch",
     "last_activity_at",
+    "last_staff_reply_at",
+    "alt_seen_up_to",
     "assignee__first_name",
     "assignee__last_name",
     "assignee__email",
 )
-
-
-def _new_reply() -> Case:
-    """True on a request with a reply the ALT has not opened ("New reply")."""
-    return Case(When(NEW_REPLY_FOR_ALT, then=Value(True)), default=Value(False), output_field=BooleanField())
-
-
-def _new_reply_count_of_alt() -> Subquery:
-    """How many of the ALT's requests have a new reply (a subquery; the outer row is one of their requests)."""
-    requests = SupportRequest.objects.filter(NEW_REPLY_FOR_ALT, alt_id=OuterRef("alt_id"))
-    return Coalesce(Subquery(requests.values("alt_id").annotate(count=Count("pk")).values("count")[:1]), 0)
 
 
 def new_reply_count_for_alt(*, user_id: int) -> int:
@@ -62,79 +56,80 @@ def status_labels_for_alt() -> dict[str, str]:
 
 @dataclass(frozen=True)
 class AltRequestList:
-    rows: list[SupportRequest]  # each with `new_reply`
+    rows: list[SupportRequest]
     page: int
     # More resolved or closed requests on the next page.
     has_older: bool
-    # How many of all the ALT's requests have a new reply (on the first page; None on the others).
+    # How many of the ALT's requests have a new reply (all of them are on the first page; None on the others).
     new_reply_count: int | None
 
 
 def support_requests_for_alt(*, user: User, page: int = 1) -> AltRequestList:
-    """The ALT's requests as their list shows them, each marked when it has a new reply: one query.
+    """The ALT's requests as their list shows them, each with its assignee's role.
 
-    Page 1: every open request, most recent activity first, then the latest
-    CLOSED_ON_FIRST_PAGE resolved or closed ones, and how many of all their
-    requests have a new reply. Page 2 and on: the older resolved or closed
-    ones, OLDER_PER_PAGE at a time. 404 past the last page.
+    Page 1: every request that needs them, open or with a new reply
+    (`has_new_reply_for_alt`), most recent activity first, then the latest
+    CLOSED_ON_FIRST_PAGE others. Page 2 and on: the older others,
+    OLDER_PER_PAGE at a time; 404 past the last page. Two simple queries
+    (one on the later pages), and one for the roles when someone handles them.
     """
     if page < 1:
         raise Http404("No such page")
-    is_closed = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
-    newest_first = [F("last_activity_at").desc(), F("pk").desc()]
-    rows = (
-        SupportRequest.objects.filter(alt=user)
-        .select_related("assignee")
-        .only(*LIST_COLUMNS)
-        .annotate(
-            is_closed=is_closed,
-            # Rank within the open ones, and within the closed ones: a window, so that one query gives both.
-            rank=Window(RowNumber(), partition_by=[is_closed], order_by=newest_first),
-            assignee_role=assignee_role_annotation(),
-            new_reply=_new_reply(),
-        )
-    )
+    needs_the_alt = Q(status__in=OPEN_STATUSES) | NEW_REPLY_FOR_ALT
+    requests = SupportRequest.objects.filter(alt=user).select_related("assignee").only(*LIST_COLUMNS)
+    requests = requests.order_by("-last_activity_at", "-pk")
     # One row more than shown tells whether there are older ones.
     if page == 1:
-        # Over all their requests, before the page's rows are picked (a window is computed first).
-        new_replies = Window(Sum(Case(When(NEW_REPLY_FOR_ALT, then=Value(1)), default=Value(0))))
-        rows = rows.annotate(new_replies=new_replies).filter(Q(is_closed=0) | Q(rank__lte=CLOSED_ON_FIRST_PAGE + 1))
+        rows = list(requests.filter(needs_the_alt))
+        others = list(requests.exclude(needs_the_alt)[: CLOSED_ON_FIRST_PAGE + 1])
+        shown = CLOSED_ON_FIRST_PAGE
     else:
-        first_closed = CLOSED_ON_FIRST_PAGE + (page - 2) * OLDER_PER_PAGE + 1
-        rows = rows.filter(is_closed=1, rank__gte=first_closed, rank__lte=first_closed + OLDER_PER_PAGE)
-    rows = list(rows.order_by("is_closed", *newest_first))
-    new_reply_count = (rows[0].new_replies if rows else 0) if page == 1 else None
-    shown = CLOSED_ON_FIRST_PAGE if page == 1 else OLDER_PER_PAGE
-    closed = [row for row in rows if row.is_closed]
-    has_older = len(closed) > shown
-    if has_older:
-        rows.remove(closed[-1])
-    if page > 1 and not rows:
-        raise Http404("No such page")
+        first = CLOSED_ON_FIRST_PAGE + (page - 2) * OLDER_PER_PAGE
+        rows, others = [], list(requests.exclude(needs_the_alt)[first : first + OLDER_PER_PAGE + 1])
+        shown = OLDER_PER_PAGE
+        if not others:
+            raise Http404("No such page")
+    has_older = len(others) > shown
+    rows += others[:shown]
+    with_assignee_roles(rows)
+    new_reply_count = sum(1 for row in rows if row.has_new_reply_for_alt) if page == 1 else None
     return AltRequestList(rows=rows, page=page, has_older=has_older, new_reply_count=new_reply_count)
+
+
+def with_assignee_roles(requests: list[SupportRequest]) -> None:
+    """Set `assignee_role` on each request, as assignee_role_annotation does (a role in the request's
+    branch, else a national one; MC first): one small query for the people, none without any. Cheaper
+    than the annotation's subquery, which is built anew for every page."""
+    people = {request.assignee_id for request in requests if request.assignee_id}
+    held: dict[int, list[tuple[int | None, str]]] = {}
+    if people:
+        for user_id, branch_id, role in StaffRole.objects.filter(user_id__in=people).values_list(
+            "user_id", "branch_id", "role"
+        ):
+            held.setdefault(user_id, []).append((branch_id, role))
+    for request in requests:
+        roles = [
+            role for branch_id, role in held.get(request.assignee_id, ()) if branch_id in (request.branch_id, None)
+        ]
+        request.assignee_role = min(roles, key=ROLE_RANK.get, default=None)
 
 
 def support_request_page_for_alt(*, user: User, pk: int) -> SupportRequest:
     """One of the ALT's own requests, with what its page shows: who handles it (name and role), who opened
-    it for them, whether it has files and visits (so that their queries run only when it has some), and
-    `new_reply_count`, how many of the ALT's requests have a new reply (for the navigation). One query;
-    404 for anyone else's."""
-    files = Attachment.objects.filter(support_request=OuterRef("pk"))
-    visits = Visit.objects.filter(support_request=OuterRef("pk"))
-    request = (
-        SupportRequest.objects.select_related("branch", "assignee", "opened_by")
-        .defer("submit_token", "overdue_flagged_for", "triage_rank", "triage_due")
-        .annotate(
-            assignee_role=assignee_role_annotation(),
-            has_files=Exists(files.filter(Q(message__isnull=True) | Q(message__is_internal=False))),
-            has_visits=Exists(visits),
-            new_reply_count=_new_reply_count_of_alt(),
+    it for them, and whether it has files and visits (so that their queries run only when it has some).
+    One query, and one for the assignee's role; 404 for anyone else's."""
+    try:
+        request = (
+            SupportRequest.objects.select_related("branch", "assignee", "opened_by")
+            .annotate(
+                has_files=Exists(Attachment.objects.filter(support_request=OuterRef("pk"))),
+                has_visits=Exists(Visit.objects.filter(support_request=OuterRef("pk"))),
+            )
+            .get(pk=pk, alt=user)
         )
-        .filter(pk=pk, alt=user)
-        .first()
-    )
-    if request is None:
-        raise Http404("No such request")
+    except SupportRequest.DoesNotExist:
+        raise Http404("No such request") from None
+    with_assignee_roles([request])
     return request
 
 
@@ -178,21 +173,20 @@ def support_dashboard_card(*, profile: AltProfile):
 
     Before a branch is confirmed the requests go to GRM (the card says so).
     """
-    waiting_first = Case(When(status=Status.WAITING_ON_ALT, then=Value(0)), default=Value(1))
     rows = list(
         SupportRequest.objects.filter(Q(status__in=OPEN_STATUSES) | NEW_REPLY_FOR_ALT, alt_id=profile.user_id)
-        .annotate(new_reply=_new_reply())
-        .order_by("-new_reply", waiting_first, "-last_activity_at")
-        .values("pk", "reference", "subject", "status", "new_reply")[:100]
+        .order_by("-last_activity_at")
+        .only("pk", "reference", "subject", "status", "last_staff_reply_at", "alt_seen_up_to")[:100]
     )
-    waiting = [r for r in rows if r["status"] == Status.WAITING_ON_ALT]
+    # New replies first, then what waits on the ALT, then the most recently active.
+    rows.sort(key=lambda r: (not r.has_new_reply_for_alt, r.status != Status.WAITING_ON_ALT))
+    waiting = [r for r in rows if r.status == Status.WAITING_ON_ALT]
     return {
-        "open_count": sum(1 for r in rows if r["status"] in OPEN_STATUSES),
+        "open_count": sum(1 for r in rows if r.status in OPEN_STATUSES),
         "waiting": waiting[:3],
         "waiting_count": len(waiting),
-        # New replies first, then the most recently active.
-        "recent": [r for r in rows if r["status"] != Status.WAITING_ON_ALT][:3],
-        "new_reply_count": sum(1 for r in rows if r["new_reply"]),
+        "recent": [r for r in rows if r.status != Status.WAITING_ON_ALT][:3],
+        "new_reply_count": sum(1 for r in rows if r.has_new_reply_for_alt),
         "visits": visits_upcoming_for_alt(user_id=profile.user_id),
         "with_grm": profile.branch_id is None,
     }

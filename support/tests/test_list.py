@@ -112,15 +112,16 @@ def test_list_query_count_is_the_same_for_1_and_50_requests(
     client = client_for(alt_tokyo)
     client.get(URL)  # the first request of a session also refreshes the session's expiry
     SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo)
-    # The session, the user, the requests.
-    with django_assert_max_num_queries(3) as one:
+    # The session, the user, the requests that need the ALT, the latest others, who handles them (their roles).
+    with django_assert_max_num_queries(5) as one:
         client.get(URL)
     for n in range(49):
         SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo, status=Status.CLOSED if n % 2 else Status.NEW)
-    with django_assert_max_num_queries(3) as fifty:
+    with django_assert_max_num_queries(5) as fifty:
         page = client.get(URL).content.decode()
-    # Older requests: the same, and the navigation's count of new replies (the first page has it with its rows).
-    with django_assert_max_num_queries(4):
+    # Older requests: the older ones and their roles, and the navigation's count of new replies (the first
+    # page has it from its rows).
+    with django_assert_max_num_queries(5):
         client.get(URL, {"page": 2})
     assert len(one.captured_queries) == len(fifty.captured_queries)
     assert len(_rows(page)) == 26 + 10  # every open request, the ten latest closed ones
@@ -197,3 +198,25 @@ def test_applicant_card_invites_to_ask_grm(client_for, applicant):
     page = client_for(applicant).get(reverse("dashboard")).content.decode()
     assert 'id="support-card-title"' in page
     assert "Ask the recruiting team (GRM) here" in page
+
+
+def test_the_list_names_each_handlers_role_as_the_admin_rule_does(alt_tokyo, applicant, mc_tokyo, sesps, grm, tokyo):
+    """with_assignee_roles (one query for the page) gives the role assignee_role_annotation gives."""
+    from contacts.models import StaffRole
+    from support.models import SupportRequest
+    from support.selectors import assignee_role_annotation
+    from support.selectors.alt import with_assignee_roles
+
+    StaffRole.objects.create(user=sesps, role=StaffRole.Role.MC, branch=tokyo)  # SESPS, and an MC in Tokyo too
+    requests = [
+        SupportRequestFactory(alt=alt_tokyo, assignee=mc_tokyo),
+        SupportRequestFactory(alt=alt_tokyo, assignee=sesps),
+        SupportRequestFactory(alt=alt_tokyo, assignee=grm),
+        SupportRequestFactory(alt=applicant, assignee=grm),
+        SupportRequestFactory(alt=applicant, assignee=sesps),
+        SupportRequestFactory(alt=alt_tokyo),
+    ]
+    expected = dict(SupportRequest.objects.annotate(role=assignee_role_annotation()).values_list("pk", "role"))
+    with_assignee_roles(requests)
+    assert {r.pk: r.assignee_role for r in requests} == expected
+    assert [r.assignee_role for r in requests] == ["MC", "MC", "GRM", "GRM", "SESPS", None]
