@@ -15,7 +15,7 @@ from contacts.selectors import alt_profile_get_for_user
 from . import selectors, services
 from .forms import ReplyForm, SeenForm, SupportRequestForm, VisitNewTimeForm
 from .help import category_help
-from .models import APPLICANT_CATEGORIES, BRANCH_CATEGORIES, Category
+from .models import APPLICANT_CATEGORIES, BRANCH_CATEGORIES
 from .nav import new_replies_counted
 
 # Re-rendered forms with bad input answer this (the input is kept).
@@ -69,13 +69,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
         form = SupportRequestForm(
             initial=SupportRequestForm.initial_for(request.GET, categories=categories), categories=categories
         )
-    context = {
-        "profile": profile,
-        "branch": profile.branch,
-        "form": form,
-        "category_help": category_help(categories=categories),
-        "wellbeing": Category.WELLBEING,
-    }
+    context = {"branch": profile.branch, "form": form, "category_help": category_help(categories=categories)}
     return render(request, "support/new.jinja", context, status=status)
 
 
