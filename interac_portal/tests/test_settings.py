@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
@@ -101,3 +102,12 @@ def test_celery_workers_keep_the_log_scrubbing():
     finally:
         app.log.already_setup = False
         dictConfig(settings.LOGGING)
+
+
+def test_make_run_links_emails_to_the_port_it_serves_on():
+    """`make run WEB_PORT=8080`: the web server listens there and SITE_URL (links in emails) follows."""
+    dry = subprocess.run(
+        ["make", "-n", "run", "WEB_PORT=8080"], capture_output=True, text=True, env={**os.environ, "SITE_URL": ""}
+    )
+    assert "SITE_URL=${SITE_URL:-http://127.0.0.1:8080}" in dry.stdout, dry.stdout
+    assert "runserver 127.0.0.1:${WEB_PORT:-8000}" in (Path(__file__).resolve().parents[2] / "Procfile").read_text()
