@@ -102,6 +102,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.contrib.auth.context_processors.auth",
                 "interac_portal.context_processors.portal",
+                "core.jinja2.csrf",
             ],
         },
     },

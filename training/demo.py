@@ -124,6 +124,19 @@ def seed(*, people: dict) -> None:
         )
         if code == "tokyo":
             _register(meeting, alt, Status.REGISTERED)
+            # The meetings since arrival: more past sessions than /training/ shows (the rest on /training/past/).
+            for number, days_ago, status in ((1, 48, Status.ATTENDED), (2, 34, Status.ATTENDED),
+                                             (3, 13, Status.ABSENT), (4, 6, Status.ATTENDED)):  # fmt: skip
+                earlier = branch_session(
+                    title=f"{name} ALT meeting: check-in {number}",
+                    kind=Kind.ALT_MEETING,
+                    start=_at(day(-days_ago), 18, 0),
+                    end=_at(day(-days_ago), 19, 30),
+                    online_link=f"https://meet.example.com/{code}-alt-meeting",
+                    capacity=30,
+                    required=False,
+                )
+                _register(earlier, alt, status)
         branch_session(
             title=f"{name} workshop: team teaching with JTEs",
             kind=Kind.BRANCH_TRAINING,

@@ -16,6 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, Branch, OrientationTrack
+from core.labels import choice_label
+
+from .display import SessionTime, date_text, date_time_text, session_time
 
 # A trainer can take the roll from this long before the start (on the day, on a phone).
 ATTENDANCE_OPENS_BEFORE = timedelta(hours=24)
@@ -138,8 +141,30 @@ class TrainingSession(models.Model):
         if self.title:
             return self.title
         if self.kind == self.Kind.INITIAL_ORIENTATION and self.track:
-            return f"{self.get_kind_display()} ({self.get_track_display()})"
-        return str(self.get_kind_display())
+            return f"{self.kind_label} ({self.track_label})"
+        return self.kind_label
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(self.Kind, self.kind)
+
+    @property
+    def track_label(self) -> str:
+        return choice_label(self.Track, self.track) if self.track else ""
+
+    @property
+    def when(self) -> SessionTime:
+        """Start and end in Japan time as the pages show them (rendered as a <time> element)."""
+        return session_time(self.start, self.end)
+
+    @property
+    def start_date_text(self) -> str:
+        return date_text(self.start)
+
+    @property
+    def deadline_text(self) -> str:
+        """The registration deadline in Japan time, or "" without one."""
+        return date_time_text(self.registration_deadline) if self.registration_deadline else ""
 
     @property
     def online_url(self) -> str:

@@ -31,6 +31,19 @@ from .models import CalendarFeed, Registration, TrainingSession
 RECORD_PERIOD = timedelta(days=365)
 # The ALT page lists at most this many sessions open for registration.
 OPEN_SESSIONS_LIMIT = 50
+# ... and the most recent of their past sessions (the others are a click away).
+PAST_SESSIONS_SHOWN = 5
+# What a session's card on the ALT's pages reads: the rest of the row (its description, the
+# trainer's account) stays in the database.
+SESSION_CARD_FIELDS = (
+    "kind", "track", "title", "start", "end", "place", "online_link", "capacity", "required",
+    "registration_deadline", "status",
+    "branch__name_en", "branch__name_ja", "trainer__first_name", "trainer__last_name", "trainer__email",
+)  # fmt: skip
+REGISTRATION_CARD_FIELDS = (
+    "session_id", "status", "invited", "answered_at", "note", "waitlist_position",
+    *(f"session__{name}" for name in SESSION_CARD_FIELDS),
+)  # fmt: skip
 # How far before the start each reminder goes out, and how long it stays due
 # (the task runs hourly; a reminder missed for a day is not worth sending).
 REMINDERS = {
@@ -200,7 +213,7 @@ def _awaits_answer_now(registration: Registration, now) -> bool:
 @dataclass
 class TrainingOverview:
     upcoming: list = field(default_factory=list)
-    past: list = field(default_factory=list)
+    past: list = field(default_factory=list)  # newest first
     open_sessions: list = field(default_factory=list)
     record: AttendanceRecord = field(default_factory=AttendanceRecord)
     now: datetime = field(default_factory=timezone.now)
@@ -208,6 +221,20 @@ class TrainingOverview:
     @property
     def awaiting_answer(self) -> list:
         return [r for r in self.upcoming if _awaits_answer_now(r, self.now)]
+
+    @property
+    def recent_past(self) -> list:
+        """The past sessions /training/ shows; the rest are on /training/past/."""
+        return self.past[:PAST_SESSIONS_SHOWN]
+
+
+def _registrations_of_record_period(user_id: int, now) -> QuerySet[Registration]:
+    """The ALT's registrations at sessions that ended in the record period or have not ended."""
+    return (
+        Registration.objects.filter(alt_id=user_id, session__end__gte=now - RECORD_PERIOD)
+        .select_related("session", "session__branch", "session__trainer")
+        .only(*REGISTRATION_CARD_FIELDS)
+    )
 
 
 def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverview:
@@ -218,11 +245,7 @@ def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverv
     registration that apply to them, with the places taken.
     """
     now = now or timezone.now()
-    registrations = list(
-        Registration.objects.filter(alt_id=profile.user_id, session__end__gte=now - RECORD_PERIOD)
-        .select_related("session", "session__branch", "session__trainer")
-        .order_by("session__start", "session_id")
-    )
+    registrations = list(_registrations_of_record_period(profile.user_id, now).order_by("session__start", "session_id"))
     overview = TrainingOverview(record=record_from_registrations(registrations, now=now), now=now)
     for registration in registrations:
         if registration.session.end > now:
@@ -235,10 +258,21 @@ def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverv
         TrainingSession.objects.filter(_open_q(now), sessions_for_profile_q(profile))
         .exclude(pk__in=mine)
         .select_related("branch", "trainer")
+        .only(*SESSION_CARD_FIELDS)
         .annotate(held=held_places_subquery())
         .order_by("start", "pk")[:OPEN_SESSIONS_LIMIT]
     )
     return overview
+
+
+def training_past_for_alt(*, profile: AltProfile, now=None) -> list[Registration]:
+    """The ALT's past sessions of the last 12 months with their attendance, newest first (one query)."""
+    now = now or timezone.now()
+    return list(
+        _registrations_of_record_period(profile.user_id, now)
+        .filter(session__end__lte=now)
+        .order_by("-session__start", "-session_id")
+    )
 
 
 def session_get_for_alt(*, profile: AltProfile, pk: int) -> TrainingSession:
