@@ -220,7 +220,9 @@ def test_the_message_id_parses_and_is_the_same_for_every_send_of_a_row(alt_tokyo
     assert services.notification_message_id(other) != str(header)
 
 
-def test_a_row_with_a_reply_address_is_sent_with_that_reply_to(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
+def test_a_row_with_a_reply_address_is_sent_with_that_reply_to(
+    alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.notify(
             kind="account.invitation",
