@@ -7,6 +7,7 @@ from django.core.management import CommandError, call_command
 
 from support.models import Attachment, InboundEmail, Message, Status
 from support.reply_address import reply_address
+from support.tasks import read_reply_maildir
 from testing.inbound import maildir_with, reply_email
 from testing.support import PDF_BYTES, SupportRequestFactory
 
@@ -71,6 +72,19 @@ def test_a_pdf_is_attached_and_an_oversized_file_is_bounced(
     assert [a.original_name for a in Attachment.objects.all()] == ["lease.pdf"]
     [bounce] = [m for m in mailoutbox if "could not be added" in m.subject]
     assert '"scan.pdf" cannot be attached' in bounce.body and "larger than 10 MB" in bounce.body
+
+
+def test_the_scheduled_task_reads_reply_maildir_and_does_nothing_without_it(
+    tmp_path, settings, waiting_request, django_capture_on_commit_callbacks
+):
+    settings.REPLY_MAILDIR = ""
+    assert read_reply_maildir() == 0
+    settings.REPLY_MAILDIR = str(tmp_path / "replies")
+    maildir_with(tmp_path / "replies", _alt_reply(waiting_request, text="Read by the scheduler."))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert read_reply_maildir() == 1
+        assert read_reply_maildir() == 0  # run twice: nothing more
+    assert Message.objects.get(support_request=waiting_request).body == "Read by the scheduler."
 
 
 def test_a_missing_maildir_is_a_clear_error(tmp_path, db):
