@@ -30,6 +30,7 @@ class InboundMail:
     text: str  # the new text: quotes and signature removed
     files: list[InboundFile] = field(default_factory=list)
     automatic: bool = False
+    spam: bool = False  # the provider's or the mail server's spam filter says so
 
 
 def _decoded(part: Message) -> str:
@@ -83,10 +84,17 @@ def _is_automatic(message: Message, sender: str) -> bool:
     )
 
 
+def _raw(message: Message) -> bytes:
+    try:
+        return message.as_bytes()
+    except Exception:  # a malformed header the serializer cannot write back
+        return f"{message.items()!r}{message.get_payload()!r}".encode("utf-8", "replace")
+
+
 def inbound_mail_from_message(message: Message, *, envelope_recipient: str | None = None) -> InboundMail:
     """Read `message` (an email.message.Message, as the Maildir or anymail gives it)."""
     message_id = " ".join(str(message.get("Message-ID", "")).split())[:255]
-    digest_of = message_id.encode() if message_id else message.as_bytes()
+    digest_of = message_id.encode() if message_id else _raw(message)
     senders = getaddresses([str(value) for value in message.get_all("From", [])])
     sender = (senders[0][1] if senders else "").strip().lower()
     headers = ("To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To")
@@ -102,4 +110,6 @@ def inbound_mail_from_message(message: Message, *, envelope_recipient: str | Non
         text=reply_text(_text(message)),
         files=_files(message),
         automatic=_is_automatic(message, sender),
+        spam=bool(getattr(message, "spam_detected", None))
+        or str(message.get("X-Spam-Flag", "")).strip().upper() == "YES",
     )

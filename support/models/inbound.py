@@ -42,6 +42,8 @@ class InboundEmail(models.Model):
         verbose_name = _("inbound email")
         verbose_name_plural = _("inbound emails")
         ordering = ["-received"]
+        # How many bounces an address got today (support.services.inbound).
+        indexes = [models.Index(fields=["from_email", "received"], name="support_inbound_from_received")]
 
     def __str__(self):
         return f"Inbound email #{self.pk}"

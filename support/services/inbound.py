@@ -10,10 +10,13 @@ the person the reply address was made for.
 
 import logging
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import User
@@ -32,6 +35,7 @@ logger = logging.getLogger(__name__)
 
 MAX_FILES = 5
 MAX_TEXT = 10_000  # Message.body's limit
+BOUNCES_PER_DAY = 5
 
 
 class Refused(Exception):
@@ -153,6 +157,31 @@ def _bounce(mail: InboundMail, record: InboundEmail, refused: Refused, writer: _
     )
 
 
+def _not_answered(mail: InboundMail) -> str:
+    """Why a message gets neither a post nor a bounce ("" when it is answered one way or the other).
+
+    Robots never write to each other: automatic replies, spam and our own mail
+    are dropped. A bounce goes only to a valid address, and (_may_bounce_to)
+    not more than BOUNCES_PER_DAY times a day to one address, so that mail with
+    a forged sender cannot turn the portal into a source of spam.
+    """
+    if mail.automatic or is_own_address(mail.sender):
+        return "automatic"
+    if mail.spam:
+        return "spam"
+    try:
+        validate_email(mail.sender)
+    except ValidationError:
+        return "sender_address"
+    return ""
+
+
+def _may_bounce_to(sender: str) -> bool:
+    since = timezone.now() - timedelta(days=1)
+    bounced = InboundEmail.objects.filter(from_email=sender, outcome=InboundEmail.Outcome.BOUNCED, received__gte=since)
+    return bounced.count() < BOUNCES_PER_DAY
+
+
 def inbound_email_receive(*, mail: InboundMail, channel: str) -> InboundEmail:
     """Post an emailed reply to its request's thread, or bounce it; once per message (its Message-ID).
 
@@ -173,8 +202,9 @@ def inbound_email_receive(*, mail: InboundMail, channel: str) -> InboundEmail:
                 channel=channel,
                 outcome=InboundEmail.Outcome.IGNORED,
             )
-            if mail.automatic or is_own_address(mail.sender):
-                record.reason = "automatic"
+            reason = _not_answered(mail)
+            if reason:
+                record.reason = reason
             else:
                 _handle(mail, record)
             record.save(update_fields=["outcome", "reason", "support_request", "posted"])
@@ -196,6 +226,9 @@ def _handle(mail: InboundMail, record: InboundEmail) -> None:
         record.posted = _post(mail, writer)
         record.outcome = InboundEmail.Outcome.POSTED
     except Refused as refused:
-        record.outcome = InboundEmail.Outcome.BOUNCED
         record.reason = refused.reason
-        _bounce(mail, record, refused, writer)
+        if _may_bounce_to(mail.sender):
+            record.outcome = InboundEmail.Outcome.BOUNCED
+            _bounce(mail, record, refused, writer)
+        else:
+            record.outcome = InboundEmail.Outcome.IGNORED  # refused all the same, without a word

@@ -261,6 +261,29 @@ def test_an_out_of_office_reply_is_ignored_without_a_bounce(
     assert InboundEmail.objects.get().outcome == InboundEmail.Outcome.IGNORED
 
 
+def test_spam_and_mail_without_a_valid_sender_get_no_bounce(client, mailoutbox, django_capture_on_commit_callbacks, db):
+    spam = reply_email(to="info@example.net", sender="seller@example.org", headers={"X-Spam-Flag": "YES"})
+    nameless = reply_email(to="info@example.net", sender="not-an-address")
+    for email in (spam, nameless):
+        _post(client, django_capture_on_commit_callbacks, email, recipient="info@example.net")
+    assert not _bounces()
+    assert sorted(InboundEmail.objects.values_list("reason", flat=True)) == ["sender_address", "spam"]
+
+
+def test_one_address_gets_at_most_five_bounces_a_day_and_its_replies_still_post(
+    client, waiting_request, alt_tokyo, mailoutbox, settings, django_capture_on_commit_callbacks
+):
+    for number in range(7):
+        made_up = f"reply+made-up@{settings.REPLY_DOMAIN}"
+        email = reply_email(to=made_up, sender=alt_tokyo.email, text=f"Attempt {number}")
+        _post(client, django_capture_on_commit_callbacks, email)
+    assert len(_bounces()) == 5
+    assert InboundEmail.objects.filter(outcome=InboundEmail.Outcome.IGNORED, reason="unknown").count() == 2
+    email = reply_email(to=_alt_address(waiting_request), sender=alt_tokyo.email, text="The right address.")
+    _post(client, django_capture_on_commit_callbacks, email)
+    assert Message.objects.get(support_request=waiting_request).body == "The right address."
+
+
 # --- staff answer by email ----------------------------------------------------------------------------
 
 

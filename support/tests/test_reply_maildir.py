@@ -30,9 +30,11 @@ def _alt_reply(support_request, **kwargs):
 
 
 def test_each_message_is_posted_or_bounced_once_and_moved_to_cur(
-    tmp_path, waiting_request, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+    tmp_path, waiting_request, alt_tokyo, mailoutbox, settings, django_capture_on_commit_callbacks
 ):
-    forged = reply_email(to="reply+1-2-3-aaaaaaaaaaaaaaaaaaaaaaaa@127.0.0.1", sender=alt_tokyo.email, text="Hi")
+    forged = reply_email(
+        to=f"reply+1-2-3-aaaaaaaaaaaaaaaaaaaaaaaa@{settings.REPLY_DOMAIN}", sender=alt_tokyo.email, text="Hi"
+    )
     box = maildir_with(tmp_path / "replies", _alt_reply(waiting_request, text="Done, thanks!"), forged)
     assert _read(tmp_path / "replies", django_capture_on_commit_callbacks) == "1 bounced, 1 posted"
     assert Message.objects.get(support_request=waiting_request).body == "Done, thanks!"
