@@ -10,9 +10,12 @@ from django.utils import timezone
 
 from contacts.models import Language, Notification
 from contacts.services import notification_deliver
+from support.inbound.parse import inbound_mail_from_message
 from support.models import Attachment, InboundEmail, Message, Status
 from support.reply_address import reply_address, reply_token_in, reply_token_read
 from support.services import message_post_by_alt, support_request_staff_save
+from support.services.inbound import inbound_email_receive
+from testing.concurrency import run_at_once
 from testing.inbound import QUOTE_EN, mailgun_post, reply_email, reply_to_of
 from testing.support import PDF_BYTES, SupportRequestFactory
 
@@ -348,3 +351,18 @@ def test_without_a_signing_key_the_webhook_is_not_there(client, settings, db):
 
 def test_the_webhook_takes_no_get(client, db):
     assert client.get("/support/inbound/mailgun/").status_code == 405
+
+
+# --- the same message at the same moment (PostgreSQL) ----------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_message_delivered_four_times_at_once_posts_once(postgres, alt_tokyo, mc_tokyo):
+    support_request = SupportRequestFactory(alt=alt_tokyo, assignee=mc_tokyo, status=Status.WAITING_ON_ALT)
+    email = reply_email(to=_alt_address(support_request), sender=alt_tokyo.email, text="Only one of us posts.")
+    mail = inbound_mail_from_message(email)
+    results, errors = run_at_once(4, lambda i: inbound_email_receive(mail=mail, channel="test").pk)
+    assert errors == []
+    assert len(set(results)) == 1
+    assert Message.objects.filter(support_request=support_request).count() == 1
+    assert Notification.objects.filter(kind="support.alt_reply").count() == 1
