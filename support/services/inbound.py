@@ -16,13 +16,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import User
 from contacts.services import notify
 
-from ..files import check_attachment
+from ..files import check_attachment, clean_file_name
 from ..inbound.parse import InboundMail
 from ..models import OPEN_STATUSES, InboundEmail, Message, Status, SupportRequest
 from ..reply_address import BRANCH_MAILBOX, ReplyTokenError, is_own_address, reply_token_in, reply_token_read
@@ -97,7 +97,7 @@ def _checked_files(mail: InboundMail) -> list[tuple]:
         try:
             checked = check_attachment(upload)
         except ValidationError as error:
-            _refuse("attachment", file_code=error.code or "file_type", file_name=upload.name)
+            _refuse("attachment", file_code=error.code or "file_type", file_name=clean_file_name(upload.name))
         files.append((upload, checked))
     return files
 
@@ -113,7 +113,8 @@ def _post(mail: InboundMail, writer: _Writer) -> Message:
     files = _checked_files(mail)
     if not mail.text and not files:
         _refuse("empty")
-    body = mail.text or str(_("(a file, sent by email)"))
+    with translation.override(writer.user.preferred_language):
+        body = mail.text or str(_("(a file, sent by email)"))
     try:
         if not writer.as_staff:
             return message_post_by_alt(support_request=support_request, author=writer.user, body=body, files=files)
