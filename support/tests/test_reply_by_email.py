@@ -183,6 +183,16 @@ def test_a_reply_to_a_resolved_request_says_how_to_reopen_it(
     assert f"/support/{waiting_request.pk}/" in bounce.body
 
 
+def test_a_reply_with_only_the_quoted_email_asks_to_write_above_it(
+    client, waiting_request, alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    email = reply_email(to=_alt_address(waiting_request), sender=alt_tokyo.email, text="\n\n" + QUOTE_EN)
+    _post(client, django_capture_on_commit_callbacks, email)
+    assert not Message.objects.exists()
+    [bounce] = _bounces()
+    assert "write your reply above the quoted text" in bounce.body
+
+
 # --- refused: forged, unknown, expired, wrong sender -------------------------------------------------
 
 
