@@ -304,6 +304,8 @@ class Notification(models.Model):
     key = models.CharField(_("unique key"), max_length=255, unique=True)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
+    # Where a reply goes, when it is not the sender's address (a signed address that posts it to a thread).
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True, default="", db_default="")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

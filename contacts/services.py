@@ -119,12 +119,14 @@ def notify(
     context: dict,
     recipient: User | None = None,
     to_email: str | None = None,
+    reply_to: str = "",
 ) -> Notification:
     """Write one email to the outbox in the caller's transaction; send it after commit.
 
     `key` is unique: calling again with the same key writes nothing and sends
     nothing, which is what makes every task safe to run twice. The email is
-    rendered in the recipient's preferred language.
+    rendered in the recipient's preferred language. `reply_to` becomes the
+    Reply-To header.
     """
     if recipient is None and not to_email:
         raise ValueError("notify() needs a recipient or an address")
@@ -139,6 +141,7 @@ def notify(
             "kind": kind,
             "subject": subject,
             "body": body,
+            "reply_to": reply_to,
         },
     )
     if created:
@@ -175,6 +178,7 @@ def notify_many(*, items: list[dict]) -> int:
                         key=item["key"],
                         subject=subject,
                         body=body,
+                        reply_to=item.get("reply_to", ""),
                     )
                 )
     if rows:
@@ -236,6 +240,7 @@ def notification_deliver(*, notification_id: int, connection=None) -> bool:
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_email],
+        reply_to=[notification.reply_to] if notification.reply_to else None,
         headers={
             "Message-ID": notification_message_id(notification),
             "Auto-Submitted": "auto-generated",

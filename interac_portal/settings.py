@@ -33,6 +33,9 @@ else:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is off.")
 
+# Old keys still accepted for signatures while a new one is rolled out (signed reply addresses in mailboxes).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = "ALT Portal"
@@ -58,6 +61,7 @@ INSTALLED_APPS = [
     "import_export",
     "concurrency",
     "csp",
+    "anymail",
     # ours, lowest layer first
     "core",
     "contacts",
@@ -412,3 +416,19 @@ NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=env.int("NOTIFICATION_CLAIM_TIMEO
 NOTIFICATION_MARK_RETRY_WAITS = (0, 0.5, 1, 2, 4, 8, 15)
 # The domain of every email's Message-ID (contacts.services.notification_message_id).
 MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
+
+# Replies by email (support.reply_address): every email about a request has the Reply-To
+# reply+<signed token>@REPLY_DOMAIN; the mail for that domain reaches the portal through the
+# provider's inbound webhook (Mailgun, /support/inbound/mailgun/) or a Maildir that
+# `manage.py read_reply_maildir` reads. An address older than REPLY_TOKEN_MAX_AGE_DAYS gets a bounce.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
+REPLY_TOKEN_MAX_AGE_DAYS = env.int("REPLY_TOKEN_MAX_AGE_DAYS", default=180)
+# The Maildir a self-hosted mail server delivers the reply domain to (read_reply_maildir), if any.
+REPLY_MAILDIR = env.str("REPLY_MAILDIR", default="")
+# django-anymail's inbound webhooks. Mailgun signs each post with the webhook signing key (its control
+# panel, "Webhooks"); without one the webhook answers 404. ANYMAIL_WEBHOOK_SECRET ("user:password")
+# adds HTTP basic authentication on top, when the route's URL carries it.
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+    "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+}
