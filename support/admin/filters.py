@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from contacts.models import StaffRole
 from contacts.selectors import branch_scope_for_user
@@ -49,7 +50,10 @@ class StateFilter(admin.SimpleListFilter):
     parameter_name = "state"
 
     def lookups(self, request, model_admin):
-        return [("open", _("Open")), ("waiting_long", _("Waiting on the ALT for more than 5 days"))]
+        return [
+            ("open", pgettext_lazy("support request", "Open")),
+            ("waiting_long", _("Waiting on the ALT for more than 5 days")),
+        ]
 
     def queryset(self, request, queryset):
         if self.value() == "open":
