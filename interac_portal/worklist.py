@@ -265,28 +265,16 @@ def _grm_section(user: User, found) -> Section:
 
 
 def _sesps_section(*, detail: bool) -> Section:
-    missing_url = _admin_list("training_alttrainingrecord", orientation="missing")
-    if not detail:
-        missing = Line(
-            "orientation_missing",
-            _("Arrived ALTs not registered for orientation"),
-            training.arrived_without_orientation_count(),
-            missing_url,
-            nav_label=_("Not registered for orientation"),
-            urgent=True,
-        )
-        return Section("sesps", gettext("Initial orientation"), [missing])
-    overview = training.orientation_overview()
-    lines = [
-        Line(
-            "orientation_missing",
-            _("Arrived ALTs not registered for orientation"),
-            overview.arrived_unregistered,
-            missing_url,
-            urgent=True,
-        )
-    ]
-    for fill in overview.fills:
+    missing = Line(
+        "orientation_missing",
+        _("Arrived ALTs not registered for orientation"),
+        training.arrived_without_orientation_count(),
+        _admin_list("training_alttrainingrecord", orientation="missing"),
+        nav_label=_("Not registered for orientation"),
+        urgent=True,
+    )
+    lines = [missing]
+    for fill in training.orientation_fill_by_track() if detail else []:
         lines.append(
             Line(
                 f"fill_{fill.track.lower()}",

@@ -503,16 +503,9 @@ def arrived_without_orientation_q(*, today=None) -> Q:
     ) & ~Q(Exists(oriented))
 
 
-@dataclass(frozen=True)
-class OrientationOverview:
-    fills: list  # [TrackFill], one per track
-    arrived_unregistered: int  # arrived ALTs on no orientation (arrived_without_orientation_q)
-
-
-def orientation_overview(*, now=None) -> OrientationOverview:
-    """Upcoming initial orientation per track (sessions, places taken and free, waiting lists, the ALTs on
-    the track who are on no upcoming session of it yet) and the arrived ALTs on no orientation at all.
-    Two queries whatever the numbers."""
+def orientation_fill_by_track(*, now=None) -> list[TrackFill]:
+    """Upcoming initial orientation per track: sessions, places taken and free, waiting lists, and the ALTs
+    on the track who are on no upcoming session of it yet. Two queries whatever the numbers."""
     now = now or timezone.now()
     sessions = list(
         TrainingSession.objects.filter(_upcoming_orientation_q(now))
@@ -527,18 +520,19 @@ def orientation_overview(*, now=None) -> OrientationOverview:
         session__track=OuterRef("orientation_track"),
         status__in=[Status.REGISTERED, Status.WAITLISTED],
     )
-    arrived_unregistered = arrived_without_orientation_q(today=timezone.localdate(now))
-    alts = list(
-        AltProfile.objects.filter(user__is_active=True, branch__isnull=False)
+    alts = {
+        (row["orientation_track"], row["listed"]): row["n"]
+        for row in AltProfile.objects.filter(user__is_active=True, branch__isnull=False)
+        .exclude(orientation_track="")
         .annotate(listed=Exists(on_a_session))
         .values("orientation_track", "listed")
-        .annotate(n=Count("pk"), arrived_unregistered=Count("pk", filter=arrived_unregistered))
+        .annotate(n=Count("pk"))
         .order_by()
-    )
+    }
     fills = []
     for track in OrientationTrack:
         mine = [row for row in sessions if row["track"] == track.value]
-        on_track = {row["listed"]: row["n"] for row in alts if row["orientation_track"] == track.value}
+        unlisted = alts.get((track.value, False), 0)
         fills.append(
             TrackFill(
                 track=track.value,
@@ -547,16 +541,11 @@ def orientation_overview(*, now=None) -> OrientationOverview:
                 capacity=sum(row["capacity"] for row in mine),
                 taken=sum(row["held"] for row in mine),
                 waitlisted=sum(row["waiting"] for row in mine),
-                alts=sum(on_track.values()),
-                alts_unregistered=on_track.get(False, 0),
+                alts=unlisted + alts.get((track.value, True), 0),
+                alts_unregistered=unlisted,
             )
         )
-    return OrientationOverview(fills=fills, arrived_unregistered=sum(row["arrived_unregistered"] for row in alts))
-
-
-def orientation_fill_by_track(*, now=None) -> list[TrackFill]:
-    """Upcoming initial orientation per track (orientation_overview). Two queries."""
-    return orientation_overview(now=now).fills
+    return fills
 
 
 def arrived_without_orientation_count() -> int:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from testing.contacts import make_alt
 from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import Registration, TrainingSession
-from training.selectors import arrived_without_orientation_count, orientation_overview, trainer_worklist
+from training.selectors import arrived_without_orientation_count, orientation_fill_by_track, trainer_worklist
 
 JAPAN = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 6, 16, 10, 0, tzinfo=JAPAN)  # a Tuesday morning
@@ -95,21 +95,20 @@ def test_arrived_alts_on_no_orientation(client_for, sesps, tokyo, osaka):
     gone.save()
 
     assert arrived_without_orientation_count() == 2
-    assert orientation_overview().arrived_unregistered == 2
     page = client_for(sesps).get(reverse("admin:training_alttrainingrecord_changelist"), {"orientation": "missing"})
     rows = page.content.decode().split('id="result_list"')[1].split("</table>")[0]
     assert set(re.findall(r"[a-z.]+@example\.com", rows)) == {missing.email, absent.email}
 
 
 @pytest.mark.parametrize("sessions", [1, 10])
-def test_the_orientation_overview_is_two_queries(tokyo, alt_tokyo, sessions, django_assert_num_queries):
+def test_the_fill_by_track_is_two_queries(tokyo, alt_tokyo, sessions, django_assert_num_queries):
     for n in range(sessions):
         orientation = TrainingSessionFactory(
             kind="INITIAL_ORIENTATION", branch=None, track="FLAGSHIP", start=NOW + timedelta(days=10 + n), capacity=5
         )
         RegistrationFactory(session=orientation, alt=make_alt(branch=tokyo, email=f"a{n}@example.com"))
     with django_assert_num_queries(2):
-        flagship, alternate = orientation_overview().fills
+        flagship, alternate = orientation_fill_by_track()
     assert (flagship.sessions, flagship.capacity, flagship.taken, flagship.free) == (
         sessions,
         5 * sessions,
