@@ -1,4 +1,4 @@
-"""The dashboard that shows every app, and the health check. The only place above the apps."""
+"""The dashboard (every app for an ALT, the worklist for staff) and the health check. The only place above the apps."""
 
 import logging
 
@@ -16,7 +16,7 @@ from safety.selectors import safety_dashboard_card
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
 
-from . import services
+from . import services, worklist
 from .celery import app as celery_app
 from .selectors import checklist_help_dashboard_card
 
@@ -39,7 +39,9 @@ DASHBOARD_CARDS = [
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = contacts_selectors.alt_profile_for_user(user=request.user)
     if profile is None:
-        return render(request, "staff_home.html", {})
+        # Staff land on their worklist; anyone else (no profile, no role) is told whom to ask.
+        sections = worklist.worklist_sections(user=request.user) if request.user.is_staff else []
+        return render(request, "interac_portal/worklist.html", {"sections": sections})
     team = contacts_selectors.support_team_summary_for_alt(profile=profile)
     cards = []
     for template, selector in DASHBOARD_CARDS:
@@ -47,6 +49,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         if context is not None:
             cards.append({"template": template, "context": context})
     return render(request, "dashboard.html", {"profile": profile, "team": team, "cards": cards})
+
+
+@never_cache
+@require_GET
+def worklist_nav(request: HttpRequest) -> HttpResponse:
+    """The worklist's counts for the admin's navigation: a fragment each admin page fetches once it has loaded
+    (htmx), so that the admin's lists do not wait for them. Staff only; 404 for anyone else, signed in or not
+    (a login page is no fragment)."""
+    if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+        raise Http404("Not staff")
+    lines = worklist.worklist_nav_lines(user=request.user)
+    return render(request, "interac_portal/_worklist_nav.html", {"lines": lines})
 
 
 @login_required

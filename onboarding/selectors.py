@@ -566,8 +566,13 @@ def _checklist_rows(alt_id: int) -> list[tuple]:
 
 
 def checklist_items_past_due_q(*, today: date | None = None) -> Q:
-    """Steps not done whose due date has passed."""
-    return Q(done_at__isnull=True, due_on__lt=today or timezone.localdate())
+    """Steps not done whose due date has passed, of active ALTs who have arrived."""
+    return Q(
+        done_at__isnull=True,
+        due_on__lt=today or timezone.localdate(),
+        alt__is_active=True,
+        alt__placement__stage=Stage.ARRIVED,
+    )
 
 
 def checklist_items_past_due_for_mc(*, user: User) -> QuerySet[ChecklistItem]:
@@ -577,12 +582,7 @@ def checklist_items_past_due_for_mc(*, user: User) -> QuerySet[ChecklistItem]:
     (`/admin/onboarding/checklistitem/?past_due=yes&mine=yes`).
     """
     return (
-        ChecklistItem.objects.filter(
-            checklist_items_past_due_q(),
-            alt__alt_profile__managing_consultant=user,
-            alt__is_active=True,
-            alt__placement__stage=Stage.ARRIVED,
-        )
+        ChecklistItem.objects.filter(checklist_items_past_due_q(), alt__alt_profile__managing_consultant=user)
         .select_related("alt")
         .order_by("due_on", "alt__last_name", "pk")
     )
@@ -687,3 +687,65 @@ def onboarding_dashboard_card(*, profile: AltProfile) -> DashboardCard | None:
             card.progress_label = str(_("Pre-departure course"))
             card.due_date = due_date_for(profile.departure_date)
     return card
+
+
+# --- staff worklists (interac_portal.worklist) ----------------------------------------------------
+# Each count is what the admin list the worklist links to shows: the same conditions, the same branches.
+
+HANDOVER_WAITING = Q(acknowledged_at__isnull=True, cancelled_at__isnull=True)
+# A placement in one of the stages GRM moves it through (before the branch is confirmed) longer than this is stuck.
+STUCK_AFTER = timedelta(days=14)
+STUCK_STAGES = (Stage.APPLIED, Stage.INTERVIEWED, Stage.OFFERED, Stage.PLACEMENT)
+
+
+def _in_admin_branches(queryset: QuerySet, *, user: User, lookup: str) -> QuerySet:
+    """`queryset` within the branches `user` sees in the admin (every branch for national roles)."""
+    scope = branch_scope_for_user(user=user)
+    return queryset if scope.all_branches else queryset.filter(**{f"{lookup}__in": scope.branch_ids})
+
+
+def handovers_to_acknowledge_count(*, user: User) -> int:
+    """Handovers handed to `user` (an MC) and not acknowledged yet: `?state=waiting&mine=received`. One query."""
+    waiting = Handover.objects.filter(HANDOVER_WAITING, mc=user)
+    return _in_admin_branches(waiting, user=user, lookup="branch").count()
+
+
+def checklist_items_past_due_count_for_mc(*, user: User) -> int:
+    """The number of steps past due of `user`'s ALTs: `?past_due=yes&mine=yes`. One query."""
+    items = checklist_items_past_due_for_mc(user=user)
+    return _in_admin_branches(items, user=user, lookup="alt__alt_profile__branch").count()
+
+
+def placements_stuck_q(*, now: datetime | None = None) -> Q:
+    """Placements in one of GRM's stages whose stage has not changed for more than 14 days."""
+    return Q(stage__in=STUCK_STAGES, stage_changed_at__lt=(now or timezone.now()) - STUCK_AFTER)
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PlacementPipeline:
+    stages: list  # [StageCount] along the pipeline, then withdrawn
+    stuck: int
+
+    @property
+    def total(self) -> int:
+        return sum(stage.count for stage in self.stages)
+
+
+def placement_pipeline_for_user(*, user: User, now: datetime | None = None) -> PlacementPipeline:
+    """Placements by stage and how many are stuck, in the branches `user` sees (GRM: all). One query."""
+    placements = _in_admin_branches(Placement.objects.all(), user=user, lookup="branch")
+    rows = list(
+        placements.order_by()
+        .values("stage")
+        .annotate(n=Count("pk"), stuck=Count("pk", filter=placements_stuck_q(now=now)))
+    )
+    counts = {row["stage"]: row["n"] for row in rows}
+    stages = [StageCount(s, str(Stage(s).label), counts.get(s, 0)) for s in [*PIPELINE, Stage.WITHDRAWN]]
+    return PlacementPipeline(stages=stages, stuck=sum(row["stuck"] for row in rows))

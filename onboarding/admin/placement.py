@@ -29,7 +29,7 @@ from ..checklist import STEPS
 from ..models import ChecklistItem, Placement, PlacementEvent, Stage
 from ..models.placement import BRANCH_STAGES, PIPELINE
 from ..resources import AltAccountResource, PlacementResource
-from ..selectors import latest_enrolment_progress, percent
+from ..selectors import latest_enrolment_progress, percent, placements_stuck_q
 from ..services import IllegalMove, allowed_moves, next_stage, placement_check_move
 from ..services import placement as placement_services
 from ..services.placement import placement_check_branch, placement_check_mc
@@ -70,6 +70,21 @@ class OwnerFilter(admin.SimpleListFilter):
         value = self.value()
         if value and value.isdigit():
             return queryset.filter(owner_id=int(value))
+        return queryset
+
+
+class StuckFilter(admin.SimpleListFilter):
+    """The worklist's "stuck" line: in one of GRM's stages (applied to placement) for more than 14 days."""
+
+    title = _("stuck")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Same stage for more than 14 days (applied to placement)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(placements_stuck_q())
         return queryset
 
 
@@ -162,7 +177,13 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     change_list_template = "admin/onboarding/placement/change_list.html"
     list_display = ["reference", "alt_name", "alt_email", "stage", "owner", "branch", "departure_date", "arrival_date"]
     list_display_links = ["reference", "alt_name"]
-    list_filter = ["stage", OwnerFilter, ("branch", admin.RelatedOnlyFieldListFilter), DepartureMonthFilter]
+    list_filter = [
+        "stage",
+        StuckFilter,
+        OwnerFilter,
+        ("branch", admin.RelatedOnlyFieldListFilter),
+        DepartureMonthFilter,
+    ]
     list_select_related = ["alt", "owner", "branch"]
     search_fields = ["alt__email", "alt__first_name", "alt__last_name"]
     show_full_result_count = False

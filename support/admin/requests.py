@@ -24,6 +24,7 @@ from .. import selectors, services
 from ..forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm
 from ..models import VISIT_CATEGORIES, CannedReply, Message, Status, SupportRequest, UrgentAlert
 from ..services import ActionOutcome
+from .filters import DeskFilter, StateFilter
 
 # --- filters ----------------------------------------------------------------------
 
@@ -68,9 +69,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
-        # In terms of the indexed triage columns: open (rank 0 or 1) and past due. The app's clock, not
-        # the database's (Now()): the same as the "overdue" mark in the list and the overdue sweep.
-        overdue = Q(triage_rank__lt=2, triage_due__lt=timezone.now())
+        # In terms of the indexed triage columns: open (rank 0 or 1) and past due.
+        overdue = selectors.overdue_q(now=timezone.now())
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -136,7 +136,7 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         "last_activity_at",
     ]
     list_display_links = ["reference", "subject_short"]
-    list_filter = ["status", "category", "urgency", AssigneeFilter, OverdueFilter]
+    list_filter = ["status", "category", "urgency", AssigneeFilter, OverdueFilter, StateFilter, DeskFilter]
     list_select_related = ["alt", "assignee"]
     search_fields = ["reference", "subject", "alt__first_name", "alt__last_name", "alt__email"]
     search_help_text = _("Reference, subject, or the ALT's name or email.")
