@@ -39,7 +39,8 @@ SITE_NAME = "ALT Portal"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with core's admin site as the default one (core/admin.py).
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
     "concurrency",
     "csp",
     # ours, lowest layer first
+    "core.apps.CoreConfig",
     "contacts",
     "onboarding",
     "training",

@@ -1,0 +1,200 @@
+"""The admin site every app registers with, and what it adds to each ModelAdmin.
+
+`PortalAdminSite` is the default admin site (core.apps.PortalAdminConfig). Each
+ModelAdmin registered with it, ours and third-party ones alike, gets
+`HardenedAdminMixin`: what a hand-made URL puts in the query string or a
+forged form posts (an add form prefilled from `?user=abc`, a date hierarchy at
+`?created__year=99999`, an action on `_selected_action=99999999999999999999`)
+answers a page or a 400, never a 500. A model with a django-concurrency
+version field also gets `StaleEditAdminMixin`: of two people editing the same
+row, the second is told, and keeps what they typed.
+"""
+
+from django.contrib import admin
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import flatten
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from .dates import DATE_MAX, DATE_MIN, in_range
+from .params import ID_MAX, BadParameter, parse_int
+
+# --- query parameters and posted ids ----------------------------------------------------------------
+
+
+def _is_integer_key(field) -> bool:
+    return isinstance(field, models.AutoField | models.IntegerField)
+
+
+def _prefill_value(field, value):
+    """`value` from the query string made fit for `field`'s widget, or None to leave the field empty."""
+    if isinstance(field, models.ManyToManyField):
+        target = field.target_field
+        values = value if isinstance(value, list) else str(value).split(",")
+        try:
+            return [_prefill_value(target, v) for v in values if v] if _is_integer_key(target) else values
+        except (ValidationError, BadParameter):
+            return None
+    if isinstance(field, models.ForeignKey):
+        field = field.target_field
+    if isinstance(field, models.DateField):  # and DateTimeField
+        try:
+            parsed = field.to_python(value)
+        except ValidationError:
+            return None
+        if parsed is None or not in_range(parsed):
+            return None
+        if isinstance(parsed, timezone.datetime) and timezone.is_naive(parsed):
+            parsed = timezone.make_aware(parsed)
+        return parsed
+    if _is_integer_key(field):
+        return parse_int(value, minimum=-ID_MAX, maximum=ID_MAX)
+    try:
+        return field.to_python(value)
+    except ValidationError:
+        return None
+
+
+def prefill_from_params(opts, initial: dict) -> dict:
+    """The add form's initial data from the query string, keeping only values its fields can show."""
+    kept = {}
+    for name, value in initial.items():
+        if "\x00" in str(value):
+            continue
+        try:
+            field = opts.get_field(name)
+        except FieldDoesNotExist:
+            kept[name] = value  # a field of the form only (a note, a token): shown as typed
+            continue
+        if not field.concrete and not field.many_to_many:
+            continue
+        try:
+            cleaned = _prefill_value(field, value)
+        except BadParameter:
+            cleaned = None
+        if cleaned is not None:
+            kept[name] = cleaned
+    return kept
+
+
+def check_selected_ids(model, selected: list[str]) -> None:
+    """Raise BadParameter unless every id posted with an admin action can be a primary key of `model`."""
+    pk = model._meta.pk
+    for value in selected:
+        if "\x00" in value:
+            raise BadParameter("selected: not an id")
+        if _is_integer_key(pk):
+            parse_int(value, name="selected", minimum=-ID_MAX, maximum=ID_MAX)
+        else:
+            try:
+                pk.to_python(value)
+            except ValidationError:
+                raise BadParameter("selected: not an id") from None
+
+
+def check_date_hierarchy(params, field_name: str) -> None:
+    """Raise BadParameter for a date hierarchy the admin would fail on (`?created__year=99999`)."""
+    year = params.get(f"{field_name}__year")
+    if year is None:
+        return
+    parse_int(year, name="year", minimum=DATE_MIN.year, maximum=DATE_MAX.year)
+    for part, last in (("month", 12), ("day", 31)):
+        value = params.get(f"{field_name}__{part}")
+        if value is not None:
+            parse_int(value, name=part, minimum=1, maximum=last)
+
+
+class HardenedAdminMixin:
+    def get_changeform_initial_data(self, request):
+        return prefill_from_params(self.opts, super().get_changeform_initial_data(request))
+
+    def changelist_view(self, request, extra_context=None):
+        if self.date_hierarchy:
+            check_date_hierarchy(request.GET, self.date_hierarchy)
+        return super().changelist_view(request, extra_context)
+
+    def response_action(self, request, queryset):
+        check_selected_ids(self.model, request.POST.getlist(helpers.ACTION_CHECKBOX_NAME))
+        return super().response_action(request, queryset)
+
+
+# --- two people editing the same row -------------------------------------------------------------------
+
+
+def version_field_name(model) -> str | None:
+    """The django-concurrency version field of `model`, if it has one."""
+    meta = getattr(model, "_concurrencymeta", None)
+    return meta.field.name if meta is not None else None
+
+
+def stale_edit_message(opts) -> str:
+    return gettext(
+        "Someone else saved this %(thing)s while you were editing it. Your changes were not saved: they are "
+        "still in the form below. Open the %(thing)s again in a new tab to see the current version, then make "
+        "your changes there."
+    ) % {"thing": opts.verbose_name}
+
+
+class StaleEditFormMixin:
+    """For a model form with the version field: refuses a save of an older version than the row's.
+
+    The row is locked until the admin's transaction ends, so that two saves of
+    the same version cannot both pass; the version the form was loaded at
+    comes back in a hidden field (signed by django-concurrency).
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        name = version_field_name(type(self.instance))
+        seen = cleaned.get(name)
+        if self.instance.pk is None or name not in self.fields or name in self.errors:
+            return cleaned
+        current = (
+            type(self.instance)
+            ._base_manager.select_for_update()
+            .filter(pk=self.instance.pk)
+            .values_list(name, flat=True)
+            .first()
+        )
+        if current is not None and current != seen:
+            raise ValidationError(stale_edit_message(self.instance._meta), code="stale")
+        return cleaned
+
+
+class StaleEditAdminMixin:
+    """Puts the version field (hidden) on the change form and refuses a stale save with a message."""
+
+    def _version_name(self) -> str:
+        return version_field_name(self.model)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = list(super().get_fieldsets(request, obj))
+        name = self._version_name()
+        if obj is None or any(name in flatten(options.get("fields", ())) for _title, options in fieldsets):
+            return fieldsets
+        title, options = fieldsets[-1]
+        fieldsets[-1] = (title, {**options, "fields": [*options["fields"], name]})
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        base = kwargs.get("form", self.form)
+        if obj is not None and not issubclass(base, StaleEditFormMixin):
+            # The form the admin builds from: changes made to the built form's fields later still hold.
+            kwargs["form"] = type(base.__name__, (StaleEditFormMixin, base), {"__module__": base.__module__})
+        return super().get_form(request, obj, change=change, **kwargs)
+
+
+class PortalAdminSite(admin.AdminSite):
+    """The default admin site: every ModelAdmin registered here is hardened (see the module's docstring)."""
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        admin_class = admin_class or admin.ModelAdmin
+        models_ = [model_or_iterable] if isinstance(model_or_iterable, type) else list(model_or_iterable)
+        for model in models_:
+            mixins = [HardenedAdminMixin]
+            if version_field_name(model) is not None:
+                mixins.insert(0, StaleEditAdminMixin)
+            hardened = type(admin_class.__name__, (*mixins, admin_class), {"__module__": admin_class.__module__})
+            super().register(model, hardened, **options)
