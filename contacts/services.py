@@ -276,7 +276,7 @@ def user_invite(*, user: User, invited_by: User | None = None) -> Notification:
         context={"user": user, "url": password_set_url(user), "invited_by": invited_by},
         recipient=user,
     )
-    AltProfile.objects.filter(user=user).update(invited_at=now)
+    AltProfile.objects.filter(user=user).update(invited_at=now, version=F("version") + 1)
     return notification
 
 

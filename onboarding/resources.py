@@ -13,6 +13,7 @@ as the admin rolls the whole import back on any error, nothing is saved.
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
@@ -199,7 +200,7 @@ class PlacementResource(resources.ModelResource):
                 invited_by=self.user,
             )
         if data["country"]:
-            type(user.alt_profile).objects.filter(user=user).update(country=data["country"])
+            type(user.alt_profile).objects.filter(user=user).update(country=data["country"], version=F("version") + 1)
         return placement_create(
             alt=user,
             by=self.user,

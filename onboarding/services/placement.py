@@ -3,7 +3,7 @@ action or the CSV import, goes through `placement_move`."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import format_lazy
@@ -113,6 +113,7 @@ def _choose_mc(*, branch: Branch, chosen: User | None) -> User | None:
 def _sync_profile(placement: Placement) -> None:
     """The AltProfile holds what other apps read: GRM contact and travel dates follow the placement."""
     AltProfile.objects.filter(user_id=placement.alt_id).update(
+        version=F("version") + 1,  # a profile form open meanwhile is refused rather than undoing this
         grm_contact_id=placement.owner_id,
         departure_date=placement.departure_date,
         arrival_date=placement.arrival_date,
@@ -185,11 +186,15 @@ def placement_move(
     )
     _sync_profile(locked)
     if to_stage == Stage.CONFIRMED and from_stage not in BRANCH_STAGES:
-        AltProfile.objects.filter(user_id=locked.alt_id).update(branch=locked.branch, managing_consultant=mc)
+        AltProfile.objects.filter(user_id=locked.alt_id).update(
+            branch=locked.branch, managing_consultant=mc, version=F("version") + 1
+        )
         _notify_confirmed(placement=locked, event=event, mc=mc)
     elif to_stage in (Stage.PLACEMENT, Stage.WITHDRAWN) and from_stage in BRANCH_STAGES:
         # Back to placement, or withdrawn: the branch team lets go of the ALT.
-        AltProfile.objects.filter(user_id=locked.alt_id).update(branch=None, managing_consultant=None)
+        AltProfile.objects.filter(user_id=locked.alt_id).update(
+            branch=None, managing_consultant=None, version=F("version") + 1
+        )
     if to_stage == Stage.ARRIVED:
         checklist_create_for_alt(alt_id=locked.alt_id)
     for field in ("stage", "stage_changed_at", "branch_id", "arrival_date"):
@@ -261,7 +266,7 @@ def placement_update(*, placement: Placement, by: User | None, **fields) -> Plac
     for name, value in fields.items():
         setattr(locked, name, value)
         setattr(placement, name, value)
-    locked.save(update_fields=list(fields))
+    locked.save(update_fields=[*fields, "version"])  # the version too: an admin form open meanwhile is stale
     _sync_profile(locked)
     return placement
 

@@ -17,6 +17,7 @@ from .calendar_feed import calendar_feed_for_alt, calendar_feed_reset
 from .registrations import registration_confirm, registration_create, registration_withdraw
 from .reminders import MARK_CHUNK, session_reminders_send
 from .sessions import (
+    capacity_problem,
     sessions_invite_newly_eligible,
     training_session_cancel,
     training_session_invite,
@@ -28,6 +29,7 @@ __all__ = [
     "TrainingError",
     "attendance_record",
     "calendar_feed_for_alt",
+    "capacity_problem",
     "calendar_feed_reset",
     "registration_confirm",
     "registration_create",

@@ -1,0 +1,160 @@
+"""The crawl: every URL of the portal, as one person, with odd parameters. What answered 500 or more?
+
+The URLs are walked from the resolver (`security.pages`), so that a new page
+joins the crawl by itself. Each page is asked plainly, then with odd values in
+the parameters it reads: list filters and the date hierarchy (found in what
+the admin list rendered), search, ordering, the page number, the fields an add
+form prefills from the query string, and the ids in the path; each admin
+action is posted with odd ids. `thorough` asks one parameter at a time (every
+parameter meets every odd value on its own); otherwise every parameter takes
+the same odd value at once, one request per value.
+"""
+
+from dataclasses import dataclass, field
+
+from django.test import Client
+from django.urls import reverse
+
+from ..security.pages import admin_urls, site_urls
+
+ODD_VALUES = [
+    "abc",
+    "-1",
+    "0",
+    "99999999999999999999",  # beyond a bigint: PostgreSQL raises, SQLite overflows
+    "9999-12",
+    "0001-01-01",
+    "9999-12-31T23:59:59",
+    "\x00",
+    "1,2",
+    "x" * 300,
+]
+# Read by every admin list whatever its filters; and by other admin pages.
+LIST_PARAMS = ["q", "o", "p", "_to_field", "_popup"]
+PAGE_PARAMS = ["_changelist_filters", "_to_field", "_popup", "next"]
+# Read by the portal's own pages (the support form prefills category and subject from the arrival checklist).
+SITE_PARAMS = ["category", "subject", "next", "page"]
+ODD_PATH_IDS = ["0", "99999999999999999999", "abc", "%00", "-1"]
+ODD_IDS = ["abc", "-1", "99999999999999999999", "\x00", "1,2"]
+
+
+@dataclass
+class Report:
+    urls: int = 0
+    requests: int = 0
+    failures: list = field(default_factory=list)
+
+
+def _params_read(response) -> list[str]:
+    """What an admin page reads, from what it rendered: a list's filters and date hierarchy, an add form's fields."""
+    context = getattr(response, "context_data", None) or {}
+    names = []
+    changelist = context.get("cl")
+    if changelist is not None:
+        names += LIST_PARAMS
+        for spec in changelist.filter_specs:
+            names += spec.expected_parameters()
+        if changelist.date_hierarchy:
+            names += [f"{changelist.date_hierarchy}__{part}" for part in ("year", "month", "day")]
+    adminform = context.get("adminform")
+    if adminform is not None and context.get("add"):
+        names += list(adminform.form.fields)
+    return names
+
+
+def _actions(response) -> list[str]:
+    context = getattr(response, "context_data", None) or {}
+    form = context.get("action_form")
+    if form is None:
+        return []
+    return [value for value, _label in form.fields["action"].choices if value]
+
+
+def odd_paths(url: str) -> list[str]:
+    """`url` with each id in its path (a number, a calendar token) replaced by odd ones."""
+    parts = url.split("/")
+    odd = []
+    for index, part in enumerate(parts):
+        token = part.endswith(".ics")
+        if not (part.isdigit() or token):
+            continue
+        for value in ODD_PATH_IDS:
+            odd.append("/".join([*parts[:index], value + (".ics" if token else ""), *parts[index + 1 :]]))
+    return odd
+
+
+class Crawler:
+    def __init__(self, user, *, thorough: bool):
+        self.client = Client(raise_request_exception=False)
+        if user is not None:
+            self.client.force_login(user)
+        self.thorough = thorough
+        self.report = Report()
+
+    def ask(self, method: str, url: str, data=None):
+        response = getattr(self.client, method)(url, data or {})
+        self.report.requests += 1
+        if hasattr(response, "streaming_content"):
+            b"".join(response.streaming_content)
+        if response.status_code >= 500:
+            exc = getattr(response, "exc_info", None)
+            shown = {k: v[:24] if isinstance(v, str) else v for k, v in (data or {}).items()}
+            cause = f" {exc[1]!r}"[:300] if exc else ""
+            self.report.failures.append(f"{method.upper()} {url} {shown!r} -> {response.status_code}{cause}")
+        return response
+
+    def page(self, url: str, *, extra=()) -> None:
+        self.report.urls += 1
+        response = self.ask("get", url)
+        reached = response.status_code == 200
+        names = list(dict.fromkeys([*extra, *(_params_read(response) or PAGE_PARAMS)]))
+        if reached and self.thorough:
+            for name in names:
+                for value in ODD_VALUES:
+                    self.ask("get", url, {name: value})
+        else:
+            for value in ODD_VALUES if reached else ODD_VALUES[3:4]:
+                self.ask("get", url, dict.fromkeys(names, value))
+        for odd in odd_paths(url):
+            self.ask("get", odd)
+        for action in _actions(response):
+            for value in ODD_IDS:
+                self.ask("post", url, {"action": action, "_selected_action": [value], "index": "0"})
+
+    def posts(self, url: str, names) -> None:
+        """POST `url` with each odd value in every field at once (the portal's own forms)."""
+        for value in ODD_VALUES:
+            self.ask("post", url, dict.fromkeys(names, value))
+
+
+# The fields the portal's own forms post (those of allauth too): each gets every odd value.
+POSTED_FIELDS = [
+    "category", "subject", "details", "urgency", "submit_token", "body", "reason", "done", "acknowledged",
+    "language", "next", "login", "password", "email", "key", "password1", "password2",
+]  # fmt: skip
+
+
+def crawl_site(user, world, *, thorough: bool) -> Report:
+    crawler = Crawler(user, thorough=thorough)
+    for url in site_urls(world):
+        crawler.page(url, extra=SITE_PARAMS)
+        crawler.posts(url, POSTED_FIELDS)
+    crawler.posts(reverse("account_reset_password"), POSTED_FIELDS)
+    return crawler.report
+
+
+def admin_url_groups() -> dict[str, list[str]]:
+    """The admin's URLs by app ("site" for the index, log in and out, and the other top-level pages)."""
+    groups: dict[str, list[str]] = {}
+    for url in admin_urls():
+        parts = url.split("/")
+        group = parts[2] if len(parts) > 4 and parts[2] not in ("r", "autocomplete") else "site"
+        groups.setdefault(group, []).append(url)
+    return groups
+
+
+def crawl_admin(user, urls, *, thorough: bool) -> Report:
+    crawler = Crawler(user, thorough=thorough)
+    for url in urls:
+        crawler.page(url)
+    return crawler.report
