@@ -5,7 +5,7 @@ everything here starts from the logged-in user, and anything else is a 404.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, User
 from contacts.selectors import Contact, support_team_summary_for_alt
+from core.dates import add_days
 
 from .checklist import STEPS
 from .models import ChecklistItem, Course, Enrolment, Placement, Stage, Task, TaskCompletion
@@ -224,8 +225,8 @@ class CourseProgress(_TaskTally):
 
 
 def due_date_for(departure_date: date | None) -> date | None:
-    """The course is due the day before departure."""
-    return departure_date - timedelta(days=1) if departure_date else None
+    """The course is due the day before departure (a departure saved out of range cannot overflow)."""
+    return add_days(departure_date, -1) if departure_date else None
 
 
 def course_progress(*, enrolment: Enrolment, departure_date: date | None = None) -> CourseProgress:
