@@ -3,6 +3,7 @@
 import logging
 import time
 import uuid
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
@@ -266,9 +267,28 @@ def password_set_url(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# An invitation sent again this soon is a double click (or two colleagues at once): one email.
+INVITATION_RESEND_WINDOW = timedelta(minutes=2)
+
+
+@transaction.atomic
 def user_invite(*, user: User, invited_by: User | None = None) -> Notification:
-    """Email `user` an invitation to set their password. There is no public sign-up."""
+    """Email `user` an invitation to set their password. There is no public sign-up.
+
+    Sending again later sends a new one; sending again within INVITATION_RESEND_WINDOW
+    (even at the same moment: the user's row is locked) returns the first.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     now = timezone.now()
+    recent = (
+        Notification.objects.filter(
+            kind="account.invitation", recipient=user, created__gte=now - INVITATION_RESEND_WINDOW
+        )
+        .order_by("-created")
+        .first()
+    )
+    if recent is not None:
+        return recent
     notification = notify(
         kind="account.invitation",
         key=f"account.invitation:{user.pk}:{uuid.uuid4().hex}",

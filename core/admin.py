@@ -10,15 +10,21 @@ version field also gets `StaleEditAdminMixin`: of two people editing the same
 row, the second is told, and keeps what they typed.
 """
 
-from django.contrib import admin
+import uuid
+
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
-from django.contrib.admin.utils import flatten
+from django.contrib.admin.utils import flatten, flatten_fieldsets
 from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.db import IntegrityError, models
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from .dates import DATE_MAX, DATE_MIN, in_range
+from .models import SubmittedForm
 from .params import ID_MAX, BadParameter, parse_int
 
 # --- query parameters and posted ids ----------------------------------------------------------------
@@ -106,9 +112,80 @@ def check_date_hierarchy(params, field_name: str) -> None:
             parse_int(value, name=part, minimum=1, maximum=last)
 
 
+# --- a form that creates something, sent twice -------------------------------------------------------
+
+FORM_KEY = "form_key"
+
+
+def _posted_key(request) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(request.POST.get(FORM_KEY, ""))
+    except ValueError:
+        return None
+
+
+def _append_to_fieldsets(fieldsets, name: str) -> list:
+    fieldsets = list(fieldsets)
+    if not fieldsets or any(name in flatten(options.get("fields", ())) for _title, options in fieldsets):
+        return fieldsets
+    title, options = fieldsets[-1]
+    fieldsets[-1] = (title, {**options, "fields": [*options["fields"], name]})
+    return fieldsets
+
+
 class HardenedAdminMixin:
     def get_changeform_initial_data(self, request):
         return prefill_from_params(self.opts, super().get_changeform_initial_data(request))
+
+    # An add form carries a one-time key (a hidden field), stored with the row it creates: sent again, or
+    # twice at the same moment, it creates nothing more and the sender is shown the list.
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        return _append_to_fieldsets(fieldsets, FORM_KEY) if obj is None else fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if kwargs.get("fields") is not None:
+            kwargs["fields"] = [name for name in kwargs["fields"] if name != FORM_KEY]
+        elif "fields" not in kwargs and obj is None:
+            kwargs["fields"] = [
+                name for name in flatten_fieldsets(self.get_fieldsets(request, obj)) if name != FORM_KEY
+            ]
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            # A new class each call (modelform_factory): adding a field to it changes no other form.
+            form.base_fields[FORM_KEY] = forms.UUIDField(widget=forms.HiddenInput, required=False, initial=uuid.uuid4)
+        return form
+
+    def save_model(self, request, obj, form, change):
+        key = None if change else form.cleaned_data.get(FORM_KEY)
+        if key is not None:
+            SubmittedForm.objects.create(key=key)  # a twin sent at the same moment waits here, then fails
+        super().save_model(request, obj, form, change)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        adding = object_id is None and request.method == "POST"
+        key = _posted_key(request) if adding else None
+        if key is not None and SubmittedForm.objects.filter(key=key).exists():
+            return self._sent_already(request)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except IntegrityError:
+            if not adding:
+                raise
+            # The twin sent at the same moment (or a colleague's row with the same unique values) won.
+            return self._sent_already(request)
+
+    def _sent_already(self, request):
+        messages.warning(
+            request,
+            gettext(
+                "This form was sent more than once: the %(thing)s was saved once (or a colleague saved the same "
+                "at that moment). Check the list below."
+            )
+            % {"thing": self.opts.verbose_name},
+        )
+        return HttpResponseRedirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_changelist"))
 
     def changelist_view(self, request, extra_context=None):
         if self.date_hierarchy:
@@ -170,13 +247,8 @@ class StaleEditAdminMixin:
         return version_field_name(self.model)
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        name = self._version_name()
-        if obj is None or any(name in flatten(options.get("fields", ())) for _title, options in fieldsets):
-            return fieldsets
-        title, options = fieldsets[-1]
-        fieldsets[-1] = (title, {**options, "fields": [*options["fields"], name]})
-        return fieldsets
+        fieldsets = super().get_fieldsets(request, obj)
+        return fieldsets if obj is None else _append_to_fieldsets(fieldsets, self._version_name())
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         base = kwargs.get("form", self.form)

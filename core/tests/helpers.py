@@ -1,6 +1,9 @@
-"""Helpers for tests of any app that post admin forms built by hand."""
+"""Helpers for tests of any app: admin forms built by hand, several requests at the same moment."""
+
+import threading
 
 from concurrency.forms import VersionField
+from django.db import connection
 
 from core.admin import version_field_name
 
@@ -11,3 +14,25 @@ def posted_version(obj) -> dict:
     name = version_field_name(model)
     current = model._base_manager.filter(pk=obj.pk).values_list(name, flat=True).get()
     return {name: str(VersionField().prepare_value(current))}
+
+
+def run_together(jobs) -> list:
+    """Start every job at the same moment, each on its own thread and database connection; the errors raised."""
+    barrier = threading.Barrier(len(jobs))
+    errors = []
+
+    def run(job):
+        try:
+            barrier.wait(timeout=10)
+            job()
+        except Exception as exc:  # collected: the test asserts none happened
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return errors

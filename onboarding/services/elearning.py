@@ -1,6 +1,8 @@
 """Pre-departure e-learning: completing tasks, grading quizzes on the server,
 staff marking a task complete for an ALT."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -11,6 +13,9 @@ from contacts.models import User
 
 from ..models import Course, Enrolment, QuizAttempt, Task, TaskCompletion
 from ..selectors import course_progress, quiz_questions
+
+# The same answers sent again this soon are a double click, not a new attempt.
+RESUBMIT_WINDOW = timedelta(minutes=2)
 
 
 class TaskRefused(ValidationError):
@@ -127,13 +132,20 @@ def quiz_submit(*, enrolment: Enrolment, task: Task, answers: dict) -> QuizAttem
     if task.kind != Task.Kind.QUIZ:
         raise QuizRefused(_("This task is not a quiz."), code="not_quiz")
     state = _state(enrolment, task, QuizRefused)
+    questions = quiz_questions(task=task)
+    cleaned = _check_answers(questions, answers)
+    stored_answers = {str(k): v for k, v in cleaned.items()}
+    # Under the enrolment's lock: the same answers sent twice at once (a double click) are one attempt.
+    for recent in QuizAttempt.objects.filter(
+        enrolment=enrolment, task=task, created__gte=timezone.now() - RESUBMIT_WINDOW
+    ).order_by("-created"):
+        if recent.answers == stored_answers:
+            return recent
     if task.max_attempts and not state.done and attempts_used(enrolment=enrolment, task=task) >= task.max_attempts:
         raise QuizRefused(
             _("You have used all your attempts. Ask your contact: staff can mark the task complete for you."),
             code="no_attempts",
         )
-    questions = quiz_questions(task=task)
-    cleaned = _check_answers(questions, answers)
     score, _results = grade(questions=questions, answers=cleaned)
     passed = score >= task.pass_mark
     attempt = QuizAttempt.objects.create(
@@ -142,7 +154,7 @@ def quiz_submit(*, enrolment: Enrolment, task: Task, answers: dict) -> QuizAttem
         course_version=enrolment.course.version,
         score=score,
         passed=passed,
-        answers={str(k): v for k, v in cleaned.items()},
+        answers=stored_answers,
     )
     if passed:
         _record_completion(enrolment=enrolment, task=task, score=score)

@@ -146,10 +146,12 @@ def _add_file_once(support_request: SupportRequest, *, upload, checked_file: Che
             )
 
 
-def _recent_duplicate_message(support_request, author, body) -> Message | None:
-    return _latest_within(
-        Message.objects.filter(support_request=support_request, author=author, body=body), REPLY_DUPLICATE_WINDOW
-    )
+def _recent_duplicate_message(support_request, author, body, checked_file=None) -> Message | None:
+    messages = Message.objects.filter(support_request=support_request, author=author, body=body)
+    if checked_file is not None:
+        # With a file, a copy is the same words with the same file (name and size).
+        messages = messages.filter(attachments__original_name=checked_file.name, attachments__size=checked_file.size)
+    return _latest_within(messages, REPLY_DUPLICATE_WINDOW)
 
 
 def _latest_within(queryset, window):
@@ -162,14 +164,16 @@ def message_post_by_alt(
 ) -> Message:
     """The ALT replies (and may attach a file). A request waiting on them goes back to the branch.
 
-    The same words again within REPLY_DUPLICATE_WINDOW are a double click and
-    post nothing, unless a file comes with them.
+    The same words again within REPLY_DUPLICATE_WINDOW (with the same file, if
+    one comes with them) are a double click and post nothing, even when the
+    copies arrive at the same moment.
     """
-    duplicate = None if upload is not None else _recent_duplicate_message(support_request, author, body)
-    if duplicate is not None:
-        return duplicate
     with _files_removed_on_failure() as stored, transaction.atomic():
         locked = _lock(support_request)
+        # Under the request's lock: copies sent at the same moment are looked at one after the other.
+        duplicate = _recent_duplicate_message(support_request, author, body, checked_file if upload else None)
+        if duplicate is not None:
+            return duplicate
         if locked.status not in OPEN_STATUSES:
             raise ValidationError(_("This request is closed. Reopen it to write again."), code="closed")
         now = timezone.now()

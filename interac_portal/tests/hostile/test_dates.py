@@ -20,7 +20,7 @@ from training.tests.factories import TrainingSessionFactory
 def _date_fields_of_admin_forms(user):
     request = RequestFactory().get("/admin/")
     request.user = user
-    for model, model_admin in admin.site._registry.items():
+    for model_admin in admin.site._registry.values():
         if not (model_admin.has_add_permission(request) or model_admin.has_change_permission(request)):
             continue  # a read-only admin: nobody types a date there
         forms = [model_admin.get_form(request, None)]
