@@ -1,7 +1,5 @@
 """The course content, each ALT's progress, staff marking a task complete, the progress CSV."""
 
-import csv
-
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -15,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.inlines import ReadOnlyInlineMixin
 from contacts.scoping import BranchScopedAdminMixin
+from core.spreadsheet import csv_writer
 
 from ..models import ChecklistItem, Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
 from ..selectors import course_progress, enrolment_progress_queryset
@@ -182,7 +181,7 @@ class EnrolmentAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="elearning-progress-{stamp}.csv"'
-        writer = csv.writer(response)
+        writer = csv_writer(response)  # cells a spreadsheet would run as formulas are escaped
         writer.writerow(
             ["email", "name", "branch", "course", "course_version", "tasks_done", "tasks_total", "percent",
              "departure_date", "invited_at", "completed_at"]

@@ -24,6 +24,7 @@ from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from core.params import month_after, parse_int, parse_month
+from core.spreadsheet import SafeCSV
 
 from ..checklist import STEPS
 from ..models import ChecklistItem, Placement, PlacementEvent, Stage
@@ -164,7 +165,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
 
     import_template_name = "admin/onboarding/placement/import.html"
     import_formats = [base_formats.CSV]
-    export_formats = [base_formats.CSV]
+    export_formats = [SafeCSV]  # cells a spreadsheet would run as formulas are escaped
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:
