@@ -181,6 +181,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALT Portal] "
+# The reset form queues the same task whatever the address (contacts.services.password_reset_request).
+ACCOUNT_FORMS = {"reset_password": "contacts.forms.PasswordResetForm"}
 
 # Sessions end after this much idle time: contacts.middleware.SessionIdleMiddleware
 # pushes the expiry forward at most every few minutes rather than on every request.
