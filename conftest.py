@@ -12,11 +12,27 @@ from urllib.parse import urlparse
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 
 from contacts.models import StaffRole
 from contacts.tests.factories import BranchFactory, UserFactory, make_alt, make_staff
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests (Hypothesis): few examples, always the same ones (derandomize), so that the suite stays
+# fast and CI deterministic. HYPOTHESIS_PROFILE=thorough tries many more, at random, to look for new faults.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,  # a request's time varies with the machine's load
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+# No shrinking in the default profile: a failure is reported as found, in seconds rather than minutes.
+hypothesis_settings.register_profile(
+    "portal", max_examples=15, derandomize=True, phases=[Phase.explicit, Phase.generate], **_HYPOTHESIS_COMMON
+)
+hypothesis_settings.register_profile("thorough", max_examples=300, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "portal"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 

@@ -11,11 +11,13 @@ row, the second is told, and keeps what they typed.
 """
 
 import uuid
+from functools import partial
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import flatten, flatten_fieldsets
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import IntegrityError, models
 from django.http import HttpResponseRedirect
@@ -85,6 +87,63 @@ def prefill_from_params(opts, initial: dict) -> dict:
     return kept
 
 
+def _is_readable_id(field, value) -> bool:
+    try:
+        return "\x00" not in str(value) and _prefill_value(field, value) is not None
+    except BadParameter:
+        return False
+
+
+class _ReadableIds:
+    """An autocomplete widget that looks up only the values that can be ids: a form sent back with
+    `user=abc` (or a prefill) shows the field empty, instead of failing to query `id IN ('abc')`."""
+
+    def optgroups(self, name, value, attr=None):
+        target = self.field.target_field
+        return super().optgroups(name, [v for v in value if _is_readable_id(target, v)], attr)
+
+
+class ReadableIdsAutocompleteSelect(_ReadableIds, AutocompleteSelect):
+    pass
+
+
+class ReadableIdsAutocompleteSelectMultiple(_ReadableIds, AutocompleteSelectMultiple):
+    pass
+
+
+class ReadableIdsModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Refuses an id no column can hold as any other unknown id, before asking the database `id IN (...)`
+    with it (which SQLite answers with an OverflowError)."""
+
+    def _check_values(self, value):
+        opts = self.queryset.model._meta
+        target = opts.get_field(self.to_field_name) if self.to_field_name else opts.pk
+        for pk in value:
+            if not _is_readable_id(target, pk):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
+                )
+        return super()._check_values(value)
+
+
+READABLE_WIDGETS = {
+    AutocompleteSelect: ReadableIdsAutocompleteSelect,
+    AutocompleteSelectMultiple: ReadableIdsAutocompleteSelectMultiple,
+}
+
+
+def readable_widgets(formfield):
+    """`formfield` with its autocomplete widget (inside the admin's wrapper), and a many-to-many choice,
+    made ones that read ids safely."""
+    if type(formfield) is forms.ModelMultipleChoiceField:
+        formfield.__class__ = ReadableIdsModelMultipleChoiceField
+    widget = getattr(formfield, "widget", None)
+    inner = getattr(widget, "widget", widget)
+    if type(inner) in READABLE_WIDGETS:
+        inner.__class__ = READABLE_WIDGETS[type(inner)]
+    return formfield
+
+
 def check_selected_ids(model, selected: list[str]) -> None:
     """Raise BadParameter unless every id posted with an admin action can be a primary key of `model`."""
     pk = model._meta.pk
@@ -136,6 +195,15 @@ def _append_to_fieldsets(fieldsets, name: str) -> list:
 class HardenedAdminMixin:
     def get_changeform_initial_data(self, request):
         return prefill_from_params(self.opts, super().get_changeform_initial_data(request))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        return readable_widgets(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def get_inline_instances(self, request, obj=None):
+        inlines = super().get_inline_instances(request, obj)
+        for inline in inlines:  # the inlines' autocomplete widgets too (an inline is not registered)
+            inline.formfield_for_dbfield = partial(_readable_formfield_for_dbfield, inline.formfield_for_dbfield)
+        return inlines
 
     # An add form carries a one-time key (a hidden field), stored with the row it creates: sent again, or
     # twice at the same moment, it creates nothing more and the sender is shown the list.
@@ -256,6 +324,10 @@ class StaleEditAdminMixin:
             # The form the admin builds from: changes made to the built form's fields later still hold.
             kwargs["form"] = type(base.__name__, (StaleEditFormMixin, base), {"__module__": base.__module__})
         return super().get_form(request, obj, change=change, **kwargs)
+
+
+def _readable_formfield_for_dbfield(original, db_field, request, **kwargs):
+    return readable_widgets(original(db_field, request, **kwargs))
 
 
 class PortalAdminSite(admin.AdminSite):
