@@ -61,7 +61,7 @@ def _prefill_value(field, value):
         return parse_int(value, minimum=-ID_MAX, maximum=ID_MAX)
     try:
         return field.to_python(value)
-    except ValidationError:
+    except (ValidationError, ValueError, TypeError):  # a third-party field may raise what int() raises
         return None
 
 

@@ -82,6 +82,23 @@ def read_month(params, name: str) -> date | None:
     return parse_month(_last(params, name), name=name)
 
 
+class RefuseNulCharactersMiddleware:
+    """A NUL character in the path, the query string or a cookie is never a value anyone sends on purpose,
+    and PostgreSQL refuses it in a query (a DataError, so a 500, wherever it reached one): 400 at the door.
+    Forms are left to their fields, which refuse NUL characters with a message on the form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in [*request.GET.lists(), *((k, [v]) for k, v in request.COOKIES.items())]
+        ):
+            raise BadParameter("a NUL character in the request")
+        return self.get_response(request)
+
+
 def month_after(first: date) -> date:
     """The first day of the month after `first` (a month `parse_month` read: never past the range)."""
     return date(first.year + (first.month == 12), first.month % 12 + 1, 1)

@@ -1,2 +1,39 @@
+from collections import Counter
+
+import pytest
+
 # The security tests' small portal with something of everything, and a fresh media directory per test.
 from ..security.conftest import media_root, world  # noqa: F401
+
+
+@pytest.fixture
+def rows(world, tokyo):  # noqa: F811 (the imported fixture, asked for by name)
+    """The world, with a row of every admin's model: a change form, history and delete page for each."""
+    from allauth.account.models import EmailAddress
+
+    from contacts.tests.factories import NotificationFactory
+    from onboarding.services import checklist_create_for_alt
+    from support.models import CannedReply
+
+    owner = world.people["owner"]
+    CannedReply.objects.create(category="HOUSING", branch=tokyo, title="Landlord", body="Call the landlord.")
+    EmailAddress.objects.create(user=owner, email=owner.email, primary=True)
+    NotificationFactory(recipient=owner)
+    checklist_create_for_alt(alt_id=owner.pk)
+    world.complete_readings()
+    return world
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The crawl's figures, summed over its tests (and over xdist's workers: they come with the reports)."""
+    totals = Counter()
+    for status in ("passed", "failed"):
+        for report in terminalreporter.stats.get(status, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name.startswith("crawl_"):
+                    totals[name] += value
+    if totals:
+        terminalreporter.write_line(
+            f"crawl: {totals['crawl_urls']} URLs (by person) asked {totals['crawl_requests']} times with odd "
+            f"parameters; answers of 500 or more: {totals['crawl_failures']}"
+        )

@@ -103,24 +103,6 @@ def _failure(response) -> str:
 # --- every admin form ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def rows(world, superuser, tokyo):
-    """The world, with a row of every admin's model (a change form to try)."""
-    from allauth.account.models import EmailAddress
-
-    from contacts.tests.factories import NotificationFactory
-    from onboarding.services import checklist_create_for_alt
-    from support.models import CannedReply
-
-    owner = world.people["owner"]
-    CannedReply.objects.create(category="HOUSING", branch=tokyo, title="Landlord", body="Call the landlord.")
-    EmailAddress.objects.create(user=owner, email=owner.email, primary=True)
-    NotificationFactory(recipient=owner)
-    checklist_create_for_alt(alt_id=owner.pk)
-    world.complete_readings()
-    return world
-
-
 def _check_posts(client, url, model, strategy, *, extra, obj=None):
     """Post each generated form: never 500; refused, nothing saved (nor `obj` changed); saved, the rules hold."""
 
