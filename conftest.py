@@ -29,7 +29,7 @@ _HYPOTHESIS_COMMON = {
 }
 # No shrinking in the default profile: a failure is reported as found, in seconds rather than minutes.
 hypothesis_settings.register_profile(
-    "portal", max_examples=15, derandomize=True, phases=[Phase.explicit, Phase.generate], **_HYPOTHESIS_COMMON
+    "portal", max_examples=10, derandomize=True, phases=[Phase.explicit, Phase.generate], **_HYPOTHESIS_COMMON
 )
 hypothesis_settings.register_profile("thorough", max_examples=300, **_HYPOTHESIS_COMMON)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "portal"))

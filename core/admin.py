@@ -183,6 +183,11 @@ def _posted_key(request) -> uuid.UUID | None:
         return None
 
 
+def _is_unique_clash(error: IntegrityError) -> bool:
+    """A row with the same unique values was saved first (PostgreSQL's unique_violation, SQLite's message)."""
+    return getattr(error.__cause__, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(error)
+
+
 def _append_to_fieldsets(fieldsets, name: str) -> list:
     fieldsets = list(fieldsets)
     if not fieldsets or any(name in flatten(options.get("fields", ())) for _title, options in fieldsets):
@@ -198,6 +203,10 @@ class HardenedAdminMixin:
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         return readable_widgets(super().formfield_for_dbfield(db_field, request, **kwargs))
+
+    def get_object(self, request, object_id, from_field=None):
+        # `?_to_field=` (empty) passes Django's check of the field and then fails to look it up: no field given.
+        return super().get_object(request, object_id, from_field or None)
 
     def get_inline_instances(self, request, obj=None):
         inlines = super().get_inline_instances(request, obj)
@@ -238,8 +247,8 @@ class HardenedAdminMixin:
             return self._sent_already(request)
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
-        except IntegrityError:
-            if not adding:
+        except IntegrityError as error:
+            if not (adding and _is_unique_clash(error)):
                 raise
             # The twin sent at the same moment (or a colleague's row with the same unique values) won.
             return self._sent_already(request)
