@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from core.admin import StaleEditFormMixin
+from core.adminsite import StaleEditFormMixin
 
 from . import services
 from .forms import UserInviteForm

@@ -95,7 +95,7 @@ class Branch(models.Model):
         help_text=_("ISO weekday numbers the office is open, Monday = 1. For example 12345."),
     )
     # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
-    # instead of overwriting someone else's change (core.admin.StaleEditAdminMixin).
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
 
     class Meta:
@@ -240,7 +240,7 @@ class AltProfile(models.Model):
     arrival_date = models.DateField(_("arrival date"), null=True, blank=True, validators=[validate_date_in_range])
     invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True, validators=[validate_date_in_range])
     # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
-    # instead of overwriting someone else's change (core.admin.StaleEditAdminMixin).
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
 
     class Meta:

@@ -13,4 +13,4 @@ class CoreConfig(AppConfig):
 class PortalAdminConfig(AdminConfig):
     """django.contrib.admin with the portal's admin site as the default one (`admin.site`)."""
 
-    default_site = "core.admin.PortalAdminSite"
+    default_site = "core.adminsite.PortalAdminSite"

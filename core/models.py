@@ -5,7 +5,7 @@ from django.utils import timezone
 class SubmittedForm(models.Model):
     """The one-time key of a form that creates something, stored with what it created.
 
-    Every admin add form carries a key (core.admin); the first submission stores
+    Every admin add form carries a key (core.adminsite); the first submission stores
     it in the transaction that saves the row. The same form sent again (a double
     click, back and resend, two at the same moment) finds the key taken and
     creates nothing: the database refuses the second insert even when both

@@ -39,7 +39,7 @@ SITE_NAME = "ALT Portal"
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    # django.contrib.admin, with core's admin site as the default one (core/admin.py).
+    # django.contrib.admin, with core's admin site as the default one (core/adminsite.py).
     "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",

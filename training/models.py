@@ -99,7 +99,7 @@ class TrainingSession(models.Model):
     announced_changes = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created = models.DateTimeField(_("created"), default=timezone.now)
     # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
-    # instead of overwriting someone else's change (core.admin.StaleEditAdminMixin).
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
 
     class Meta:

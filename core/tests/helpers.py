@@ -5,7 +5,7 @@ import threading
 from concurrency.forms import VersionField
 from django.db import connection
 
-from core.admin import version_field_name
+from core.adminsite import version_field_name
 
 
 def posted_version(obj) -> dict:

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.inlines import ReadOnlyInlineMixin
 from contacts.scoping import BranchScopedAdminMixin
-from core.spreadsheet import csv_writer
+from core.exports import csv_writer
 
 from ..models import ChecklistItem, Choice, Course, Enrolment, Module, Question, Task, TaskCompletion
 from ..selectors import course_progress, enrolment_progress_queryset

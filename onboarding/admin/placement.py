@@ -23,8 +23,8 @@ from contacts.changelist import EstimatedCountPaginator, LightChangelistMixin
 from contacts.inlines import ReadOnlyInlineMixin
 from contacts.models import StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
+from core.exports import SafeCSV
 from core.params import month_after, parse_int, parse_month
-from core.spreadsheet import SafeCSV
 
 from ..checklist import STEPS
 from ..models import ChecklistItem, Placement, PlacementEvent, Stage

@@ -68,7 +68,7 @@ class Placement(models.Model):
     stage_changed_at = models.DateTimeField(_("stage changed"), default=timezone.now)
     created = models.DateTimeField(_("created"), default=timezone.now)
     # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
-    # instead of overwriting someone else's change (core.admin.StaleEditAdminMixin).
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
 
     class Meta:

@@ -14,7 +14,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from contacts.tests.factories import make_alt
-from core.spreadsheet import FORMULA_STARTS, SafeCSV, safe_cell
+from core.exports import FORMULA_STARTS, SafeCSV, safe_cell
 from onboarding.models import Stage
 from onboarding.tests.factories import EnrolmentFactory, PlacementFactory, make_course
 

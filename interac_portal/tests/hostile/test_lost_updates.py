@@ -5,7 +5,7 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from core.admin import version_field_name
+from core.adminsite import version_field_name
 from onboarding.models import Stage
 from onboarding.tests.factories import PlacementFactory
 from support.tests.admin_forms import change_form_data

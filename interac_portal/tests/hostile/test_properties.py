@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from contacts.models import AltProfile, User
-from core.admin import FORM_KEY, version_field_name
+from core.adminsite import FORM_KEY, version_field_name
 from core.dates import in_range
 from core.tests.helpers import posted_version
 from onboarding.models import Placement, PlacementEvent

@@ -3,7 +3,7 @@
 from django.apps import apps
 from django.contrib import admin
 
-from core.admin import HardenedAdminMixin, PortalAdminSite, StaleEditAdminMixin, version_field_name
+from core.adminsite import HardenedAdminMixin, PortalAdminSite, StaleEditAdminMixin, version_field_name
 
 
 def test_the_default_admin_site_is_the_portals():
