@@ -11,6 +11,7 @@ row, the second is told, and keeps what they typed.
 """
 
 import uuid
+from datetime import datetime
 from functools import partial
 
 from django import forms
@@ -54,7 +55,7 @@ def _prefill_value(field, value):
             return None
         if parsed is None or not in_range(parsed):
             return None
-        if isinstance(parsed, timezone.datetime) and timezone.is_naive(parsed):
+        if isinstance(parsed, datetime) and timezone.is_naive(parsed):
             parsed = timezone.make_aware(parsed)
         return parsed
     if _is_integer_key(field):

@@ -127,3 +127,32 @@ def test_capacity_below_the_alts_holding_a_place_is_refused(client_for, sesps, t
     assert session.capacity == 5
     assert client.post(url, {**data, "capacity": "4"}).status_code == 302
     assert Registration.objects.filter(session=session, status="REGISTERED").count() == 4
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_five_saves_of_one_version_at_the_same_moment_apply_one(postgres, superuser, tokyo, trainer_tokyo):
+    from django.test import Client
+
+    from core.tests.helpers import run_together
+
+    session = TrainingSessionFactory(branch=tokyo, trainer=trainer_tokyo, title="Phonics")
+    url = reverse("admin:training_trainingsession_change", args=[session.pk])
+    clients = []
+    for _ in range(5):
+        client = Client()
+        client.force_login(superuser)
+        clients.append(client)
+    data = change_form_data(clients[0], url, "trainingsession_form")
+    answers = []
+    jobs = [
+        lambda c=client, n=n: answers.append((n, c.post(url, {**data, "title": f"Title {n}"})))
+        for n, client in enumerate(clients)
+    ]
+    assert run_together(jobs) == []
+    saved = [n for n, response in answers if response.status_code == 302]
+    refused = [response for _n, response in answers if response.status_code == 200]
+    assert len(saved) == 1 and len(refused) == 4
+    assert all(STALE in response.content.decode() for response in refused)
+    session.refresh_from_db()
+    assert session.title == f"Title {saved[0]}"
