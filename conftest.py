@@ -6,6 +6,7 @@ instead of skipping it. PORTAL_TEST_NOW runs the session at another instant."""
 import os
 import shutil
 import socket
+from collections import Counter
 from datetime import datetime
 from urllib.parse import urlparse
 
@@ -245,3 +246,22 @@ def browser_login(live_server):
         return page
 
     return login
+
+
+# --- the crawl's figures -------------------------------------------------------------
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The crawl's figures (interac_portal/tests/hostile/test_crawl.py), summed over its tests and over
+    pytest-xdist's workers (they come with the reports). Here, so that xdist's controller has it too."""
+    totals = Counter()
+    for status in ("passed", "failed"):
+        for report in terminalreporter.stats.get(status, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name.startswith("crawl_"):
+                    totals[name] += value
+    if totals:
+        terminalreporter.write_line(
+            f"crawl: {totals['crawl_urls']} URLs (by person) asked {totals['crawl_requests']} times with odd "
+            f"parameters; answers of 500 or more: {totals['crawl_failures']}"
+        )

@@ -1,5 +1,3 @@
-from collections import Counter
-
 import pytest
 
 # The security tests' small portal with something of everything, and a fresh media directory per test.
@@ -22,18 +20,3 @@ def rows(world, tokyo):  # noqa: F811 (the imported fixture, asked for by name)
     checklist_create_for_alt(alt_id=owner.pk)
     world.complete_readings()
     return world
-
-
-def pytest_terminal_summary(terminalreporter):
-    """The crawl's figures, summed over its tests (and over xdist's workers: they come with the reports)."""
-    totals = Counter()
-    for status in ("passed", "failed"):
-        for report in terminalreporter.stats.get(status, []):
-            for name, value in getattr(report, "user_properties", []):
-                if name.startswith("crawl_"):
-                    totals[name] += value
-    if totals:
-        terminalreporter.write_line(
-            f"crawl: {totals['crawl_urls']} URLs (by person) asked {totals['crawl_requests']} times with odd "
-            f"parameters; answers of 500 or more: {totals['crawl_failures']}"
-        )
