@@ -46,7 +46,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CERTIFICATE_FONT = env.str("CERTIFICATE_FONT", default="/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with core's admin site as the default one (core/adminsite.py).
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -63,7 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "anymail",
     # ours, lowest layer first
-    "core",
+    "core.apps.CoreConfig",
     "contacts",
     "onboarding",
     "training",
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.params.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -201,6 +203,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALT Portal] "
+# The reset form queues the same task whatever the address (contacts.services.password_reset_request).
+ACCOUNT_FORMS = {"reset_password": "contacts.forms.PasswordResetForm"}
 
 # Sessions end after this much idle time: core.middleware.SessionIdleMiddleware
 # pushes the expiry forward at most every few minutes rather than on every request.

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, OrientationTrack, User
 from contacts.selectors import Contact, alt_profile_for_user, branch_scope_for_user, support_team_summary_for_alt
+from core.dates import add_days
 from core.labels import choice_label
 
 from .checklist import STEPS, STEPS_BY_KIND, help_url_for
@@ -250,8 +251,8 @@ class CourseProgress(_TaskTally):
 
 
 def due_date_for(departure_date: date | None) -> date | None:
-    """The course is due the day before departure."""
-    return departure_date - timedelta(days=1) if departure_date else None
+    """The course is due the day before departure (a departure saved out of range cannot overflow)."""
+    return add_days(departure_date, -1) if departure_date else None
 
 
 @dataclass(frozen=True, slots=True)

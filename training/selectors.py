@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from contacts.models import AltProfile, Branch, OrientationTrack, StaffRole, User
 from contacts.selectors import branch_scope_for_user
+from core.dates import clamp
 
 from .checkin import checkin_token_valid
 from .models import CalendarFeed, Registration, TrainingSession
@@ -55,7 +56,8 @@ Status = Registration.Status
 
 
 def _start_of_day(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    # Clamped: 0001-01-01 at midnight in Tokyo is before the first instant a datetime holds in UTC.
+    return timezone.make_aware(datetime.combine(clamp(day), time.min))
 
 
 def sessions_for_profile_q(profile: AltProfile) -> Q:

@@ -19,6 +19,7 @@ from contacts.models import StaffRole
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
+from core.params import parse_int
 
 from .. import selectors, services
 from ..forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm
@@ -56,9 +57,8 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
-        return queryset
+        assignee_id = parse_int(value, name=self.parameter_name)  # anything else that is not an id: 400
+        return queryset if assignee_id is None else queryset.filter(assignee_id=assignee_id)
 
 
 class OverdueFilter(admin.SimpleListFilter):

@@ -170,10 +170,12 @@ def _add_file_once(support_request: SupportRequest, *, upload, checked_file: Che
             )
 
 
-def _recent_duplicate_message(support_request, author, body) -> Message | None:
-    return _latest_within(
-        Message.objects.filter(support_request=support_request, author=author, body=body), REPLY_DUPLICATE_WINDOW
-    )
+def _recent_duplicate_message(support_request, author, body, checked_file=None) -> Message | None:
+    messages = Message.objects.filter(support_request=support_request, author=author, body=body)
+    if checked_file is not None:
+        # With a file, a copy is the same words with the same file (name and size).
+        messages = messages.filter(attachments__original_name=checked_file.name, attachments__size=checked_file.size)
+    return _latest_within(messages, REPLY_DUPLICATE_WINDOW)
 
 
 def _latest_within(queryset, window):
@@ -195,8 +197,9 @@ def message_post_by_alt(
 
     The form's one-time `submit_token` is unique: the same form sent again at any
     later time (the answer was lost, the page reloaded) finds the first message.
-    Without a token, the same words again within REPLY_DUPLICATE_WINDOW are a
-    double click and post nothing, unless a file comes with them. `files` are
+    Without a token, the same words again within REPLY_DUPLICATE_WINDOW (with the
+    same file, if one comes with them) are a double click and post nothing, even
+    when the copies arrive at the same moment. `files` are
     more (upload, CheckedFile) pairs, already checked (an email's attachments).
     `support_request` is updated in memory from the row as written: nothing is
     read after the commit, which a dropped database connection would turn into
@@ -209,12 +212,14 @@ def message_post_by_alt(
                 return earlier
             submit_token = None  # other words from a copy of the page: another reply
     files = _with_upload(upload, checked_file, files)
-    duplicate = None if files else _recent_duplicate_message(support_request, author, body)
-    if duplicate is not None:
-        return duplicate
     try:
         with _files_removed_on_failure() as stored, transaction.atomic():
             locked = _lock(support_request)
+            # Under the request's lock: copies sent at the same moment are looked at one after the other.
+            if submit_token is None and len(files) <= 1:
+                duplicate = _recent_duplicate_message(support_request, author, body, files[0][1] if files else None)
+                if duplicate is not None:
+                    return duplicate
             if locked.status not in OPEN_STATUSES:
                 raise ValidationError(_("This request is closed. Reopen it to write again."), code="closed")
             now = timezone.now()
