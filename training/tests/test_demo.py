@@ -1,5 +1,7 @@
 """seed_demo: both orientation tracks, Tokyo and Osaka training and meetings, registrations; idempotent."""
 
+import re
+
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -66,6 +68,7 @@ def test_the_demo_tokyo_alt_has_past_sessions_beyond_the_five_on_the_training_pa
     call_command("seed_demo")
     client.force_login(User.objects.get(email="alt.tokyo@example.com"))
     page = client.get(reverse("training:index")).content.decode()
-    assert "See all 6 past sessions of the last 12 months" in page
+    match = re.search(r"See all (\d+) past sessions of the last 12 months", page)
+    assert match and int(match.group(1)) > 5, "the demo's Tokyo ALT should have more past sessions than the page shows"
     past = client.get(reverse("training:past")).content.decode()
     assert "Tokyo ALT meeting: check-in 1" in past and "Initial orientation: flagship track (last intake)" in past

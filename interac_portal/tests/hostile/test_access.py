@@ -43,7 +43,7 @@ def test_the_account_search_for_a_profile_offers_no_staff(client_for, grm, super
 
 
 def test_a_profile_posted_on_a_staff_accounts_page_is_not_added(client_for, superuser, staff_tokyo, tokyo):
-    from support.tests.admin_forms import change_form_data
+    from testing.forms import change_form_data
 
     url = reverse("admin:contacts_user_change", args=[staff_tokyo.pk])
     client = client_for(superuser)

@@ -83,7 +83,7 @@ def test_an_alt_with_a_far_travel_date_saved_earlier_still_has_working_pages(
 
 
 def test_a_far_date_is_refused_on_the_admin_form_with_a_message(client_for, grm, applicant):
-    from support.tests.admin_forms import change_form_data
+    from testing.forms import change_form_data
 
     placement = PlacementFactory(alt=applicant, stage=Stage.PLACEMENT, owner=grm)
     url = reverse("admin:onboarding_placement_change", args=[placement.pk])

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from core.adminsite import version_field_name
 from onboarding.models import Stage
-from support.tests.admin_forms import change_form_data
+from testing.forms import change_form_data
 from testing.onboarding import PlacementFactory
 from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import Registration
