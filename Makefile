@@ -8,7 +8,7 @@ export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
 .PHONY: help run prod test lint format bench faults messages vendor backup restore clean
 
 help:
-	@echo "make run    - install, migrate, load demo data, start web + worker + scheduler on http://127.0.0.1:8000"
+	@echo "make run    - install, migrate, load demo data, start web + worker + scheduler on http://127.0.0.1:8000 (WEB_PORT)"
 	@echo "make test   - install and run the whole test suite"
 	@echo "make lint   - ruff, import layers, migrations check, system checks, translations"
 	@echo "make bench  - benchmark pages against a bare Django view"
@@ -24,11 +24,14 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PIP) install --quiet -r requirements-dev.txt
 	touch $@
 
+# WEB_PORT (default 8000) is the port the portal serves on; links in emails follow it unless SITE_URL says otherwise.
+WEB_PORT ?= 8000
 run: $(VENV)/.runtime
 	mkdir -p $${PORTAL_VAR_DIR:-var}/run
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py migrate --no-input
 	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(PY) manage.py seed_demo
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-true} $(VENV)/bin/honcho start -f Procfile
+	WEB_PORT=$(WEB_PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(WEB_PORT)} DJANGO_DEBUG=$${DJANGO_DEBUG:-true} \
+	  $(VENV)/bin/honcho start -f Procfile
 
 # Production on one machine: gunicorn, two Celery workers, one scheduler, debug off, under
 # supervisord (supervisord.conf), which restarts any of them that exits; Ctrl-C stops them all.

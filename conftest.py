@@ -7,17 +7,34 @@ import os
 import re
 import shutil
 import socket
+from collections import Counter
 from datetime import datetime
 from urllib.parse import urlparse
 
 import pytest
 import time_machine
 from django.test import Client
+from hypothesis import HealthCheck, Phase
+from hypothesis import settings as hypothesis_settings
 
 from contacts.models import StaffRole
 from testing.contacts import BranchFactory, UserFactory, make_alt, make_staff
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+# Property-based tests (Hypothesis): few examples, always the same ones (derandomize), so that the suite stays
+# fast and CI deterministic. HYPOTHESIS_PROFILE=thorough tries many more, at random, to look for new faults.
+_HYPOTHESIS_COMMON = {
+    "deadline": None,  # a request's time varies with the machine's load
+    "database": None,
+    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+# No shrinking in the default profile: a failure is reported as found, in seconds rather than minutes.
+hypothesis_settings.register_profile(
+    "portal", max_examples=10, derandomize=True, phases=[Phase.explicit, Phase.generate], **_HYPOTHESIS_COMMON
+)
+hypothesis_settings.register_profile("thorough", max_examples=300, **_HYPOTHESIS_COMMON)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "portal"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -283,3 +300,22 @@ def browser_login(live_server):
         return page
 
     return login
+
+
+# --- the crawl's figures -------------------------------------------------------------
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The crawl's figures (interac_portal/tests/hostile/test_crawl.py), summed over its tests and over
+    pytest-xdist's workers (they come with the reports). Here, so that xdist's controller has it too."""
+    totals = Counter()
+    for status in ("passed", "failed"):
+        for report in terminalreporter.stats.get(status, []):
+            for name, value in getattr(report, "user_properties", []):
+                if name.startswith("crawl_"):
+                    totals[name] += value
+    if totals:
+        terminalreporter.write_line(
+            f"crawl: {totals['crawl_urls']} URLs (by person) asked {totals['crawl_requests']} times with odd "
+            f"parameters; answers of 500 or more: {totals['crawl_failures']}"
+        )

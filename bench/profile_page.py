@@ -6,6 +6,9 @@
 
     PROFILER=calls .venv/bin/python bench/profile_page.py /training/ alt.tokyo@example.com
 
+BENCH_DATABASE_URL, BENCH_CACHE_URL and BENCH_BROKER_URL point it at another copy of the
+benchmark's database and other Redis databases.
+
 PROFILER=calls prints only the Python function calls a request makes: unlike
 the time, that count does not move with a busy machine, so two versions of the
 code can be compared on a shared one.
@@ -40,8 +43,8 @@ def main() -> int:
             "DATABASE_URL": os.environ.get(
                 "BENCH_DATABASE_URL", "postgres://portal:portal@127.0.0.1:5432/portal_bench"
             ),
-            "CACHE_URL": "rediscache://127.0.0.1:6379/8",
-            "CELERY_BROKER_URL": "redis://127.0.0.1:6379/7",
+            "CACHE_URL": os.environ.get("BENCH_CACHE_URL", "rediscache://127.0.0.1:6379/8"),
+            "CELERY_BROKER_URL": os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/7"),
         }
     )
     os.environ.setdefault("SESSION_ENGINE", "core.sessions.cached_db")

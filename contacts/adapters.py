@@ -1,11 +1,15 @@
 import uuid
+from urllib.parse import quote
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.urls import reverse
 from django.utils import translation
 
 from core.security import log_login_refused
+from core.text import one_line
 
 from .models import Notification, User
 from .services import _enqueue_delivery
@@ -30,6 +34,15 @@ class AccountAdapter(DefaultAccountAdapter):
             log_login_refused(request, credentials)
             raise
 
+    # Links in emails come from SITE_URL, never from the request's Host header (which any client sets).
+
+    def get_reset_password_from_key_url(self, key):
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.SITE_URL + path.replace("UID-KEY", quote(key))
+
+    def get_email_confirmation_url(self, request, emailconfirmation):
+        return settings.SITE_URL + reverse("account_confirm_email", args=[emailconfirmation.key])
+
     def send_mail(self, template_prefix, email, context):
         user = User.objects.filter(email__iexact=email).first()
         language = user.preferred_language if user else translation.get_language() or "en"
@@ -41,7 +54,7 @@ class AccountAdapter(DefaultAccountAdapter):
             language=language[:8],
             kind=f"account.{template_prefix.rsplit('/', 1)[-1]}",
             key=f"account.{template_prefix}:{uuid.uuid4().hex}",
-            subject=message.subject[:255],
+            subject=one_line(message.subject)[:255],
             body=message.body,
         )
         transaction.on_commit(lambda: _enqueue_delivery(notification.pk))

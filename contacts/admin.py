@@ -1,9 +1,12 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from core.adminsite import StaleEditFormMixin
 
 from . import services
 from .forms import UserInviteForm
@@ -36,8 +39,13 @@ def travel_dates_kept_elsewhere(user: User | None) -> bool:
     return user is not None and getattr(user, "placement", None) is not None
 
 
+class AltProfileInlineForm(StaleEditFormMixin, forms.ModelForm):
+    """The profile on the user's page: refused, as on its own page, when it was saved meanwhile."""
+
+
 class AltProfileInline(BranchScopedInlineMixin, admin.StackedInline):
     model = AltProfile
+    form = AltProfileInlineForm
     fk_name = "user"
     extra = 0
     max_num = 1
@@ -49,8 +57,13 @@ class AltProfileInline(BranchScopedInlineMixin, admin.StackedInline):
         "prefecture",
         "orientation_track",
         *TRAVEL_DATES,
+        "version",
     ]
     autocomplete_fields = ["managing_consultant", "grm_contact"]
+
+    def has_add_permission(self, request, obj=None):
+        # Staff and superusers are never ALTs (a profile would list them among a branch's ALTs).
+        return super().has_add_permission(request, obj) and not (obj and (obj.is_staff or obj.is_superuser))
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

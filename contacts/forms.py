@@ -1,5 +1,6 @@
 import re
 
+from allauth.account.forms import ResetPasswordForm
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +23,16 @@ class UserInviteForm(forms.ModelForm):
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(_("An account with this email address already exists."))
         return email
+
+
+class PasswordResetForm(ResetPasswordForm):
+    """allauth's form (address, rate limit, no enumeration), its sending left to a worker for every address."""
+
+    def save(self, request, **kwargs) -> str:
+        from .services import password_reset_request
+
+        password_reset_request(email=self.cleaned_data["email"])
+        return self.cleaned_data["email"]
 
 
 class LanguageForm(forms.Form):

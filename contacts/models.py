@@ -1,5 +1,6 @@
 from datetime import time
 
+from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -7,6 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_date_in_range
 
 from . import prefectures
 
@@ -93,6 +96,9 @@ class Branch(models.Model):
         default="12345",
         help_text=_("ISO weekday numbers the office is open, Monday = 1. For example 12345."),
     )
+    # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
+    version = AutoIncVersionField()
 
     class Meta:
         verbose_name = _("branch")
@@ -209,7 +215,12 @@ class AltProfile(models.Model):
     """
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alt_profile", verbose_name=_("user")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="alt_profile",
+        verbose_name=_("user"),
+        # Staff and superusers are never ALTs: a profile would show them to a branch as one of its ALTs.
+        limit_choices_to={"is_staff": False, "is_superuser": False},
     )
     branch = models.ForeignKey(
         Branch,
@@ -245,9 +256,9 @@ class AltProfile(models.Model):
         blank=True,
         help_text=_("Where the ALT's home in Japan is."),
     )
-    departure_date = models.DateField(_("departure date"), null=True, blank=True)
-    arrival_date = models.DateField(_("arrival date"), null=True, blank=True)
-    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    departure_date = models.DateField(_("departure date"), null=True, blank=True, validators=[validate_date_in_range])
+    arrival_date = models.DateField(_("arrival date"), null=True, blank=True, validators=[validate_date_in_range])
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True, validators=[validate_date_in_range])
     orientation_track = models.CharField(
         _("orientation track"),
         max_length=12,
@@ -258,6 +269,9 @@ class AltProfile(models.Model):
         db_default="",
         help_text=_("The initial orientation the ALT is offered. Set by GRM or SESPS; empty: not decided yet."),
     )
+    # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
+    version = AutoIncVersionField()
 
     class Meta:
         verbose_name = _("ALT profile")
@@ -304,6 +318,8 @@ class Notification(models.Model):
     key = models.CharField(_("unique key"), max_length=255, unique=True)
     subject = models.CharField(_("subject"), max_length=255)
     body = models.TextField(_("body"))
+    # Where a reply goes, when it is not the sender's address (a signed address that posts it to a thread).
+    reply_to = models.EmailField(_("reply to"), max_length=254, blank=True, default="", db_default="")
     status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now)

@@ -4,6 +4,7 @@ import hashlib
 import logging
 import time
 import uuid
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -18,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from core.sessions import sessions_end_for_user
+from core.text import one_line
 
 from .models import AltProfile, Branch, Notification, OrientationTrack, StaffRole, User
 from .roles import group_name_for_role
@@ -38,7 +40,7 @@ def _email_templates(template: str) -> tuple:
 def _render(templates: tuple, context: dict) -> tuple[str, str]:
     context = {"site_url": settings.SITE_URL, "site_name": settings.SITE_NAME, **context}
     subject_template, body_template = templates
-    subject = " ".join(subject_template.render(context).split())[:255]
+    subject = one_line(subject_template.render(context))[:255]
     return subject, body_template.render(context).strip() + "\n"
 
 
@@ -119,12 +121,14 @@ def notify(
     context: dict,
     recipient: User | None = None,
     to_email: str | None = None,
+    reply_to: str = "",
 ) -> Notification:
     """Write one email to the outbox in the caller's transaction; send it after commit.
 
     `key` is unique: calling again with the same key writes nothing and sends
     nothing, which is what makes every task safe to run twice. The email is
-    rendered in the recipient's preferred language.
+    rendered in the recipient's preferred language. `reply_to` becomes the
+    Reply-To header.
     """
     if recipient is None and not to_email:
         raise ValueError("notify() needs a recipient or an address")
@@ -139,6 +143,7 @@ def notify(
             "kind": kind,
             "subject": subject,
             "body": body,
+            "reply_to": reply_to,
         },
     )
     if created:
@@ -175,6 +180,7 @@ def notify_many(*, items: list[dict]) -> int:
                         key=item["key"],
                         subject=subject,
                         body=body,
+                        reply_to=item.get("reply_to", ""),
                     )
                 )
     if rows:
@@ -232,10 +238,12 @@ def notification_deliver(*, notification_id: int, connection=None) -> bool:
     if claimed != 1:
         return False
     message = EmailMessage(
-        subject=notification.subject,
+        # One line whatever wrote the row: a line break in a header would fail the send (or add a header).
+        subject=one_line(notification.subject),
         body=notification.body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[notification.to_email],
+        reply_to=[notification.reply_to] if notification.reply_to else None,
         headers={
             "Message-ID": notification_message_id(notification),
             "Auto-Submitted": "auto-generated",
@@ -308,9 +316,28 @@ def password_set_url(user: User) -> str:
     return f"{settings.SITE_URL}{path}"
 
 
+# An invitation sent again this soon is a double click (or two colleagues at once): one email.
+INVITATION_RESEND_WINDOW = timedelta(minutes=2)
+
+
+@transaction.atomic
 def user_invite(*, user: User, invited_by: User | None = None) -> Notification:
-    """Email `user` an invitation to set their password. There is no public sign-up."""
+    """Email `user` an invitation to set their password. There is no public sign-up.
+
+    Sending again later sends a new one; sending again within INVITATION_RESEND_WINDOW
+    (even at the same moment: the user's row is locked) returns the first.
+    """
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     now = timezone.now()
+    recent = (
+        Notification.objects.filter(
+            kind="account.invitation", recipient=user, created__gte=now - INVITATION_RESEND_WINDOW
+        )
+        .order_by("-created")
+        .first()
+    )
+    if recent is not None:
+        return recent
     notification = notify(
         kind="account.invitation",
         key=f"account.invitation:{user.pk}:{uuid.uuid4().hex}",
@@ -318,7 +345,7 @@ def user_invite(*, user: User, invited_by: User | None = None) -> Notification:
         context={"user": user, "url": password_set_url(user), "invited_by": invited_by},
         recipient=user,
     )
-    AltProfile.objects.filter(user=user).update(invited_at=now)
+    AltProfile.objects.filter(user=user).update(invited_at=now, version=F("version") + 1)
     return notification
 
 
@@ -384,7 +411,8 @@ def alt_profile_update(*, user_id: int, **fields) -> int:
         _check_track(fields["orientation_track"])
     if not fields:
         return 0
-    return AltProfile.objects.filter(user_id=user_id).update(**fields)
+    # The version moves too: a profile form open meanwhile is refused rather than undoing this.
+    return AltProfile.objects.filter(user_id=user_id).update(**fields, version=F("version") + 1)
 
 
 def alt_profiles_set_orientation_track(*, user_ids, track: str) -> int:
@@ -393,7 +421,7 @@ def alt_profiles_set_orientation_track(*, user_ids, track: str) -> int:
     return (
         AltProfile.objects.filter(user_id__in=list(user_ids))
         .exclude(orientation_track=track)
-        .update(orientation_track=track)
+        .update(orientation_track=track, version=F("version") + 1)
     )
 
 
@@ -439,7 +467,7 @@ def alt_profile_update_by_alt(
         )
     changed = False
     if locked.prefecture != prefecture:
-        AltProfile.objects.filter(pk=profile.pk).update(prefecture=prefecture)
+        AltProfile.objects.filter(pk=profile.pk).update(prefecture=prefecture, version=F("version") + 1)
         changed = True
     if user.phone != phone:
         User.objects.filter(pk=profile.user_id).update(phone=phone)
@@ -447,6 +475,37 @@ def alt_profile_update_by_alt(
     profile.prefecture = prefecture
     profile.user.phone = phone
     return changed
+
+
+def password_reset_request(*, email: str) -> None:
+    """Someone asked for a reset link for `email`: the same work whether or not an account has it.
+
+    The request only queues `password_reset_send` (after commit); the worker
+    looks the address up. Known and unknown addresses take the same time and
+    the same queries, so the timing tells nothing. With the broker down the
+    link is sent from the request, as the outbox sweep cannot know of it.
+    """
+    from .tasks import send_password_reset
+
+    def queue():
+        if not task_publish(send_password_reset, email):
+            password_reset_send(email=email)
+
+    transaction.on_commit(queue)
+
+
+def password_reset_send(*, email: str) -> int:
+    """Email a link to choose a new password to each active account with `email` (none: nothing). The count."""
+    users = list(User.objects.filter(email__iexact=(email or "").strip(), is_active=True))
+    for user in users:
+        notify(
+            kind="account.password_reset",
+            key=f"account.password_reset:{user.pk}:{uuid.uuid4().hex}",
+            template="contacts/email/password_reset",
+            context={"user": user, "url": password_set_url(user)},
+            recipient=user,
+        )
+    return len(users)
 
 
 def user_set_language(*, user: User, language: str) -> None:

@@ -18,6 +18,12 @@ def deliver_notification(notification_id: int) -> bool:
 
 
 @shared_task(acks_late=True)
+def send_password_reset(email: str) -> int:
+    """Email a reset link if an account has `email`; safe to run twice (two links, the rate limit caps it)."""
+    return services.password_reset_send(email=email)
+
+
+@shared_task(acks_late=True)
 def deliver_pending_notifications() -> int:
     """Send every row still unsent: the broker was down, or a worker died mid-send."""
     return services.notifications_deliver_pending()

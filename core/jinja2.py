@@ -8,14 +8,20 @@ escapes the value and trusts the translation; `ngettext("%(num)s day",
 finds them (core's makemessages reads .jinja files with Jinja's own extractor).
 The functions are plain globals, one call each, rather than the i18n extension's
 three layers of context-passing wrappers around every string.
+A page of many rows links them with `url_maker` (one reverse() for the page) and
+puts the same CSRF field in each of its forms (`csrf`, made once per page).
 Django's templates remain for the admin, allauth's pages and the emails.
 """
 
 from django.contrib.messages import get_messages
+from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html
+from django.utils.html import linebreaks as django_linebreaks
 from markupsafe import Markup, escape
 
 from jinja2 import Environment, StrictUndefined
@@ -25,9 +31,43 @@ def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
 
 
+# A key no row has: reverse() accepts it where an <int:pk> is expected, and it is then replaced.
+_KEY_SLOT = "2147483647"
+
+
+def url_maker(name: str):
+    """`url(name, key)` for many rows: reversed once, then each row's key put in its place.
+
+    `{% set register_url = url_maker("training:register") %}`, then `register_url(session.pk)` in the
+    loop: one reverse() for the page instead of one per row.
+    """
+    head, _slot, tail = reverse(name, args=[_KEY_SLOT]).rpartition(_KEY_SLOT)
+    return lambda key: f"{head}{key}{tail}"
+
+
+def csrf_input(token) -> str:
+    """The hidden field of Django's `{% csrf_token %}`."""
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', token)
+
+
+def csrf(request) -> dict:
+    """`csrf_input` and `csrf_token` made once per page (a context processor of the jinja2 engine).
+
+    Django's Jinja2 backend makes them again at every use, a freshly masked token
+    each time; a page with a form on every row would pay for that on each row.
+    """
+    token = SimpleLazyObject(lambda: get_token(request))
+    return {"csrf_input": SimpleLazyObject(lambda: csrf_input(token)), "csrf_token": token}
+
+
 def linebreaksbr(text) -> Markup:
     """Text as typed, its line breaks kept: escaped first, then <br> between the lines."""
     return Markup("<br>").join(escape(text).splitlines())
+
+
+def linebreaks(text) -> Markup:
+    """Django's `linebreaks`: paragraphs in <p>, single line breaks as <br>, the text escaped first."""
+    return Markup(django_linebreaks(text, autoescape=True))  # noqa: S704 - escaped by Django before the markup is added
 
 
 # The translations are ours and trusted as markup (as Jinja's newstyle gettext does); the values
@@ -66,10 +106,11 @@ def environment(**options) -> Environment:
             "ngettext": ngettext,
             "pgettext": pgettext,
             "url": url,
+            "url_maker": url_maker,
             "static": static,
             "get_language": translation.get_language,
             "get_messages": get_messages,
         }
     )
-    env.filters.update({"linebreaksbr": linebreaksbr})
+    env.filters.update({"linebreaksbr": linebreaksbr, "linebreaks": linebreaks})
     return env

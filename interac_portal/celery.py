@@ -67,6 +67,11 @@ app.conf.beat_schedule = {
         "task": "support.tasks.send_visit_reminders",
         "schedule": crontab(hour="9-20", minute=20),
     },
+    # Replies a self-hosted mail server delivered to REPLY_MAILDIR (does nothing without one).
+    "read-reply-maildir": {
+        "task": "support.tasks.read_reply_maildir",
+        "schedule": crontab(minute="*"),
+    },
     "close-resolved-requests": {
         "task": "support.tasks.close_resolved_requests",
         "schedule": crontab(hour=3, minute=30),

@@ -33,6 +33,9 @@ else:
     if not ALLOWED_HOSTS:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS is required when DJANGO_DEBUG is off.")
 
+# Old keys still accepted for signatures while a new one is rolled out (signed reply addresses in mailboxes).
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 SITE_NAME = "ALT Portal"
@@ -43,7 +46,8 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CERTIFICATE_FONT = env.str("CERTIFICATE_FONT", default="/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # django.contrib.admin, with core's admin site as the default one (core/adminsite.py).
+    "core.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -58,8 +62,9 @@ INSTALLED_APPS = [
     "import_export",
     "concurrency",
     "csp",
+    "anymail",
     # ours, lowest layer first
-    "core",
+    "core.apps.CoreConfig",
     "contacts",
     "onboarding",
     "training",
@@ -70,6 +75,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.params.RefuseNulCharactersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -102,6 +108,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.contrib.auth.context_processors.auth",
                 "interac_portal.context_processors.portal",
+                "core.jinja2.csrf",
             ],
         },
     },
@@ -196,6 +203,8 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[ALT Portal] "
+# The reset form queues the same task whatever the address (contacts.services.password_reset_request).
+ACCOUNT_FORMS = {"reset_password": "contacts.forms.PasswordResetForm"}
 
 # Sessions end after this much idle time: core.middleware.SessionIdleMiddleware
 # pushes the expiry forward at most every few minutes rather than on every request.
@@ -411,3 +420,19 @@ NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=env.int("NOTIFICATION_CLAIM_TIMEO
 NOTIFICATION_MARK_RETRY_WAITS = (0, 0.5, 1, 2, 4, 8, 15)
 # The domain of every email's Message-ID (contacts.services.notification_message_id).
 MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
+
+# Replies by email (support.reply_address): every email about a request has the Reply-To
+# reply+<signed token>@REPLY_DOMAIN; the mail for that domain reaches the portal through the
+# provider's inbound webhook (Mailgun, /support/inbound/mailgun/) or a Maildir that
+# `manage.py read_reply_maildir` reads. An address older than REPLY_TOKEN_MAX_AGE_DAYS gets a bounce.
+REPLY_DOMAIN = env.str("REPLY_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
+REPLY_TOKEN_MAX_AGE_DAYS = env.int("REPLY_TOKEN_MAX_AGE_DAYS", default=180)
+# The Maildir a self-hosted mail server delivers the reply domain to (read_reply_maildir), if any.
+REPLY_MAILDIR = env.str("REPLY_MAILDIR", default="")
+# django-anymail's inbound webhooks. Mailgun signs each post with the webhook signing key (its control
+# panel, "Webhooks"); without one the webhook answers 404. ANYMAIL_WEBHOOK_SECRET ("user:password")
+# adds HTTP basic authentication on top, when the route's URL carries it.
+ANYMAIL = {
+    "MAILGUN_WEBHOOK_SIGNING_KEY": env.str("MAILGUN_WEBHOOK_SIGNING_KEY", default=""),
+    "WEBHOOK_SECRET": env.list("ANYMAIL_WEBHOOK_SECRET", default=[]),
+}

@@ -32,6 +32,7 @@ handler429 = "interac_portal.errors.too_many_requests"  # allauth's rate limits
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("healthz/", views.healthz, name="healthz"),
+    path("worklist/nav/", views.worklist_nav, name="worklist_nav"),
     path("help/checklist/<str:kind>/", views.checklist_help, name="checklist_help"),
     path("favicon.ico", views.favicon),
     path("accounts/signup/", RedirectView.as_view(pattern_name="account_login", permanent=False)),

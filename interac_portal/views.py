@@ -1,9 +1,9 @@
-"""The dashboard that shows every app, and the health check. The only place above the apps."""
+"""The dashboard (every app for an ALT, the worklist for staff) and the health check. The only place above the apps."""
 
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
@@ -17,7 +17,7 @@ from support.nav import new_replies_counted
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
 
-from . import services
+from . import services, worklist
 from .celery import app as celery_app
 from .selectors import checklist_help_dashboard_card
 
@@ -40,7 +40,9 @@ DASHBOARD_CARDS = [
 def dashboard(request: HttpRequest) -> HttpResponse:
     profile = contacts_selectors.alt_profile_for_user(user=request.user)
     if profile is None:
-        return render(request, "staff_home.html", {})
+        # Staff land on their worklist; anyone else (no profile, no role) is told whom to ask.
+        sections = worklist.worklist_sections(user=request.user) if request.user.is_staff else []
+        return render(request, "interac_portal/worklist.html", {"sections": sections})
     team = contacts_selectors.support_team_summary_for_alt(profile=profile)
     cards = []
     for template, selector in DASHBOARD_CARDS:
@@ -51,6 +53,18 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             # The support card counted the requests with a new reply: the navigation shows that number.
             new_replies_counted(request, context["new_reply_count"])
     return render(request, "dashboard.jinja", {"profile": profile, "team": team, "cards": cards})
+
+
+@never_cache
+@require_GET
+def worklist_nav(request: HttpRequest) -> HttpResponse:
+    """The worklist's counts for the admin's navigation: a fragment each admin page fetches once it has loaded
+    (htmx), so that the admin's lists do not wait for them. Staff only; 404 for anyone else, signed in or not
+    (a login page is no fragment)."""
+    if not (request.user.is_authenticated and request.user.is_active and request.user.is_staff):
+        raise Http404("Not staff")
+    lines = worklist.worklist_nav_lines(user=request.user)
+    return render(request, "interac_portal/_worklist_nav.html", {"lines": lines})
 
 
 @login_required
@@ -86,12 +100,23 @@ def _broker_ok() -> bool:
         return False
 
 
+def _is_staff(request: HttpRequest) -> bool:
+    try:  # the session and the user come from the database, which may be the one failing
+        return request.user.is_authenticated and request.user.is_staff
+    except DatabaseError:
+        return False
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
+    """ "ok" (200) or "failing" (503) for anyone (a load balancer, a monitor); which service fails, for staff only."""
     state = {"database": "ok" if _database_ok() else "down", "broker": "ok" if _broker_ok() else "down"}
     healthy = all(value == "ok" for value in state.values())
-    return JsonResponse({"status": "ok" if healthy else "down", **state}, status=200 if healthy else 503)
+    body = {"status": "ok" if healthy else "failing"}
+    if _is_staff(request):
+        body.update(state)
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

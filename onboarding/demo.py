@@ -154,6 +154,8 @@ def _placement(alt, stage: str, grm) -> Placement:
                 at=start + timedelta(days=step * 14),
             )
             previous = to_stage
+        # In its stage since the last step (the applicant's placement stage is past 14 days: GRM's worklist).
+        Placement.objects.filter(pk=placement.pk).update(stage_changed_at=start + timedelta(days=step * 14))
         if profile.grm_contact_id is None:
             alt_profile_update(user_id=alt.pk, grm_contact=grm)
     return placement

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
@@ -6,6 +8,27 @@ from contacts.models import Branch
 
 from .models import Course, Question
 from .progress_report import Show
+
+
+@dataclass(frozen=True)
+class QuestionField:
+    """What the task page shows of one question's field, written as plain markup (no widget templates)."""
+
+    question: Question
+    name: str
+    multiple: bool
+    choices: list
+    checked: frozenset  # the ids of the choices given (a failed attempt's, or those just sent)
+    errors: list
+
+    @property
+    def input_type(self) -> str:
+        return "checkbox" if self.multiple else "radio"
+
+    @property
+    def describedby(self) -> str:
+        ids = [f"id_{self.name}_helptext"] if self.multiple else []
+        return " ".join(ids + ([f"id_{self.name}_error"] if self.errors else []))
 
 
 class QuizForm(forms.Form):
@@ -36,6 +59,28 @@ class QuizForm(forms.Form):
                     widget=forms.CheckboxSelectMultiple, help_text=_("Choose every answer that applies."), **common
                 )
             self.fields[f"q{question.pk}"] = field
+
+    def question_fields(self) -> list[QuestionField]:
+        rows = []
+        for question in self.questions:
+            name = f"q{question.pk}"
+            field = self.fields[name]
+            if self.is_bound:
+                given = field.widget.value_from_datadict(self.data, self.files, self.add_prefix(name))
+            else:
+                given = self.get_initial_for_field(field, name)
+            given = given if isinstance(given, list | tuple) else [given]
+            rows.append(
+                QuestionField(
+                    question=question,
+                    name=name,
+                    multiple=question.kind == Question.Kind.MULTIPLE,
+                    choices=list(question.choices.all()),
+                    checked=frozenset(int(value) for value in given if str(value).isdigit()),
+                    errors=list(self.errors.get(name, [])) if self.is_bound else [],
+                )
+            )
+        return rows
 
     def answers(self) -> dict:
         result = {}

@@ -12,13 +12,15 @@ as the admin rolls the whole import back on any error, nothing is saved.
 
 from datetime import date, datetime
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
-from contacts.models import Branch, Language, User
+from contacts.models import AltProfile, Branch, Language, User
 from contacts.services import alt_account_create, alt_profile_update, user_update
+from core.validators import validate_date_in_range
 
 from .models import Placement, Stage
 from .services import IllegalMove, placement_change, placement_create
@@ -32,6 +34,26 @@ PLACEMENT_COLUMNS = ("stage", "branch", "owner", "departure_date", "arrival_date
 def _text(row, column) -> str:
     value = row.get(column)
     return "" if value is None else str(value).strip()
+
+
+class RowTextForm(forms.Form):
+    """The text of one row, checked as the admin's forms check these fields: lengths, NUL characters,
+    the email address. Whether a field is required depends on the row (a new ALT needs names)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(forms.fields_for_model(User, fields=["email", "first_name", "last_name", "phone"]))
+        self.fields.update(forms.fields_for_model(AltProfile, fields=["country"]))
+        self.fields["note"] = forms.CharField()
+        for field in self.fields.values():
+            field.required = False
+
+
+def _check_text(row, errors: dict) -> None:
+    form = RowTextForm(data={name: _text(row, name) for name in RowTextForm().fields})
+    if not form.is_valid():
+        for column, messages in form.errors.items():
+            errors.setdefault(column, messages[0])
 
 
 class PlacementResource(resources.ModelResource):
@@ -89,8 +111,8 @@ class PlacementResource(resources.ModelResource):
 
     def get_instance(self, instance_loader, row):
         email = _text(row, "email").lower()
-        if not email:
-            return None
+        if not email or RowTextForm(data={"email": email}).errors:
+            return None  # import_instance says what is wrong with it
         return Placement.objects.select_related("alt", "branch", "owner").filter(alt__email__iexact=email).first()
 
     def _date(self, row, column, errors):
@@ -102,18 +124,27 @@ class PlacementResource(resources.ModelResource):
         if isinstance(value, date):
             return value
         try:
-            return datetime.strptime(str(value).strip(), DATE_FORMAT).date()
+            day = datetime.strptime(str(value).strip(), DATE_FORMAT).date()
         except ValueError:
             errors[column] = _("“%(value)s” is not a date: write it as YYYY-MM-DD.") % {"value": value}
             return None
+        try:
+            validate_date_in_range(day)
+        except ValidationError as refused:
+            errors[column] = refused.messages[0]
+            return None
+        return day
 
     def import_instance(self, instance, row, **kwargs):
         """Read and check the row; nothing is written until `save_instance`."""
         line = kwargs.get("row_number", 0) + 1
         errors = {}
+        _check_text(row, errors)
         email = _text(row, "email").lower()
-        if not email or "@" not in email:
+        if not email:
             errors["email"] = _("An email address is required.")
+        elif "email" in errors:  # not an address, or too long (RowTextForm)
+            email = ""
         elif email in self._first_line_of:
             errors["email"] = _("%(email)s appears more than once in the file (first on line %(first)s).") % {
                 "email": email,

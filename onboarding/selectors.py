@@ -7,6 +7,7 @@ everything here starts from the logged-in user, and anything else is a 404.
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet, Subquery, Value
@@ -18,11 +19,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, OrientationTrack, User
-from contacts.selectors import Contact, branch_scope_for_user, support_team_summary_for_alt
+from contacts.selectors import Contact, alt_profile_for_user, branch_scope_for_user, support_team_summary_for_alt
+from core.dates import add_days
+from core.labels import choice_label
 
 from .checklist import STEPS, STEPS_BY_KIND, help_url_for
 from .handover import HandoverSection, sections_from_other_apps
 from .models import ChecklistItem, Course, Enrolment, Handover, Placement, QuizAttempt, Stage, Task, TaskCompletion
+from .models._i18n import pick
 from .models.placement import BRANCH_STAGES, PIPELINE
 
 # --- placement ------------------------------------------------------------------
@@ -71,9 +75,9 @@ class Timeline:
     withdrawn: bool
 
 
-def placement_for_alt(*, user: User) -> Placement | None:
-    """The ALT's own placement, or None before GRM has opened one."""
-    return Placement.objects.filter(alt=user).first()
+def placement_stage_for_alt(*, user: User) -> str | None:
+    """The stage of the ALT's own placement, or None before GRM has opened one."""
+    return Placement.objects.filter(alt=user).values_list("stage", flat=True).first()
 
 
 def placement_timeline(*, stage: str) -> Timeline:
@@ -128,13 +132,17 @@ def enrolment_for_alt(*, user: User) -> Enrolment | None:
     )
 
 
-def course_tasks(*, course: Course) -> list[Task]:
-    """The tasks that count now, in the order the ALT takes them."""
-    return list(
+def _course_tasks_queryset(course: Course) -> QuerySet[Task]:
+    return (
         Task.objects.filter(module__course=course, is_active=True, module__is_active=True)
         .select_related("module")
         .order_by("module__order", "module_id", "order", "id")
     )
+
+
+def course_tasks(*, course: Course) -> list[Task]:
+    """The tasks that count now, in the order the ALT takes them."""
+    return list(_course_tasks_queryset(course))
 
 
 def counted_completions_filter(prefix: str = "") -> Q:
@@ -150,13 +158,18 @@ def counted_completions_filter(prefix: str = "") -> Q:
 
 @dataclass
 class TaskState:
-    task: Task
+    task: "Task | TaskOutline"
     number: int
     done: bool
     locked: bool
     score: int | None = None
     completed_at: object = None
     marked_by_staff: bool = False
+
+
+def day_with_weekday(day: date) -> str:
+    """ "2026-12-22 (Tue)", the weekday in the active language."""
+    return f"{day:%Y-%m-%d} ({date_format(day, 'D')})"
 
 
 def percent(done: int, total: int) -> int:
@@ -179,9 +192,9 @@ class _Percent:
 
 
 class _TaskTally(_Percent):
-    """Done and total over `self.tasks`."""
+    """Done and total over `self.tasks` (counted once: a page reads them several times)."""
 
-    @property
+    @cached_property
     def done(self):
         return sum(1 for t in self.tasks if t.done)
 
@@ -219,6 +232,10 @@ class CourseProgress(_TaskTally):
         return max(t.completed_at for t in self.tasks)
 
     @property
+    def due_text(self) -> str:
+        return day_with_weekday(self.due_date) if self.due_date else ""
+
+    @property
     def certificate_number(self) -> str:
         return f"{self.course.code.upper()}-V{self.course.version}-{self.enrolment.pk:06d}"
 
@@ -234,8 +251,63 @@ class CourseProgress(_TaskTally):
 
 
 def due_date_for(departure_date: date | None) -> date | None:
-    """The course is due the day before departure."""
-    return departure_date - timedelta(days=1) if departure_date else None
+    """The course is due the day before departure (a departure saved out of range cannot overflow)."""
+    return add_days(departure_date, -1) if departure_date else None
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleOutline:
+    pk: int
+    title_en: str
+    title_ja: str
+
+    @property
+    def title(self) -> str:
+        return pick(self.title_en, self.title_ja)
+
+
+@dataclass(frozen=True, slots=True)
+class TaskOutline:
+    """A task as the course's outline reads it: what it is called and whether it waits for the one
+    before. Its texts and quiz settings are on its own page (`task_get_for_alt` loads the Task)."""
+
+    pk: int
+    module: ModuleOutline
+    kind: str
+    title_en: str
+    title_ja: str
+    requires_previous: bool
+    version: int
+
+    @property
+    def module_id(self) -> int:
+        return self.module.pk
+
+    @property
+    def title(self) -> str:
+        return pick(self.title_en, self.title_ja)
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(Task.Kind, self.kind)
+
+    @property
+    def is_quiz(self) -> bool:
+        return self.kind == Task.Kind.QUIZ
+
+
+def course_outline(*, course: Course) -> list[TaskOutline]:
+    """The tasks that count now, in the order the ALT takes them, as rows rather than models (one query)."""
+    modules, outline = {}, []
+    rows = _course_tasks_queryset(course).values_list(
+        "pk", "kind", "title_en", "title_ja", "requires_previous", "version",
+        "module_id", "module__title_en", "module__title_ja",
+    )  # fmt: skip
+    for pk, kind, title_en, title_ja, requires_previous, version, module_id, module_en, module_ja in rows:
+        if module_id not in modules:
+            modules[module_id] = ModuleOutline(module_id, module_en, module_ja)
+        outline.append(TaskOutline(pk, modules[module_id], kind, title_en, title_ja, requires_previous, version))
+    return outline
 
 
 def course_progress(*, enrolment: Enrolment, departure_date: date | None = None) -> CourseProgress:
@@ -243,36 +315,40 @@ def course_progress(*, enrolment: Enrolment, departure_date: date | None = None)
 
     A task is locked when it requires the one before it and that one is not
     done. Progress counts active tasks only, so it never goes above 100%.
+    The tasks are outlines (`TaskOutline`), not models.
     """
     course = enrolment.course
-    tasks = course_tasks(course=course)
+    # Only the course's tasks are looked up: a completion of any other task is never read.
     completions = {
-        c["task_id"]: c
-        for c in TaskCompletion.objects.filter(enrolment=enrolment, task__module__course=course).values(
-            "task_id", "course_version", "score", "completed_at", "marked_by_id"
-        )
+        task_id: (version, score, completed_at, marked_by_id)
+        for task_id, version, score, completed_at, marked_by_id in TaskCompletion.objects.filter(
+            enrolment=enrolment
+        ).values_list("task_id", "course_version", "score", "completed_at", "marked_by_id")
     }
     states, modules, previous_done = [], [], True
-    for number, task in enumerate(tasks, 1):
-        completion = completions.get(task.pk)
-        done = completion is not None and completion["course_version"] >= task.version
+    for number, task in enumerate(course_outline(course=course), 1):
+        version, score, completed_at, marked_by_id = completions.get(task.pk, _NOT_DONE)
+        done = version is not None and version >= task.version
         state = TaskState(
             task=task,
             number=number,
             done=done,
             locked=not done and task.requires_previous and not previous_done,
-            score=completion["score"] if completion else None,
-            completed_at=completion["completed_at"] if done else None,
-            marked_by_staff=bool(completion and completion["marked_by_id"]),
+            score=score,
+            completed_at=completed_at if done else None,
+            marked_by_staff=marked_by_id is not None,
         )
         states.append(state)
-        if not modules or modules[-1].module.pk != task.module_id:
+        if not modules or modules[-1].module is not task.module:
             modules.append(ModuleProgress(module=task.module))
         modules[-1].tasks.append(state)
         previous_done = done
     return CourseProgress(
         enrolment=enrolment, course=course, modules=modules, tasks=states, due_date=due_date_for(departure_date)
     )
+
+
+_NOT_DONE = (None, None, None, None)
 
 
 @dataclass
@@ -283,15 +359,17 @@ class TaskPage:
 
 
 def task_get_for_alt(*, user: User, pk: int) -> TaskPage:
-    """A task of the ALT's own course, with its state; 404 for anything else."""
+    """A task of the ALT's own course, with its state and its texts; 404 for anything else."""
     enrolment = enrolment_for_alt(user=user)
     if enrolment is None:
         raise Http404("Not enrolled")
-    departure = AltProfile.objects.filter(user=user).values_list("departure_date", flat=True).first()
-    progress = course_progress(enrolment=enrolment, departure_date=departure)
+    profile = alt_profile_for_user(user=user)
+    progress = course_progress(enrolment=enrolment, departure_date=profile.departure_date if profile else None)
     state = progress.state_of(pk)
     if state is None:
         raise Http404("No such task")
+    # The page's own task in full (its texts, its quiz settings); the others stay outlines.
+    state.task = Task.objects.select_related("module").get(pk=pk)
     return TaskPage(enrolment=enrolment, progress=progress, state=state)
 
 
@@ -459,6 +537,10 @@ class ChecklistRow:
     past_due: bool = False
     help_url: str | None = None  # where "Ask for help" posts (set by the layer above), or None
 
+    @property
+    def due_text(self) -> str:
+        return day_with_weekday(self.due_on) if self.due_on else ""
+
 
 def checklist_for_alt(*, user: User) -> list[ChecklistRow]:
     """Every arrival step, with its due date and what the ALT has ticked off, in one query."""
@@ -485,8 +567,13 @@ def _checklist_rows(alt_id: int) -> list[tuple]:
 
 
 def checklist_items_past_due_q(*, today: date | None = None) -> Q:
-    """Steps not done whose due date has passed."""
-    return Q(done_at__isnull=True, due_on__lt=today or timezone.localdate())
+    """Steps not done whose due date has passed, of active ALTs who have arrived."""
+    return Q(
+        done_at__isnull=True,
+        due_on__lt=today or timezone.localdate(),
+        alt__is_active=True,
+        alt__placement__stage=Stage.ARRIVED,
+    )
 
 
 def checklist_items_past_due_for_mc(*, user: User) -> QuerySet[ChecklistItem]:
@@ -496,12 +583,7 @@ def checklist_items_past_due_for_mc(*, user: User) -> QuerySet[ChecklistItem]:
     (`/admin/onboarding/checklistitem/?past_due=yes&mine=yes`).
     """
     return (
-        ChecklistItem.objects.filter(
-            checklist_items_past_due_q(),
-            alt__alt_profile__managing_consultant=user,
-            alt__is_active=True,
-            alt__placement__stage=Stage.ARRIVED,
-        )
+        ChecklistItem.objects.filter(checklist_items_past_due_q(), alt__alt_profile__managing_consultant=user)
         .select_related("alt")
         .order_by("due_on", "alt__last_name", "pk")
     )
@@ -606,3 +688,65 @@ def onboarding_dashboard_card(*, profile: AltProfile) -> DashboardCard | None:
             card.progress_label = str(_("Pre-departure course"))
             card.due_date = due_date_for(profile.departure_date)
     return card
+
+
+# --- staff worklists (interac_portal.worklist) ----------------------------------------------------
+# Each count is what the admin list the worklist links to shows: the same conditions, the same branches.
+
+HANDOVER_WAITING = Q(acknowledged_at__isnull=True, cancelled_at__isnull=True)
+# A placement in one of the stages GRM moves it through (before the branch is confirmed) longer than this is stuck.
+STUCK_AFTER = timedelta(days=14)
+STUCK_STAGES = (Stage.APPLIED, Stage.INTERVIEWED, Stage.OFFERED, Stage.PLACEMENT)
+
+
+def _in_admin_branches(queryset: QuerySet, *, user: User, lookup: str) -> QuerySet:
+    """`queryset` within the branches `user` sees in the admin (every branch for national roles)."""
+    scope = branch_scope_for_user(user=user)
+    return queryset if scope.all_branches else queryset.filter(**{f"{lookup}__in": scope.branch_ids})
+
+
+def handovers_to_acknowledge_count(*, user: User) -> int:
+    """Handovers handed to `user` (an MC) and not acknowledged yet: `?state=waiting&mine=received`. One query."""
+    waiting = Handover.objects.filter(HANDOVER_WAITING, mc=user)
+    return _in_admin_branches(waiting, user=user, lookup="branch").count()
+
+
+def checklist_items_past_due_count_for_mc(*, user: User) -> int:
+    """The number of steps past due of `user`'s ALTs: `?past_due=yes&mine=yes`. One query."""
+    items = checklist_items_past_due_for_mc(user=user)
+    return _in_admin_branches(items, user=user, lookup="alt__alt_profile__branch").count()
+
+
+def placements_stuck_q(*, now: datetime | None = None) -> Q:
+    """Placements in one of GRM's stages whose stage has not changed for more than 14 days."""
+    return Q(stage__in=STUCK_STAGES, stage_changed_at__lt=(now or timezone.now()) - STUCK_AFTER)
+
+
+@dataclass(frozen=True)
+class StageCount:
+    stage: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class PlacementPipeline:
+    stages: list  # [StageCount] along the pipeline, then withdrawn
+    stuck: int
+
+    @property
+    def total(self) -> int:
+        return sum(stage.count for stage in self.stages)
+
+
+def placement_pipeline_for_user(*, user: User, now: datetime | None = None) -> PlacementPipeline:
+    """Placements by stage and how many are stuck, in the branches `user` sees (GRM: all). One query."""
+    placements = _in_admin_branches(Placement.objects.all(), user=user, lookup="branch")
+    rows = list(
+        placements.order_by()
+        .values("stage")
+        .annotate(n=Count("pk"), stuck=Count("pk", filter=placements_stuck_q(now=now)))
+    )
+    counts = {row["stage"]: row["n"] for row in rows}
+    stages = [StageCount(s, str(Stage(s).label), counts.get(s, 0)) for s in [*PIPELINE, Stage.WITHDRAWN]]
+    return PlacementPipeline(stages=stages, stuck=sum(row["stuck"] for row in rows))

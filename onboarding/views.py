@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -26,43 +27,47 @@ from .models import Stage, Task
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
-    placement = selectors.placement_for_alt(user=request.user)
-    stage = placement.stage if placement else None
+    stage = selectors.placement_stage_for_alt(user=request.user)
     enrolment = selectors.enrolment_for_alt(user=request.user)
     progress = (
         selectors.course_progress(enrolment=enrolment, departure_date=profile.departure_date) if enrolment else None
     )
     context = {
         "profile": profile,
-        "placement": placement,
         "timeline": selectors.placement_timeline(stage=stage) if stage else None,
         "helper": selectors.who_to_ask(profile=profile, stage=stage),
         "progress": progress,
         "course_waiting": progress is None and stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE),
         "checklist": selectors.checklist_for_alt(user=request.user) if stage == Stage.ARRIVED else None,
     }
-    return render(request, "onboarding/index.html", context)
+    return render(request, "onboarding/index.jinja", context)
 
 
-def _task_context(page, *, quiz=None, **extra) -> dict:
+def _task_context(page, *, quiz=None, form=None) -> dict:
     task = page.state.task
-    context = {"page": page, "task": task, "state": page.state, "progress": page.progress, **extra}
     if task.is_quiz:
         quiz = quiz or selectors.quiz_status(enrolment=page.enrolment, task=task)
-        context["quiz"] = quiz
         # A failed attempt's answers stay on the form; which were wrong is not shown.
-        context.setdefault("form", QuizForm(questions=quiz.questions, number=quiz.number, initial=quiz.initial()))
-    elif task.kind == Task.Kind.ACKNOWLEDGEMENT:
-        context.setdefault("form", AcknowledgementForm())
-    context["next_state"] = page.progress.after(task.pk)
-    return context
+        if form is None:
+            form = QuizForm(questions=quiz.questions, number=quiz.number, initial=quiz.initial())
+    elif task.kind == Task.Kind.ACKNOWLEDGEMENT and form is None:
+        form = AcknowledgementForm()
+    return {
+        "page": page,
+        "task": task,
+        "state": page.state,
+        "progress": page.progress,
+        "quiz": quiz,
+        "form": form,
+        "next_state": page.progress.after(task.pk),
+    }
 
 
 @login_required
 @require_GET
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     page = selectors.task_get_for_alt(user=request.user, pk=pk)
-    return render(request, "onboarding/task.html", _task_context(page))
+    return render(request, "onboarding/task.jinja", _task_context(page))
 
 
 def _after_completion(page) -> HttpResponse:
@@ -80,12 +85,12 @@ def task_complete(request: HttpRequest, pk: int) -> HttpResponse:
     if task.kind == Task.Kind.ACKNOWLEDGEMENT:
         form = AcknowledgementForm(request.POST)
         if not form.is_valid():
-            return render(request, "onboarding/task.html", _task_context(page, form=form), status=422)
+            return render(request, "onboarding/task.jinja", _task_context(page, form=form), status=422)
     try:
         services.task_complete(enrolment=page.enrolment, task=task)
     except services.TaskRefused as refused:
         messages.error(request, refused.messages[0])
-        return render(request, "onboarding/task.html", _task_context(page), status=409)
+        return render(request, "onboarding/task.jinja", _task_context(page), status=409)
     messages.success(request, _("“%(task)s” is done.") % {"task": task.title})
     page = selectors.task_get_for_alt(user=request.user, pk=pk)
     if page.progress.complete:
@@ -100,23 +105,23 @@ def quiz_submit(request: HttpRequest, pk: int) -> HttpResponse:
     task = page.state.task
     if not task.is_quiz:
         messages.error(request, _("This task is not a quiz."))
-        return render(request, "onboarding/task.html", _task_context(page), status=409)
+        return render(request, "onboarding/task.jinja", _task_context(page), status=409)
     quiz = selectors.quiz_status(enrolment=page.enrolment, task=task)
     posted = request.POST.get("attempt", "")
     number = int(posted) if posted.isdigit() else 0
     problem = services.quiz_attempt_problem(done=page.state.done, status=quiz, number=number)
     if problem is not None:
         messages.error(request, problem.messages[0])
-        return render(request, "onboarding/task.html", _task_context(page, quiz=quiz), status=409)
+        return render(request, "onboarding/task.jinja", _task_context(page, quiz=quiz), status=409)
     form = QuizForm(request.POST, questions=quiz.questions, number=quiz.number)
     if not form.is_valid():
-        return render(request, "onboarding/task.html", _task_context(page, quiz=quiz, form=form), status=422)
+        return render(request, "onboarding/task.jinja", _task_context(page, quiz=quiz, form=form), status=422)
     try:
         attempt = services.quiz_submit(enrolment=page.enrolment, task=task, number=number, answers=form.answers())
     except services.QuizRefused as refused:  # another window sent its answers in between
         messages.error(request, refused.messages[0])
         page = selectors.task_get_for_alt(user=request.user, pk=pk)
-        return render(request, "onboarding/task.html", _task_context(page), status=409)
+        return render(request, "onboarding/task.jinja", _task_context(page), status=409)
     if attempt.passed:
         messages.success(request, _("You passed with %(score)s%%.") % {"score": attempt.score})
         page = selectors.task_get_for_alt(user=request.user, pk=pk)
@@ -127,12 +132,20 @@ def quiz_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("onboarding:task", pk=task.pk)
 
 
+def _certificate_context(progress, name: str, *, pdf_unavailable: bool = False) -> dict:
+    return {
+        "progress": progress,
+        "name": name,
+        "completed_on": date_format(timezone.localtime(progress.completed_on), "DATE_FORMAT"),
+        "pdf_unavailable": pdf_unavailable,
+    }
+
+
 @login_required
 @require_GET
 def certificate(request: HttpRequest) -> HttpResponse:
     progress = selectors.certificate_for_alt(user=request.user)
-    context = {"progress": progress, "name": request.user.display_name}
-    return render(request, "onboarding/certificate.html", context)
+    return render(request, "onboarding/certificate.jinja", _certificate_context(progress, request.user.display_name))
 
 
 @login_required
@@ -143,8 +156,8 @@ def certificate_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     body = certificate_pdf_bytes(progress=progress, name=name)
     if body is None:
         # No font for this text on the server: the printable page says so, rather than an error.
-        context = {"progress": progress, "name": name, "pdf_unavailable": True}
-        return render(request, "onboarding/certificate.html", context)
+        context = _certificate_context(progress, name, pdf_unavailable=True)
+        return render(request, "onboarding/certificate.jinja", context)
     response = HttpResponse(body, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{progress.certificate_number}.pdf"'
     return response

@@ -52,3 +52,10 @@ class SupportConfig(AppConfig):
             *_CARDS,
         ],
     }
+
+    def ready(self):
+        from anymail.signals import inbound
+
+        from .inbound.webhook import inbound_received
+
+        inbound.connect(inbound_received, dispatch_uid="support.inbound_received")

@@ -1,9 +1,11 @@
 """Demo data for the support app, called by `seed_demo` after the people exist.
 
 Each branch's ALT has requests in several states (the new one assigned to
-their MC, who answers first), a visit tomorrow and an on-call rota for the
-next two weeks with one night left open (the admin warns about it); the
-applicant and the pre-departure ALT have questions with GRM.
+their MC, who answers first; one waiting on the ALT for a week), a visit
+tomorrow and an on-call rota for the next two weeks with one night left open
+(the admin warns about it); the applicant and the pre-departure ALT have
+questions with GRM, and the pre-departure ALT one in Tokyo's queue that
+nobody has taken yet.
 """
 
 import uuid
@@ -75,6 +77,24 @@ DEMO_REQUESTS = [
         "There is water dripping from the bathroom ceiling since this morning. The landlord does not answer.",
         [],
     ),
+    (
+        # Nothing from the ALT for more than 5 days: on the staff worklist's "waiting on the ALT" line.
+        "pension",
+        Category.MUNICIPAL,
+        Urgency.NORMAL,
+        Status.WAITING_ON_ALT,
+        8,
+        "Pension exemption for my first year",
+        "The city hall gave me a pension form. Can I apply for an exemption for my first year here?",
+        [
+            (
+                "staff",
+                False,
+                "You may be able to. Could you send us a photo of the form, both sides, so that we can check "
+                "which boxes apply to you?",
+            )
+        ],
+    ),
 ]
 
 # What the demo leaves unread ("New reply"): the bank's answer for each branch's ALT (on /support/ and the
@@ -140,6 +160,7 @@ def seed(*, people: dict) -> None:
             _thread(support_request, thread, staff=staff, every=timedelta(hours=3), unseen=UNSEEN.get(slug))
     for email_key, slug, category, subject, details, thread in GRM_QUESTIONS:
         _seed_grm_question(people, email_key, slug, category, subject, details, thread, now)
+    _seed_unassigned(people, now)
     for code in ("tokyo", "osaka"):
         _seed_rota(people, code, now)
         _seed_visit(people, code, now)
@@ -189,6 +210,32 @@ def _seed_grm_question(people, email_key, slug, category, subject, details, thre
         submit_token=token,
     )
     _thread(support_request, thread, staff=grm, every=timedelta(hours=4), unseen=UNSEEN.get(slug))
+
+
+def _seed_unassigned(people, now) -> None:
+    """A request in Tokyo's queue that nobody has taken yet (the staff worklist's "unassigned" line): the
+    scheduler opened it for the pre-departure ALT after a phone call and left it for the queue."""
+    alt, scheduler, tokyo = people["alt.predeparture"], people["staff.tokyo"], people["branches"]["tokyo"]
+    token = _token(alt, "move-in")
+    if SupportRequest.objects.filter(submit_token=token).exists():
+        return
+    created = now - timedelta(hours=20)
+    SupportRequest.objects.create(
+        reference=reference_next(year=timezone.localtime(created).year),
+        alt=alt,
+        branch=tokyo,
+        category=Category.HOUSING,
+        subject="Moving into my apartment the day I land",
+        details="I land in the afternoon. Can I get the keys to my apartment the same day, and who has them?",
+        urgency=Urgency.NORMAL,
+        status=Status.NEW,
+        assignee=None,
+        opened_by=scheduler,
+        due_at=support_request_due_at(branch=tokyo, urgency=Urgency.NORMAL, start=created),
+        created=created,
+        last_activity_at=created,
+        submit_token=token,
+    )
 
 
 def _thread(support_request, thread, *, staff, every, unseen: str | None = None) -> None:

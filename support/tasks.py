@@ -1,6 +1,10 @@
+import logging
+
 from celery import shared_task
 
 from . import services
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task
@@ -26,3 +30,20 @@ def escalate_urgent_requests() -> int:
 def send_visit_reminders() -> int:
     """Remind ALTs of tomorrow's visits; once per visit and start time."""
     return services.visits_send_reminders()
+
+
+@shared_task
+def read_reply_maildir() -> int:
+    """Post the replies a self-hosted mail server left in REPLY_MAILDIR (nothing to do without one).
+    Safe to run twice: a message is handled once (moved to cur/, known by its Message-ID)."""
+    from django.conf import settings
+
+    from .inbound.maildir import NoMaildir, maildir_read
+
+    if not settings.REPLY_MAILDIR:
+        return 0
+    try:
+        return sum(maildir_read(settings.REPLY_MAILDIR).values())
+    except NoMaildir:
+        logger.warning("REPLY_MAILDIR is set but there is no Maildir there")
+        return 0

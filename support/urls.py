@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views, views_staff
+from .inbound.webhook import mailgun_inbound
 
 app_name = "support"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("cards/", views.card_list, name="cards"),
     path("cards/<slug:place>/", views.card_detail, name="card"),
     path("staff/reports/", views_staff.reports, name="reports"),
+    path("inbound/mailgun/", mailgun_inbound, name="inbound_mailgun"),
 ]

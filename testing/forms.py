@@ -62,3 +62,15 @@ def change_form_data(client, url: str, form_id: str = "supportrequest_form") -> 
     assert response.status_code == 200, response.status_code
     data = form_fields(response.content.decode(), form_id)
     return {name: values if len(values) > 1 else (values[0] if values else "") for name, values in data.items()}
+
+
+def posted_version(obj) -> dict:
+    """The version field a change form of `obj` loaded now would post (signed, as django-concurrency renders it)."""
+    from concurrency.forms import VersionField
+
+    from core.adminsite import version_field_name
+
+    model = type(obj)
+    name = version_field_name(model)
+    current = model._base_manager.filter(pk=obj.pk).values_list(name, flat=True).get()
+    return {name: str(VersionField().prepare_value(current))}

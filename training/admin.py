@@ -36,6 +36,52 @@ class RegistrationInline(ReadOnlyInlineMixin, admin.TabularInline):
         return obj.alt.email
 
 
+# --- the worklists' lines (selectors count the same rows) ------------------------------------------
+
+
+class MySessionsFilter(admin.SimpleListFilter):
+    title = _("trainer")
+    parameter_name = "mine"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("My sessions (my branches' and those I lead)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(selectors.led_sessions_q(user=request.user))
+        return queryset
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = _("when")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("today", _("Today")), ("next_days", _("In the next 7 days")), ("upcoming", _("From now on"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "today":
+            return queryset.filter(selectors.sessions_today_q())
+        if self.value() == "next_days":
+            return queryset.filter(selectors.sessions_next_days_q())
+        if self.value() == "upcoming":
+            return queryset.filter(start__gt=timezone.now())
+        return queryset
+
+
+class AttendanceFilter(admin.SimpleListFilter):
+    title = _("attendance")
+    parameter_name = "attendance"
+
+    def lookups(self, request, model_admin):
+        return [("not_taken", _("Not taken (ended in the last 14 days)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "not_taken":
+            return queryset.filter(selectors.attendance_not_taken_q())
+        return queryset
+
+
 @admin.register(TrainingSession)
 class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     """Branch staff see their branch's sessions; national sessions (no branch) only national staff.
@@ -60,7 +106,16 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         "status",
         "attendance_link",
     ]
-    list_filter = ["kind", "status", "required", "track", ("branch", RelatedOnlyFieldListFilter)]
+    list_filter = [
+        "kind",
+        "status",
+        "required",
+        "track",
+        WhenFilter,
+        AttendanceFilter,
+        MySessionsFilter,
+        ("branch", RelatedOnlyFieldListFilter),
+    ]
     list_select_related = ["branch", "trainer"]
     search_fields = ["title", "place"]
     ordering = ["-start"]
@@ -240,6 +295,19 @@ class MyAltsFilter(admin.SimpleListFilter):
         return queryset
 
 
+class OrientationFilter(admin.SimpleListFilter):
+    title = _("initial orientation")
+    parameter_name = "orientation"
+
+    def lookups(self, request, model_admin):
+        return [("missing", _("Arrived, not registered for orientation"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "missing":
+            return queryset.filter(selectors.arrived_without_orientation_q())
+        return queryset
+
+
 @admin.register(AltTrainingRecord)
 class AltTrainingRecordAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     """Each ALT's attended / required sessions over the last 12 months, for MCs and trainers."""
@@ -254,7 +322,7 @@ class AltTrainingRecordAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         "required_attended",
         "absences",
     ]
-    list_filter = [MyAltsFilter, "orientation_track", ("branch", RelatedOnlyFieldListFilter)]
+    list_filter = [MyAltsFilter, OrientationFilter, "orientation_track", ("branch", RelatedOnlyFieldListFilter)]
     actions = ["set_track_flagship", "set_track_alternate"]
     list_select_related = ["user", "branch", "managing_consultant"]
     search_fields = ["user__email", "user__first_name", "user__last_name"]

@@ -35,12 +35,16 @@ def _register(session: TrainingSession, alt, status: str, *, invited: bool = Fal
 
 
 def _todays_session(*, title: str, branch, today, **fields) -> TrainingSession:
-    """A session all of today (Japan time), so that the demo always has one in its check-in window.
+    """A session all of today (Japan time), so that the demo always has one in its check-in window."""
+    return _session_kept_at(title=title, branch=branch, start=_at(today, 0), end=_at(today, 23, 59), **fields)
 
-    Found by title like the others; run on a later day, it moves to that day and its
-    list is as before the doors opened (registered, nobody checked in yet).
+
+def _session_kept_at(*, title: str, branch, start, end, **fields) -> TrainingSession:
+    """A session at the same distance from the day `seed_demo` runs, whatever the day.
+
+    Found by title like the others; run on a later day, it moves and its list is as before the
+    doors opened (registered, nobody checked in yet).
     """
-    start, end = _at(today, 0), _at(today, 23, 59)
     session = _session(title=title, branch=branch, start=start, end=end, **fields)
     if session.start != start:
         TrainingSession.objects.filter(pk=session.pk).update(start=start, end=end)
@@ -96,8 +100,9 @@ def seed(*, people: dict) -> None:
         arrival_from=day(-70),
         arrival_until=day(-58),
     )
-    for code in ("tokyo", "osaka"):
-        _register(past_orientation, people[f"alt.{code}"], Status.ATTENDED, invited=True)
+    # Osaka's ALT missed it and is on no orientation since: SESPS's worklist names them.
+    _register(past_orientation, people["alt.tokyo"], Status.ATTENDED, invited=True)
+    _register(past_orientation, people["alt.osaka"], Status.ABSENT, invited=True)
 
     for code, branch, offset in (("tokyo", tokyo, 0), ("osaka", osaka, 2)):
         trainer, alt, name = people[f"trainer.{code}"], people[f"alt.{code}"], branch.name_en
@@ -124,6 +129,19 @@ def seed(*, people: dict) -> None:
         )
         if code == "tokyo":
             _register(meeting, alt, Status.REGISTERED)
+            # The meetings since arrival: more past sessions than /training/ shows (the rest on /training/past/).
+            for number, days_ago, status in ((1, 48, Status.ATTENDED), (2, 34, Status.ATTENDED),
+                                             (3, 13, Status.ABSENT), (4, 6, Status.ATTENDED)):  # fmt: skip
+                earlier = branch_session(
+                    title=f"{name} ALT meeting: check-in {number}",
+                    kind=Kind.ALT_MEETING,
+                    start=_at(day(-days_ago), 18, 0),
+                    end=_at(day(-days_ago), 19, 30),
+                    online_link=f"https://meet.example.com/{code}-alt-meeting",
+                    capacity=30,
+                    required=False,
+                )
+                _register(earlier, alt, status)
         branch_session(
             title=f"{name} workshop: team teaching with JTEs",
             kind=Kind.BRANCH_TRAINING,
@@ -147,6 +165,19 @@ def seed(*, people: dict) -> None:
                 required=False,
             )
             _register(drop_in, alt, Status.REGISTERED)
+        # Last week's meeting, whose roll nobody took: on the trainer's worklist (it moves with the day too).
+        unmarked = _session_kept_at(
+            title=f"{name} ALT meeting (last week)",
+            branch=branch,
+            trainer=trainer,
+            kind=Kind.ALT_MEETING,
+            start=_at(day(-5 - offset), 18, 0),
+            end=_at(day(-5 - offset), 19, 30),
+            place=f"{name} branch office, meeting room B",
+            capacity=30,
+            required=False,
+        )
+        _register(unmarked, alt, Status.REGISTERED)
         past = branch_session(
             title=f"{name} branch training: first term review",
             kind=Kind.BRANCH_TRAINING,

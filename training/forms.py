@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import AltProfile
 
 from .models import Registration, TrainingSession
+from .services import capacity_problem
 
 ATTENDANCE_CHOICES = [(status.value, status.label) for status in Registration.ATTENDANCE]
 # An orientation is for one intake: a longer window would invite ALTs who arrived long ago.
@@ -111,6 +112,11 @@ class TrainingSessionAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if cleaned.get("register_alt") and cleaned.get("status") == TrainingSession.Status.CANCELLED:
             self.add_error("register_alt", _("The session is cancelled: nobody can be registered."))
+        capacity = cleaned.get("capacity")
+        if self.instance.pk and capacity:
+            problem = capacity_problem(session_id=self.instance.pk, capacity=capacity)
+            if problem is not None:
+                self.add_error("capacity", problem)
         if not self.national_allowed and not cleaned.get("branch"):
             self.add_error("branch", _("Choose your branch: national sessions are run by SESPS."))
         kind = cleaned.get("kind")

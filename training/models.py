@@ -8,6 +8,7 @@ holds when many ALTs sign up at once.
 import secrets
 from datetime import timedelta
 
+from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -16,6 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, Branch, OrientationTrack
+from core.labels import choice_label
+from core.validators import validate_date_in_range
+
+from .display import SessionTime, date_text, date_time_text, session_time
 
 # A trainer can take the roll from this long before the start (on the day, on a phone).
 ATTENDANCE_OPENS_BEFORE = timedelta(hours=24)
@@ -65,8 +70,8 @@ class TrainingSession(models.Model):
         related_name="training_sessions_led",
         verbose_name=_("trainer"),
     )
-    start = models.DateTimeField(_("start"))
-    end = models.DateTimeField(_("end"))
+    start = models.DateTimeField(_("start"), validators=[validate_date_in_range])
+    end = models.DateTimeField(_("end"), validators=[validate_date_in_range])
     place = models.CharField(_("place"), max_length=255, blank=True)
     online_link = models.URLField(_("online link"), max_length=500, blank=True)
     capacity = models.PositiveIntegerField(_("capacity"), default=20)
@@ -80,6 +85,7 @@ class TrainingSession(models.Model):
         null=True,
         blank=True,
         help_text=_("ALTs can register and withdraw until then. Empty: until the start."),
+        validators=[validate_date_in_range],
     )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices, default=Status.SCHEDULED)
     arrival_from = models.DateField(
@@ -87,12 +93,18 @@ class TrainingSession(models.Model):
         null=True,
         blank=True,
         help_text=_("Initial orientation: the arrival dates of the ALTs it is for (both ends included)."),
+        validators=[validate_date_in_range],
     )
-    arrival_until = models.DateField(_("for ALTs arriving until"), null=True, blank=True)
+    arrival_until = models.DateField(
+        _("for ALTs arriving until"), null=True, blank=True, validators=[validate_date_in_range]
+    )
     # Cancellations, reinstatements and moves announced so far: part of each announcement's
     # outbox key, so that every change is emailed once, even one back to an earlier state.
     announced_changes = models.PositiveIntegerField(default=0, db_default=0, editable=False)
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
+    version = AutoIncVersionField()
 
     class Meta:
         verbose_name = _("training session")
@@ -138,8 +150,30 @@ class TrainingSession(models.Model):
         if self.title:
             return self.title
         if self.kind == self.Kind.INITIAL_ORIENTATION and self.track:
-            return f"{self.get_kind_display()} ({self.get_track_display()})"
-        return str(self.get_kind_display())
+            return f"{self.kind_label} ({self.track_label})"
+        return self.kind_label
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(self.Kind, self.kind)
+
+    @property
+    def track_label(self) -> str:
+        return choice_label(self.Track, self.track) if self.track else ""
+
+    @property
+    def when(self) -> SessionTime:
+        """Start and end in Japan time as the pages show them (rendered as a <time> element)."""
+        return session_time(self.start, self.end)
+
+    @property
+    def start_date_text(self) -> str:
+        return date_text(self.start)
+
+    @property
+    def deadline_text(self) -> str:
+        """The registration deadline in Japan time, or "" without one."""
+        return date_time_text(self.registration_deadline) if self.registration_deadline else ""
 
     @property
     def online_url(self) -> str:

@@ -14,7 +14,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -23,6 +22,7 @@ from django.utils import timezone
 
 from contacts.models import AltProfile, Branch, OrientationTrack, StaffRole, User
 from contacts.selectors import branch_scope_for_user
+from core.dates import clamp
 
 from .checkin import checkin_token_valid
 from .models import CalendarFeed, Registration, TrainingSession
@@ -31,6 +31,19 @@ from .models import CalendarFeed, Registration, TrainingSession
 RECORD_PERIOD = timedelta(days=365)
 # The ALT page lists at most this many sessions open for registration.
 OPEN_SESSIONS_LIMIT = 50
+# ... and the most recent of their past sessions (the others are a click away).
+PAST_SESSIONS_SHOWN = 5
+# What a session's card on the ALT's pages reads: the rest of the row (its description, the
+# trainer's account) stays in the database.
+SESSION_CARD_FIELDS = (
+    "kind", "track", "title", "start", "end", "place", "online_link", "capacity", "required",
+    "registration_deadline", "status",
+    "branch__name_en", "branch__name_ja", "trainer__first_name", "trainer__last_name", "trainer__email",
+)  # fmt: skip
+REGISTRATION_CARD_FIELDS = (
+    "session_id", "status", "invited", "answered_at", "note", "waitlist_position",
+    *(f"session__{name}" for name in SESSION_CARD_FIELDS),
+)  # fmt: skip
 # How far before the start each reminder goes out, and how long it stays due
 # (the task runs hourly; a reminder missed for a day is not worth sending).
 REMINDERS = {
@@ -43,7 +56,8 @@ Status = Registration.Status
 
 
 def _start_of_day(day) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time.min))
+    # Clamped: 0001-01-01 at midnight in Tokyo is before the first instant a datetime holds in UTC.
+    return timezone.make_aware(datetime.combine(clamp(day), time.min))
 
 
 def sessions_for_profile_q(profile: AltProfile) -> Q:
@@ -200,7 +214,7 @@ def _awaits_answer_now(registration: Registration, now) -> bool:
 @dataclass
 class TrainingOverview:
     upcoming: list = field(default_factory=list)
-    past: list = field(default_factory=list)
+    past: list = field(default_factory=list)  # newest first
     open_sessions: list = field(default_factory=list)
     record: AttendanceRecord = field(default_factory=AttendanceRecord)
     now: datetime = field(default_factory=timezone.now)
@@ -208,6 +222,20 @@ class TrainingOverview:
     @property
     def awaiting_answer(self) -> list:
         return [r for r in self.upcoming if _awaits_answer_now(r, self.now)]
+
+    @property
+    def recent_past(self) -> list:
+        """The past sessions /training/ shows; the rest are on /training/past/."""
+        return self.past[:PAST_SESSIONS_SHOWN]
+
+
+def _registrations_of_record_period(user_id: int, now) -> QuerySet[Registration]:
+    """The ALT's registrations at sessions that ended in the record period or have not ended."""
+    return (
+        Registration.objects.filter(alt_id=user_id, session__end__gte=now - RECORD_PERIOD)
+        .select_related("session", "session__branch", "session__trainer")
+        .only(*REGISTRATION_CARD_FIELDS)
+    )
 
 
 def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverview:
@@ -218,11 +246,7 @@ def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverv
     registration that apply to them, with the places taken.
     """
     now = now or timezone.now()
-    registrations = list(
-        Registration.objects.filter(alt_id=profile.user_id, session__end__gte=now - RECORD_PERIOD)
-        .select_related("session", "session__branch", "session__trainer")
-        .order_by("session__start", "session_id")
-    )
+    registrations = list(_registrations_of_record_period(profile.user_id, now).order_by("session__start", "session_id"))
     overview = TrainingOverview(record=record_from_registrations(registrations, now=now), now=now)
     for registration in registrations:
         if registration.session.end > now:
@@ -235,10 +259,21 @@ def training_overview_for_alt(*, profile: AltProfile, now=None) -> TrainingOverv
         TrainingSession.objects.filter(_open_q(now), sessions_for_profile_q(profile))
         .exclude(pk__in=mine)
         .select_related("branch", "trainer")
+        .only(*SESSION_CARD_FIELDS)
         .annotate(held=held_places_subquery())
         .order_by("start", "pk")[:OPEN_SESSIONS_LIMIT]
     )
     return overview
+
+
+def training_past_for_alt(*, profile: AltProfile, now=None) -> list[Registration]:
+    """The ALT's past sessions of the last 12 months with their attendance, newest first (one query)."""
+    now = now or timezone.now()
+    return list(
+        _registrations_of_record_period(profile.user_id, now)
+        .filter(session__end__lte=now)
+        .order_by("-session__start", "-session_id")
+    )
 
 
 def session_get_for_alt(*, profile: AltProfile, pk: int) -> TrainingSession:
@@ -380,7 +415,7 @@ def staff_sessions_q(*, user: User) -> Q | None:
         return Q()
     if StaffRole.Role.TRAINER not in scope.roles:
         return None
-    return Q(branch_id__in=_trainer_branch_ids(user)) | Q(trainer=user)
+    return led_sessions_q(user=user)
 
 
 def _trainer_branch_ids(user: User) -> QuerySet:
@@ -484,29 +519,35 @@ class TrackFill:
         return max(self.capacity - self.taken, 0)
 
 
+def _upcoming_orientation_q(now) -> Q:
+    return Q(kind=TrainingSession.Kind.INITIAL_ORIENTATION, status=TrainingSession.Status.SCHEDULED, start__gt=now)
+
+
+def arrived_without_orientation_q(*, today=None) -> Q:
+    """ALT profiles (active, with a branch) whose arrival date has come and who hold no place at an initial
+    orientation (registered, on a waiting list or attended; absent or excused ones need another)."""
+    oriented = Registration.objects.filter(
+        alt_id=OuterRef("user_id"),
+        session__kind=TrainingSession.Kind.INITIAL_ORIENTATION,
+        session__status=TrainingSession.Status.SCHEDULED,
+        status__in=[Status.REGISTERED, Status.WAITLISTED, Status.ATTENDED],
+    )
+    return Q(
+        user__is_active=True,
+        branch__isnull=False,
+        arrival_date__lte=today or timezone.localdate(),
+    ) & ~Q(Exists(oriented))
+
+
 def orientation_fill_by_track(*, now=None) -> list[TrackFill]:
-    """Upcoming initial orientation per track: sessions, places taken and free, waiting lists, and the
-    ALTs on the track who are on no upcoming session of it yet. Four queries whatever the numbers."""
+    """Upcoming initial orientation per track: sessions, places taken and free, waiting lists, and the ALTs
+    on the track who are on no upcoming session of it yet. Two queries whatever the numbers."""
     now = now or timezone.now()
-    upcoming = Q(kind=TrainingSession.Kind.INITIAL_ORIENTATION, status=TrainingSession.Status.SCHEDULED, start__gt=now)
-    sessions = {
-        row["track"]: row
-        for row in TrainingSession.objects.filter(upcoming)
-        .values("track")
-        .annotate(n=Count("pk"), capacity=Sum("capacity"))
-        .order_by()
-    }
-    registrations = {
-        (row["session__track"], row["status"]): row["n"]
-        for row in Registration.objects.filter(
-            session__kind=TrainingSession.Kind.INITIAL_ORIENTATION,
-            session__status=TrainingSession.Status.SCHEDULED,
-            session__start__gt=now,
-        )
-        .values("session__track", "status")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    sessions = list(
+        TrainingSession.objects.filter(_upcoming_orientation_q(now))
+        .annotate(held=held_places_subquery(), waiting=waitlisted_subquery())
+        .values("track", "capacity", "held", "waiting")
+    )
     on_a_session = Registration.objects.filter(
         alt_id=OuterRef("user_id"),
         session__kind=TrainingSession.Kind.INITIAL_ORIENTATION,
@@ -526,19 +567,97 @@ def orientation_fill_by_track(*, now=None) -> list[TrackFill]:
     }
     fills = []
     for track in OrientationTrack:
-        row = sessions.get(track.value, {})
-        held = sum(registrations.get((track.value, status), 0) for status in Registration.HOLDS_PLACE)
+        mine = [row for row in sessions if row["track"] == track.value]
         unlisted = alts.get((track.value, False), 0)
         fills.append(
             TrackFill(
                 track=track.value,
                 label=str(track.label),
-                sessions=row.get("n", 0),
-                capacity=row.get("capacity") or 0,
-                taken=held,
-                waitlisted=registrations.get((track.value, Status.WAITLISTED), 0),
+                sessions=len(mine),
+                capacity=sum(row["capacity"] for row in mine),
+                taken=sum(row["held"] for row in mine),
+                waitlisted=sum(row["waiting"] for row in mine),
                 alts=unlisted + alts.get((track.value, True), 0),
                 alts_unregistered=unlisted,
             )
         )
     return fills
+
+
+def arrived_without_orientation_count() -> int:
+    """The arrived ALTs on no orientation (arrived_without_orientation_q). One query."""
+    return AltProfile.objects.filter(arrived_without_orientation_q()).count()
+
+
+# --- a trainer's worklist (interac_portal.worklist) ------------------------------------------------
+# Each list is what the admin's session list shows with the filter the worklist links to.
+
+# Sessions that ended this long ago or less with someone not marked yet: attendance not taken.
+ATTENDANCE_CHASE_PERIOD = timedelta(days=14)
+DAYS_AHEAD = 7
+
+
+def _day_range_q(first_day, days: int) -> Q:
+    return Q(start__gte=_start_of_day(first_day), start__lt=_start_of_day(first_day + timedelta(days=days)))
+
+
+def sessions_today_q(*, now=None) -> Q:
+    """Sessions starting today (Japan time)."""
+    return _day_range_q(timezone.localdate(now), 1)
+
+
+def sessions_next_days_q(*, now=None) -> Q:
+    """Sessions starting in the 7 days after today."""
+    return _day_range_q(timezone.localdate(now) + timedelta(days=1), DAYS_AHEAD)
+
+
+def _unmarked_exists() -> Exists:
+    return Exists(Registration.objects.filter(session=OuterRef("pk"), status=Status.REGISTERED))
+
+
+def attendance_not_taken_q(*, now=None) -> Q:
+    """Scheduled sessions that ended in the last 14 days with someone still only registered (not marked)."""
+    now = now or timezone.now()
+    return Q(status=TrainingSession.Status.SCHEDULED, end__lte=now, end__gt=now - ATTENDANCE_CHASE_PERIOD) & Q(
+        _unmarked_exists()
+    )
+
+
+def led_sessions_q(*, user: User) -> Q:
+    """The sessions of the branches where `user` is a trainer, and those they are the named trainer of."""
+    return Q(branch_id__in=_trainer_branch_ids(user)) | Q(trainer=user)
+
+
+@dataclass
+class TrainerWorklist:
+    today: list = field(default_factory=list)
+    next_days: list = field(default_factory=list)
+    not_taken: list = field(default_factory=list)
+
+
+def trainer_worklist(*, user: User, now=None) -> TrainerWorklist:
+    """`user`'s scheduled sessions (led_sessions_q, within the branches they see in the admin): today's, the
+    next 7 days', and those of the last 14 days whose attendance was not taken. One query."""
+    now = now or timezone.now()
+    scope = branch_scope_for_user(user=user)
+    sessions = TrainingSession.objects.filter(led_sessions_q(user=user), status=TrainingSession.Status.SCHEDULED)
+    if not scope.all_branches:
+        sessions = sessions.filter(branch_id__in=scope.branch_ids)
+    today = timezone.localdate(now)
+    window = _day_range_q(today, 1 + DAYS_AHEAD) | Q(end__lte=now, end__gt=now - ATTENDANCE_CHASE_PERIOD)
+    rows = (
+        sessions.filter(window)
+        .annotate(unmarked=_unmarked_exists(), held=held_places_subquery())
+        .select_related("branch")
+        .order_by("start", "pk")
+    )
+    found = TrainerWorklist()
+    for session in rows:
+        day = timezone.localdate(session.start)
+        if day == today:
+            found.today.append(session)
+        elif today < day <= today + timedelta(days=DAYS_AHEAD):
+            found.next_days.append(session)
+        if session.unmarked and now - ATTENDANCE_CHASE_PERIOD < session.end <= now:
+            found.not_taken.append(session)
+    return found

@@ -6,6 +6,7 @@ app_name = "training"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("past/", views.past, name="past"),
     path("sessions/<int:pk>/register/", views.register, name="register"),
     path("sessions/<int:pk>/withdraw/", views.withdraw, name="withdraw"),
     path("sessions/<int:pk>/confirm/", views.confirm, name="confirm"),

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,13 +24,9 @@ def _session_anchor(pk: int) -> str:
 
 
 def _render_index(request: HttpRequest, profile, *, status: int = 200, error: str = "", failed=None):
-    """The ALT's training page; `failed` is (session id, WithdrawForm) to show again with its errors."""
+    """The ALT's training page; `failed` is (session id, WithdrawForm) to show again with its errors
+    (the other sessions' reason fields are empty: plain markup, no form each)."""
     overview = selectors.training_overview_for_alt(profile=profile)
-    for registration in overview.upcoming:
-        if failed and failed[0] == registration.session_id:
-            registration.withdraw_form = failed[1]
-        else:
-            registration.withdraw_form = WithdrawForm(auto_id=f"id_%s_{registration.session_id}")
     feed = selectors.calendar_feed_for_alt(alt=request.user)
     # The public address, never the request's Host header: the link goes into calendar apps.
     feed_url = f"{settings.SITE_URL}{reverse('training:calendar_feed', args=[feed.token])}" if feed else ""
@@ -38,10 +34,12 @@ def _render_index(request: HttpRequest, profile, *, status: int = 200, error: st
         "profile": profile,
         "overview": overview,
         "error": error,
+        "failed_session_id": failed[0] if failed else None,
+        "failed_form": failed[1] if failed else None,
         "feed_url": feed_url,
         "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed else "",
     }
-    return render(request, "training/index.html", context, status=status)
+    return render(request, "training/index.jinja", context, status=status)
 
 
 @login_required
@@ -49,6 +47,14 @@ def _render_index(request: HttpRequest, profile, *, status: int = 200, error: st
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
     return _render_index(request, profile)
+
+
+@login_required
+@require_GET
+def past(request: HttpRequest) -> HttpResponse:
+    """Every past session of the last 12 months: /training/ shows the most recent few."""
+    profile = alt_profile_get_for_user(user=request.user)
+    return render(request, "training/past.jinja", {"past": selectors.training_past_for_alt(profile=profile)})
 
 
 @login_required
@@ -153,12 +159,14 @@ def session_calendar(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _check_in_page(request, session, *, status: int = 200, error: str = "") -> HttpResponse:
     registration = selectors.checkin_registration(alt=request.user, session=session)
+    checked_in_at = registration.checked_in_at if registration else None
     context = {
         "session": session,
         "registration": registration,
+        "checked_in_time": f"{timezone.localtime(checked_in_at):%H:%M}" if checked_in_at else "",
         "problem": error or checkin_problem(session=session, registration=registration),
     }
-    return render(request, "training/check_in.html", context, status=status)
+    return render(request, "training/check_in.jinja", context, status=status)
 
 
 @login_required

@@ -220,6 +220,26 @@ def test_the_message_id_parses_and_is_the_same_for_every_send_of_a_row(alt_tokyo
     assert services.notification_message_id(other) != str(header)
 
 
+def test_a_row_with_a_reply_address_is_sent_with_that_reply_to(
+    alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify(
+            kind="account.invitation",
+            key="test:reply-to",
+            template="contacts/email/invitation",
+            context={"user": alt_tokyo, "url": "http://127.0.0.1:8000/x"},
+            recipient=alt_tokyo,
+            reply_to="reply+abc@portal.example.org",
+        )
+        _notify(alt_tokyo, key="test:no-reply-to")
+    with_reply_to, without = mailoutbox
+    parsed = email.message_from_bytes(with_reply_to.message().as_bytes(), policy=email.policy.default)
+    assert str(parsed["Reply-To"]) == "reply+abc@portal.example.org"
+    assert parsed["Message-ID"] is not None and parsed["From"] is not None
+    assert "Reply-To" not in without.message()
+
+
 def test_the_message_id_domain_defaults_to_the_site_host():
     script = "import django; django.setup(); from django.conf import settings; print(settings.MESSAGE_ID_DOMAIN)"
     env = {**os.environ, "DJANGO_DEBUG": "true", "SITE_URL": "https://portal.example.jp:8443/"}

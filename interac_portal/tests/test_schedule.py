@@ -12,6 +12,7 @@ from interac_portal.celery import app
         ("support.tasks.flag_overdue_requests", {0, 15, 30, 45}, set(range(24))),
         ("support.tasks.close_resolved_requests", {30}, {3}),
         ("support.tasks.escalate_urgent_requests", set(range(60)), set(range(24))),
+        ("support.tasks.read_reply_maildir", set(range(60)), set(range(24))),
         ("support.tasks.send_visit_reminders", {20}, set(range(9, 21))),
         ("training.tasks.send_session_reminders", {5}, set(range(24))),
         ("training.tasks.invite_newly_eligible_alts", {30}, {8}),

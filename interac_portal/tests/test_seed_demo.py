@@ -165,3 +165,16 @@ def test_seed_demo_shows_handovers_tracks_and_checklist_deadlines(db, settings, 
         reverse("admin:onboarding_handover_changelist"), {"state": "waiting"}
     )
     assert "alt.predeparture@example.com" in handovers.content.decode()
+
+
+def test_seed_demo_prints_the_password_itself(db, monkeypatch, settings):
+    import io
+
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    monkeypatch.setenv("DEMO_PASSWORD", "kobe-harbour-2026")
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "Password: kobe-harbour-2026" in out.getvalue()
+    assert "DEMO_PASSWORD" not in out.getvalue()

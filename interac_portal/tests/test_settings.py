@@ -3,12 +3,17 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 
 
 def _run(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "CELERY_TASK", "STATIC_MANIFEST"))}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "CELERY_TASK", "STATIC_MANIFEST", "CACHE_URL"))
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -40,9 +45,23 @@ def test_deploy_check_is_clean_with_production_variables():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY="a-long-random-production-secret-" + "k3y" * 12,
         DJANGO_ALLOWED_HOSTS="portal.example.com",
+        CACHE_URL="rediscache://127.0.0.1:6379/9",  # the check reads the setting; it connects to nothing
     )
     assert result.returncode == 0, result.stderr
     assert "no issues" in result.stdout
+
+
+def test_deploy_check_warns_when_login_limits_would_live_in_each_process():
+    environment = {
+        "DJANGO_DEBUG": "false",
+        "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "k3y" * 12,
+        "DJANGO_ALLOWED_HOSTS": "portal.example.com",
+    }
+    result = _run("check", "--deploy", "--fail-level", "WARNING", **environment)
+    assert result.returncode != 0
+    assert "core.W001" in result.stderr and "CACHE_URL" in result.stderr
+    # Not a deploy check: `make lint` (plain `check`) on a developer's machine stays quiet.
+    assert _run("check", "--fail-level", "WARNING", **environment).returncode == 0
 
 
 def test_a_closed_day_not_written_as_month_day_refuses_to_start():
@@ -101,3 +120,12 @@ def test_celery_workers_keep_the_log_scrubbing():
     finally:
         app.log.already_setup = False
         dictConfig(settings.LOGGING)
+
+
+def test_make_run_links_emails_to_the_port_it_serves_on():
+    """`make run WEB_PORT=8080`: the web server listens there and SITE_URL (links in emails) follows."""
+    dry = subprocess.run(
+        ["make", "-n", "run", "WEB_PORT=8080"], capture_output=True, text=True, env={**os.environ, "SITE_URL": ""}
+    )
+    assert "SITE_URL=${SITE_URL:-http://127.0.0.1:8080}" in dry.stdout, dry.stdout
+    assert "runserver 127.0.0.1:${WEB_PORT:-8000}" in (Path(__file__).resolve().parents[2] / "Procfile").read_text()

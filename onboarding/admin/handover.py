@@ -3,7 +3,6 @@
 from django.contrib import admin, messages
 from django.contrib.admin import RelatedOnlyFieldListFilter
 from django.contrib.admin.utils import unquote
-from django.db.models import Q
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,10 +16,9 @@ from contacts.scoping import BranchScopedAdminMixin
 from core.admin import ReadOnlyAdminMixin
 
 from ..models import Handover
+from ..selectors import HANDOVER_WAITING as WAITING
 from ..selectors import handover_sections
 from ..services import HandoverRefused, handover_acknowledge, handover_may_acknowledge
-
-WAITING = Q(acknowledged_at__isnull=True, cancelled_at__isnull=True)
 
 
 class HandoverStateFilter(admin.SimpleListFilter):

@@ -4,8 +4,6 @@ Every stage change, from the change form, the bulk action or the CSV import,
 goes through `services.placement_move`, so an illegal move is refused alike.
 """
 
-from datetime import date
-
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -24,12 +22,14 @@ from import_export.forms import SelectableFieldsExportForm
 from contacts.models import OrientationTrack, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
+from core.params import month_after, parse_int, parse_month
+from core.spreadsheet import SafeCSV
 
 from ..checklist import STEPS
 from ..models import ChecklistItem, Placement, PlacementEvent, Stage
 from ..models.placement import BRANCH_STAGES, PIPELINE
 from ..resources import AltAccountResource, PlacementResource
-from ..selectors import latest_enrolment_progress, percent
+from ..selectors import latest_enrolment_progress, percent, placements_stuck_q
 from ..services import IllegalMove, allowed_moves, next_stage, placement_check_move
 from ..services import placement as placement_services
 from ..services.placement import placement_check_branch, placement_check_mc
@@ -44,16 +44,10 @@ class DepartureMonthFilter(admin.SimpleListFilter):
         return [(f"{m:%Y-%m}", date_format(m, "YEAR_MONTH_FORMAT")) for m in months]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if not value:
+        start = parse_month(self.value(), name=self.parameter_name)  # not a month in the portal's range: 400
+        if start is None:
             return queryset
-        try:
-            year, month = (int(part) for part in value.split("-"))
-            start = date(year, month, 1)
-        except ValueError:
-            return queryset.none()
-        end = date(year + (month == 12), month % 12 + 1, 1)
-        return queryset.filter(departure_date__gte=start, departure_date__lt=end)
+        return queryset.filter(departure_date__gte=start, departure_date__lt=month_after(start))
 
 
 class OwnerFilter(admin.SimpleListFilter):
@@ -67,9 +61,22 @@ class OwnerFilter(admin.SimpleListFilter):
         return [(str(r.user_id), r.user.display_name) for r in roles]
 
     def queryset(self, request, queryset):
-        value = self.value()
-        if value and value.isdigit():
-            return queryset.filter(owner_id=int(value))
+        owner_id = parse_int(self.value(), name=self.parameter_name)  # not an id: 400
+        return queryset if owner_id is None else queryset.filter(owner_id=owner_id)
+
+
+class StuckFilter(admin.SimpleListFilter):
+    """The worklist's "stuck" line: in one of GRM's stages (applied to placement) for more than 14 days."""
+
+    title = _("stuck")
+    parameter_name = "stuck"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Same stage for more than 14 days (applied to placement)"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(placements_stuck_q())
         return queryset
 
 
@@ -162,7 +169,13 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     change_list_template = "admin/onboarding/placement/change_list.html"
     list_display = ["reference", "alt_name", "alt_email", "stage", "owner", "branch", "departure_date", "arrival_date"]
     list_display_links = ["reference", "alt_name"]
-    list_filter = ["stage", OwnerFilter, ("branch", admin.RelatedOnlyFieldListFilter), DepartureMonthFilter]
+    list_filter = [
+        "stage",
+        StuckFilter,
+        OwnerFilter,
+        ("branch", admin.RelatedOnlyFieldListFilter),
+        DepartureMonthFilter,
+    ]
     list_select_related = ["alt", "owner", "branch"]
     search_fields = ["alt__email", "alt__first_name", "alt__last_name"]
     show_full_result_count = False
@@ -182,7 +195,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
 
     import_template_name = "admin/onboarding/placement/import.html"
     import_formats = [base_formats.CSV]
-    export_formats = [base_formats.CSV]
+    export_formats = [SafeCSV]  # cells a spreadsheet would run as formulas are escaped
 
     def get_fieldsets(self, request, obj=None):
         if obj is None:

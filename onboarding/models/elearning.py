@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.labels import choice_label
+
 from ._i18n import pick
 
 
@@ -144,6 +146,10 @@ class Task(models.Model):
     @property
     def is_quiz(self):
         return self.kind == self.Kind.QUIZ
+
+    @property
+    def kind_label(self) -> str:
+        return choice_label(self.Kind, self.kind)
 
 
 class Question(models.Model):

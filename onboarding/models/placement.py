@@ -1,8 +1,11 @@
+from concurrency.fields import AutoIncVersionField
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from core.validators import validate_date_in_range
 
 
 class Stage(models.TextChoices):
@@ -67,8 +70,10 @@ class Placement(models.Model):
         verbose_name=_("target branch"),
         help_text=_("Required to confirm the placement."),
     )
-    departure_date = models.DateField(_("expected departure"), null=True, blank=True)
-    arrival_date = models.DateField(_("expected arrival"), null=True, blank=True)
+    departure_date = models.DateField(
+        _("expected departure"), null=True, blank=True, validators=[validate_date_in_range]
+    )
+    arrival_date = models.DateField(_("expected arrival"), null=True, blank=True, validators=[validate_date_in_range])
     # What the MC is handed on confirmation (see Handover); staff only, never shown to the ALT.
     # Database defaults too: rows written without the ORM (the benchmark's COPY) get them.
     arrival_flight = models.CharField(
@@ -95,6 +100,9 @@ class Placement(models.Model):
     )
     stage_changed_at = models.DateTimeField(_("stage changed"), default=timezone.now)
     created = models.DateTimeField(_("created"), default=timezone.now)
+    # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
+    # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
+    version = AutoIncVersionField()
 
     class Meta:
         verbose_name = _("placement")

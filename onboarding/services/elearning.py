@@ -1,6 +1,8 @@
 """Pre-departure e-learning: completing tasks, grading quizzes on the server,
 staff marking a task complete for an ALT."""
 
+from datetime import timedelta
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +14,9 @@ from contacts.models import User
 
 from ..models import Course, Enrolment, QuizAttempt, Task, TaskCompletion
 from ..selectors import QuizStatus, course_progress, quiz_status
+
+# The same answers sent again this soon are a double click, not a new attempt.
+RESUBMIT_WINDOW = timedelta(minutes=2)
 
 
 class TaskRefused(ValidationError):

@@ -277,7 +277,7 @@ def placement_update(*, placement: Placement, by: User | None, **fields) -> Plac
     for name, value in fields.items():
         setattr(locked, name, value)
         setattr(placement, name, value)
-    locked.save(update_fields=list(fields))
+    locked.save(update_fields=[*fields, "version"])  # the version too: an admin form open meanwhile is stale
     _sync_profile(locked)
     if "arrival_date" in fields and locked.stage == Stage.ARRIVED and locked.arrival_date is not None:
         checklist_reschedule(alt_id=locked.alt_id, arrival_date=locked.arrival_date)

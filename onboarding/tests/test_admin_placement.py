@@ -8,6 +8,7 @@ from django.urls import reverse
 from contacts.models import AltProfile, Notification
 from onboarding.models import Placement, PlacementEvent, Stage
 from testing.contacts import make_alt
+from testing.forms import posted_version
 from testing.onboarding import PlacementFactory
 
 CHANGELIST = reverse("admin:onboarding_placement_changelist")
@@ -34,6 +35,7 @@ def form_data(placement, **changes):
         "events-INITIAL_FORMS": "0",
         "events-MIN_NUM_FORMS": "0",
         "events-MAX_NUM_FORMS": "1000",
+        **posted_version(placement),
     }
     data.update({k: (v.pk if hasattr(v, "pk") else v) for k, v in changes.items()})
     return data
@@ -250,7 +252,13 @@ def test_travel_dates_of_an_alt_with_a_placement_are_changed_on_the_placement_on
     assert 'name="alt_profile-0-departure_date"' not in user_page
     response = client.post(
         reverse("admin:contacts_altprofile_change", args=[profile.pk]),
-        {"user": applicant.pk, "grm_contact": grm.pk, "country": profile.country, "departure_date": "2030-01-01"},
+        {
+            "user": applicant.pk,
+            "grm_contact": grm.pk,
+            "country": profile.country,
+            "departure_date": "2030-01-01",
+            **posted_version(profile),
+        },
     )
     assert response.status_code == 302
     profile.refresh_from_db()

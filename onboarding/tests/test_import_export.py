@@ -88,6 +88,14 @@ def test_import_moves_an_existing_placement_through_the_service(
         ("first.ok@example.com,Bo,Ng,en,,,APPLIED,,,2031-04-01,,", "appears more than once in the file"),
         ("bad.stage@example.com,Bo,Ng,en,,,ARRIVED,tokyo,,2031-04-01,,", "A new placement starts at one of"),
         ("unknown.stage@example.com,Bo,Ng,en,,,HIRED,,,2031-04-01,,", "is not a stage"),
+        # As the admin's forms check them: addresses, lengths, NUL characters, dates in the portal's range.
+        ("not-an-address,Bo,Ng,en,,,APPLIED,,,2031-04-01,,", "Enter a valid email address"),
+        ("nul@example.com,B\x00o,Ng,en,,,APPLIED,,,2031-04-01,,", "Null characters are not allowed"),
+        ("long@example.com,Bo," + "N" * 151 + ",en,,,APPLIED,,,2031-04-01,,", "at most 150 characters"),
+        ("phone@example.com,Bo,Ng,en," + "0" * 33 + ",,APPLIED,,,2031-04-01,,", "at most 32 characters"),
+        ("note@example.com,Bo,Ng,en,,,APPLIED,,,2031-04-01,,a\x00b", "Null characters are not allowed"),
+        ("early@example.com,Bo,Ng,en,,,APPLIED,,,0001-01-01,,", "Enter a date between"),
+        ("late@example.com,Bo,Ng,en,,,APPLIED,,,2031-04-01,2101-01-01,", "Enter a date between"),
     ],
 )
 def test_a_bad_row_is_reported_with_its_line_and_nothing_is_saved(grm_client, bad_row, message):

@@ -20,11 +20,13 @@ from contacts.models import StaffRole
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
+from core.params import parse_int
 
 from .. import selectors, services
 from ..forms import AltChoiceField, SeenForm, SupportRequestAdminForm, SupportRequestOnBehalfForm
 from ..models import NEW_REPLY_FOR_STAFF, VISIT_CATEGORIES, CannedReply, Message, Status, SupportRequest, UrgentAlert
 from ..services import ActionOutcome
+from .filters import DeskFilter, StateFilter
 
 # --- filters ----------------------------------------------------------------------
 
@@ -56,9 +58,8 @@ class AssigneeFilter(admin.SimpleListFilter):
             return queryset.filter(assignee=request.user)
         if value == "none":
             return queryset.filter(assignee__isnull=True)
-        if value and value.isdigit():
-            return queryset.filter(assignee_id=int(value))
-        return queryset
+        assignee_id = parse_int(value, name=self.parameter_name)  # anything else that is not an id: 400
+        return queryset if assignee_id is None else queryset.filter(assignee_id=assignee_id)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -69,9 +70,8 @@ class OverdueFilter(admin.SimpleListFilter):
         return [("yes", _("Overdue")), ("no", _("Not overdue"))]
 
     def queryset(self, request, queryset):
-        # In terms of the indexed triage columns: open (rank 0 or 1) and past due. The app's clock, not
-        # the database's (Now()): the same as the "overdue" mark in the list and the overdue sweep.
-        overdue = Q(triage_rank__lt=2, triage_due__lt=timezone.now())
+        # In terms of the indexed triage columns: open (rank 0 or 1) and past due.
+        overdue = selectors.overdue_q(now=timezone.now())
         if self.value() == "yes":
             return queryset.filter(overdue)
         if self.value() == "no":
@@ -152,7 +152,16 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         "last_activity_at",
     ]
     list_display_links = ["reference", "subject_short"]
-    list_filter = ["status", "category", "urgency", AssigneeFilter, OverdueFilter, AltRepliedFilter]
+    list_filter = [
+        "status",
+        "category",
+        "urgency",
+        AssigneeFilter,
+        OverdueFilter,
+        StateFilter,
+        DeskFilter,
+        AltRepliedFilter,
+    ]
     list_select_related = ["alt", "assignee"]
     search_fields = ["reference", "subject", "alt__first_name", "alt__last_name", "alt__email"]
     search_help_text = _("Reference, subject, or the ALT's name or email.")

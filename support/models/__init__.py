@@ -1,6 +1,7 @@
 """The support app's models: requests and their thread, the on-call rota, visits, counter cards."""
 
 from .cards import CounterCard
+from .inbound import InboundEmail
 from .oncall import OnCallShift, UrgentAlert
 from .requests import (
     ALLOWED_EXTENSION_FOR_TYPE,
@@ -40,6 +41,7 @@ __all__ = [
     "CannedReply",
     "Category",
     "CounterCard",
+    "InboundEmail",
     "Message",
     "OnCallShift",
     "ReferenceCounter",

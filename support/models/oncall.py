@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contacts.models import Branch
+from core.validators import validate_date_in_range
 
 from .requests import SupportRequest
 
@@ -24,8 +25,8 @@ class OnCallShift(models.Model):
         related_name="on_call_shifts",
         verbose_name=_("person on call"),
     )
-    starts_at = models.DateTimeField(pgettext_lazy("on-call shift", "from"))
-    ends_at = models.DateTimeField(pgettext_lazy("on-call shift", "to"))
+    starts_at = models.DateTimeField(pgettext_lazy("on-call shift", "from"), validators=[validate_date_in_range])
+    ends_at = models.DateTimeField(pgettext_lazy("on-call shift", "to"), validators=[validate_date_in_range])
     phone = models.CharField(
         _("phone"), max_length=32, help_text=_("The number to call during this shift (shown to the ALT).")
     )

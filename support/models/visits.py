@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Branch
+from core.validators import validate_date_in_range
 
 from .requests import SupportRequest
 
@@ -28,8 +29,8 @@ class Visit(models.Model):
     branch = models.ForeignKey(
         Branch, on_delete=models.PROTECT, related_name="support_visits", verbose_name=_("branch"), db_index=False
     )
-    starts_at = models.DateTimeField(_("starts"))
-    ends_at = models.DateTimeField(_("ends"))
+    starts_at = models.DateTimeField(_("starts"), validators=[validate_date_in_range])
+    ends_at = models.DateTimeField(_("ends"), validators=[validate_date_in_range])
     meeting_point = models.CharField(_("meeting point"), max_length=255)
     staff = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="support_visits", verbose_name=_("who goes")

@@ -1,7 +1,8 @@
 """Every read the support pages and the admin need, with the permission filter in one place.
 
 A package: `requests` (requests, who sees and handles them), `oncall` (the
-rota and call-outs), `visits` (going along), `cards` (counter cards), `reports` (the monthly figures).
+rota and call-outs), `visits` (going along), `cards` (counter cards), `reports` (the monthly figures),
+`worklist` (what waits for a member of staff).
 """
 
 from .alt import (
@@ -55,6 +56,16 @@ from .visits import (
     visits_for_request,
     visits_upcoming_for_alt,
 )
+from .worklist import (
+    SupportWorklist,
+    branch_queue_q,
+    grm_desk_q,
+    open_q,
+    overdue_q,
+    support_requests_assigned_open,
+    support_worklist,
+    waiting_on_alt_long_q,
+)
 
 __all__ = [
     "AltRequestList",
@@ -105,4 +116,12 @@ __all__ = [
     "visits_for_request",
     "visits_upcoming_for_alt",
     "with_role_at",
+    "SupportWorklist",
+    "branch_queue_q",
+    "grm_desk_q",
+    "open_q",
+    "overdue_q",
+    "support_requests_assigned_open",
+    "support_worklist",
+    "waiting_on_alt_long_q",
 ]

@@ -19,6 +19,7 @@ from ..models import (
     ReferenceCounter,
     SupportRequest,
 )
+from ..reply_address import reply_address
 from ..selectors import BranchPeople, branch_people_for_notices
 
 # Two identical messages from one person this close together are one double click.
@@ -73,6 +74,12 @@ def _store_attachment(*, support_request, message, upload, checked: CheckedFile,
     stored.append(attachment.file)
     attachment.save()
     return attachment
+
+
+def _with_upload(upload, checked_file: CheckedFile | None, files) -> list[tuple]:
+    """The form's one file (if any) and `files`, as (upload, CheckedFile) pairs."""
+    pairs = [(upload, checked_file)] if upload is not None and checked_file is not None else []
+    return pairs + list(files)
 
 
 def support_request_due_at(*, branch, urgency: str, start: datetime) -> datetime:
@@ -172,6 +179,12 @@ def staff_recipients(
     return [_user_target(person) for person in (chosen or {}).values()]
 
 
+def reply_to(support_request: SupportRequest, recipient: User | None) -> str:
+    """The Reply-To of an email about `support_request` to `recipient` (None: the branch's address):
+    a reply to it lands in the thread as theirs (support.services.inbound)."""
+    return reply_address(support_request_id=support_request.pk, user_id=recipient.pk if recipient else None)
+
+
 def _notify_staff(support_request, *, kind: str, key: str, template: str, context: dict, prefer_assignee=True):
     for target in staff_recipients(support_request, prefer_assignee=prefer_assignee):
         notify(
@@ -181,6 +194,7 @@ def _notify_staff(support_request, *, kind: str, key: str, template: str, contex
             context={"support_request": support_request, "admin_url": _admin_url(support_request), **context},
             recipient=target["recipient"],
             to_email=target.get("to_email"),
+            reply_to=reply_to(support_request, target["recipient"]),
         )
 
 
@@ -191,4 +205,5 @@ def _notify_alt(support_request, *, kind: str, key: str, template: str, context:
         template=template,
         context={"support_request": support_request, "url": _alt_url(support_request), **(context or {})},
         recipient=support_request.alt,
+        reply_to=reply_to(support_request, support_request.alt),
     )

@@ -1,6 +1,7 @@
 """What an ALT does: ask for help, reply, say it is solved, reopen."""
 
 import uuid
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -27,6 +28,7 @@ from ._common import (
     _notify_alt,
     _notify_staff,
     _store_attachment,
+    _with_upload,
     reference_next,
     support_request_due_at,
 )
@@ -168,10 +170,12 @@ def _add_file_once(support_request: SupportRequest, *, upload, checked_file: Che
             )
 
 
-def _recent_duplicate_message(support_request, author, body) -> Message | None:
-    return _latest_within(
-        Message.objects.filter(support_request=support_request, author=author, body=body), REPLY_DUPLICATE_WINDOW
-    )
+def _recent_duplicate_message(support_request, author, body, checked_file=None) -> Message | None:
+    messages = Message.objects.filter(support_request=support_request, author=author, body=body)
+    if checked_file is not None:
+        # With a file, a copy is the same words with the same file (name and size).
+        messages = messages.filter(attachments__original_name=checked_file.name, attachments__size=checked_file.size)
+    return _latest_within(messages, REPLY_DUPLICATE_WINDOW)
 
 
 def _latest_within(queryset, window):
@@ -187,13 +191,16 @@ def message_post_by_alt(
     upload=None,
     checked_file=None,
     submit_token: uuid.UUID | None = None,
+    files: Sequence[tuple] = (),
 ) -> Message:
     """The ALT replies (and may attach a file). A request waiting on them goes back to the branch.
 
     The form's one-time `submit_token` is unique: the same form sent again at any
     later time (the answer was lost, the page reloaded) finds the first message.
-    Without a token, the same words again within REPLY_DUPLICATE_WINDOW are a
-    double click and post nothing, unless a file comes with them.
+    Without a token, the same words again within REPLY_DUPLICATE_WINDOW (with the
+    same file, if one comes with them) are a double click and post nothing, even
+    when the copies arrive at the same moment. `files` are
+    more (upload, CheckedFile) pairs, already checked (an email's attachments).
     `support_request` is updated in memory from the row as written: nothing is
     read after the commit, which a dropped database connection would turn into
     an error page for a reply already saved.
@@ -204,26 +211,24 @@ def message_post_by_alt(
             if earlier.body == body:
                 return earlier
             submit_token = None  # other words from a copy of the page: another reply
-    duplicate = None if upload is not None else _recent_duplicate_message(support_request, author, body)
-    if duplicate is not None:
-        return duplicate
+    files = _with_upload(upload, checked_file, files)
     try:
         with _files_removed_on_failure() as stored, transaction.atomic():
             locked = _lock(support_request)
+            # Under the request's lock: copies sent at the same moment are looked at one after the other.
+            if submit_token is None and len(files) <= 1:
+                duplicate = _recent_duplicate_message(support_request, author, body, files[0][1] if files else None)
+                if duplicate is not None:
+                    return duplicate
             if locked.status not in OPEN_STATUSES:
                 raise ValidationError(_("This request is closed. Reopen it to write again."), code="closed")
             now = timezone.now()
             message = Message.objects.create(
                 support_request=locked, author=author, body=body, created=now, submit_token=submit_token
             )
-            if upload is not None and checked_file is not None:
+            for file, checked in files:
                 _store_attachment(
-                    support_request=locked,
-                    message=message,
-                    upload=upload,
-                    checked=checked_file,
-                    by=author,
-                    stored=stored,
+                    support_request=locked, message=message, upload=file, checked=checked, by=author, stored=stored
                 )
             if locked.status == Status.WAITING_ON_ALT:
                 locked.status = Status.IN_PROGRESS

@@ -20,7 +20,7 @@ from ..selectors import (
     urgent_alert_ack_token,
     urgent_alerts_waiting,
 )
-from ._common import _admin_url, _site_url, refuse
+from ._common import _admin_url, _site_url, refuse, reply_to
 
 # A call-out nobody acknowledged within this long goes to the next person on the rota and to SESPS.
 ESCALATE_AFTER = timedelta(minutes=30)
@@ -40,6 +40,7 @@ def _notify_call_out(alert: UrgentAlert, person: User, *, kind: str, template: s
             "minutes": int(ESCALATE_AFTER.total_seconds() // 60),
         },
         recipient=person,
+        reply_to=reply_to(alert.support_request, person),
     )
 
 

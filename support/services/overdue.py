@@ -13,7 +13,7 @@ from ..models import (
     SupportRequest,
 )
 from ..selectors import branch_people_for_notices
-from ._common import _admin_url, staff_recipients
+from ._common import _admin_url, reply_to, staff_recipients
 
 # --- the overdue sweep ------------------------------------------------------------
 
@@ -61,6 +61,7 @@ def support_requests_flag_overdue(*, now: datetime | None = None) -> int:
                         "key": f"support.overdue:{support_request.pk}:{due_key}:{target['key']}",
                         "recipient": target["recipient"],
                         "to_email": target.get("to_email"),
+                        "reply_to": reply_to(support_request, target["recipient"]),
                     }
                 )
         notify_many(items=items)

@@ -1,6 +1,7 @@
 """What branch staff do in the admin: reply, note, assign, change status, delete."""
 
 import contextlib
+from collections.abc import Sequence
 from enum import StrEnum
 
 from django.core.exceptions import ValidationError
@@ -29,6 +30,8 @@ from ._common import (
     _lock,
     _notify_alt,
     _store_attachment,
+    _with_upload,
+    reply_to,
     support_request_due_at,
 )
 from .alt import support_request_create
@@ -121,6 +124,7 @@ def support_request_staff_save(
     upload=None,
     checked_file: CheckedFile | None = None,
     handover_note: str = "",
+    files: Sequence[tuple] = (),
 ) -> Message | None:
     """Save what a member of staff changed in the admin, and their reply or internal note.
 
@@ -131,7 +135,8 @@ def support_request_staff_save(
     Handing it on: a new assignee (a scheduler, trainer, SESPS, another MC)
     is emailed, with `handover_note`, which is kept in the thread as an
     internal note the ALT never sees. A reply or a resolution from staff
-    also answers an urgent call-out.
+    also answers an urgent call-out. `files` are more (upload, CheckedFile)
+    pairs for the reply, already checked (an email's attachments).
     """
     with _files_removed_on_failure() as stored, transaction.atomic():
         locked = _lock(support_request)
@@ -177,14 +182,9 @@ def support_request_staff_save(
                 from_staff=True,
                 created=now,
             )
-            if upload is not None and checked_file is not None:
+            for file, checked in _with_upload(upload, checked_file, files):
                 _store_attachment(
-                    support_request=support_request,
-                    message=message,
-                    upload=upload,
-                    checked=checked_file,
-                    by=by,
-                    stored=stored,
+                    support_request=support_request, message=message, upload=file, checked=checked, by=by, stored=stored
                 )
             if not internal:
                 if "status" not in fields and support_request.status == Status.NEW:
@@ -240,6 +240,7 @@ def _notify_assigned(support_request: SupportRequest, *, by: User, note: str = "
         template="support/email/assigned",
         context={"support_request": support_request, "admin_url": _admin_url(support_request), "by": by, "note": note},
         recipient=support_request.assignee,
+        reply_to=reply_to(support_request, support_request.assignee),
     )
 
 

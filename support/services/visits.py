@@ -14,7 +14,7 @@ from contacts.services import notify, notify_many
 
 from ..models import OPEN_STATUSES, VISIT_CATEGORIES, SupportRequest, Visit
 from ..selectors import is_branch_colleague, visits_due_a_reminder
-from ._common import _admin_url, _site_url, refuse
+from ._common import _admin_url, _site_url, refuse, reply_to
 
 VISIT_FIELDS = ("starts_at", "ends_at", "meeting_point", "staff")
 
@@ -48,6 +48,7 @@ def _notify_alt_of_visit(visit: Visit, *, kind: str, template: str, key: str) ->
         template=template,
         context={"visit": visit, "support_request": visit.support_request, "url": _alt_url(visit)},
         recipient=visit.support_request.alt,
+        reply_to=reply_to(visit.support_request, visit.support_request.alt),
     )
 
 
@@ -181,6 +182,7 @@ def _notify_staff_of_answer(visit: Visit, *, by: User) -> None:
             "request_url": _admin_url(visit.support_request),
         },
         recipient=visit.staff,
+        reply_to=reply_to(visit.support_request, visit.staff),
     )
 
 
@@ -202,6 +204,7 @@ def visits_send_reminders(*, now: datetime | None = None) -> int:
                 "template": "support/email/visit_reminder",
                 "context": {"visit": visit, "support_request": visit.support_request, "url": _alt_url(visit)},
                 "recipient": visit.support_request.alt,
+                "reply_to": reply_to(visit.support_request, visit.support_request.alt),
             }
             for visit in visits
         ]

@@ -24,6 +24,7 @@ from .registrations import (
 )
 from .reminders import MARK_CHUNK, session_reminders_send
 from .sessions import (
+    capacity_problem,
     sessions_invite_newly_eligible,
     training_session_cancel,
     training_session_invite,
@@ -35,6 +36,7 @@ __all__ = [
     "TrainingError",
     "attendance_record",
     "calendar_feed_create",
+    "capacity_problem",
     "calendar_feed_reset",
     "registration_check_in",
     "registration_confirm",

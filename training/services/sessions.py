@@ -4,6 +4,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from contacts.models import AltProfile, Notification
 from contacts.services import notify_many
@@ -13,7 +14,26 @@ from ..selectors import (
     REMINDER_MARKERS,
     profiles_for_session_q,
 )
-from ._common import Status, _email, _lock_session, _promote_waitlist
+from ._common import Status, TrainingError, _email, _held_places, _lock_session, _promote_waitlist
+
+
+def capacity_problem(*, session_id: int, capacity: int) -> str | None:
+    """Why `capacity` is too small for the session (fewer places than ALTs holding one), or None.
+
+    Call inside a transaction: the session row stays locked until it ends, so no
+    ALT registers between this check and the save (registration locks it too).
+    """
+    session = _lock_session(session_id)
+    held = _held_places(session)
+    if capacity >= held:
+        return None
+    return ngettext(
+        "%(held)d ALT holds a place at this session: the capacity cannot be lower. Give their place to "
+        "someone else, or mark them excused, first.",
+        "%(held)d ALTs hold a place at this session: the capacity cannot be lower than that. Move some of "
+        "them to another session, or mark them excused, first.",
+        held,
+    ) % {"held": held}
 
 
 @transaction.atomic
@@ -31,6 +51,10 @@ def training_session_save(*, session: TrainingSession, now=None) -> TrainingSess
     if session.pk:
         previous = TrainingSession.objects.select_for_update().filter(pk=session.pk).first()
     announce = None
+    if previous is not None and session.capacity < previous.capacity:
+        problem = capacity_problem(session_id=session.pk, capacity=session.capacity)
+        if problem is not None:
+            raise TrainingError(problem)
     if previous is not None:
         # Counted from the locked row: the form's copy may be older than another change.
         session.announced_changes = previous.announced_changes

@@ -1,39 +1,15 @@
 """Capacity, withdrawal and the waiting list when many ALTs act at once (PostgreSQL row locks)."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from contacts.services import notifications_deliver_pending
+from testing.concurrency import run_together as _run_together
 from testing.contacts import make_alt
 from testing.training import RegistrationFactory, TrainingSessionFactory
 from training import services
 from training.models import Registration
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-
-
-def _run_together(jobs):
-    """Start every job at the same moment, each on its own thread and database connection."""
-    barrier = threading.Barrier(len(jobs))
-    errors = []
-
-    def run(job):
-        try:
-            barrier.wait(timeout=10)
-            job()
-        except Exception as exc:  # collected: the test asserts none happened
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return errors
 
 
 def test_many_concurrent_registrations_never_exceed_the_capacity(postgres, tokyo):

@@ -1,7 +1,11 @@
 """seed_demo: both orientation tracks, Tokyo and Osaka training and meetings, registrations; idempotent."""
 
-from django.core.management import call_command
+import re
 
+from django.core.management import call_command
+from django.urls import reverse
+
+from contacts.models import User
 from training.models import Registration, TrainingSession
 from training.selectors import sessions_for_profile_q
 
@@ -57,3 +61,14 @@ def test_the_demo_has_a_session_in_todays_check_in_window_whatever_the_day(db, s
     assert todays() == [session]
     assert Registration.objects.get(pk=registration.pk).status == "REGISTERED"
     assert TrainingSession.objects.get(pk=session.pk).start.date() == (session.start + timedelta(days=1)).date()
+
+
+def test_the_demo_tokyo_alt_has_past_sessions_beyond_the_five_on_the_training_page(db, settings, client):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    client.force_login(User.objects.get(email="alt.tokyo@example.com"))
+    page = client.get(reverse("training:index")).content.decode()
+    match = re.search(r"See all (\d+) past sessions of the last 12 months", page)
+    assert match and int(match.group(1)) > 5, "the demo's Tokyo ALT should have more past sessions than the page shows"
+    past = client.get(reverse("training:past")).content.decode()
+    assert "Tokyo ALT meeting: check-in 1" in past and "Initial orientation: flagship track (last intake)" in past

@@ -13,6 +13,7 @@ from testing.training import RegistrationFactory, TrainingSessionFactory
 from training.models import Registration, TrainingSession
 
 INDEX = reverse("training:index")
+PAST = reverse("training:past")
 
 
 def _register_url(session):
@@ -188,10 +189,78 @@ def test_training_page_queries_do_not_grow_with_sessions(
     _fill(tokyo, alt_tokyo, sessions)
     client = client_for(alt_tokyo)
     client.get(INDEX)  # the calendar token row is created on the first visit
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         response = client.get(INDEX)
     assert response.status_code == 200
     assert response.content.decode().count('class="card mb-3') >= 2 * sessions
+
+
+def _attended_sessions(tokyo, alt, n):
+    """n past sessions attended, a day apart, the most recent yesterday; their titles newest first."""
+    titles = []
+    for day in range(1, n + 1):
+        session = TrainingSessionFactory(
+            branch=tokyo, title=f"Past session {day:02d}", start=timezone.now() - timedelta(days=day)
+        )
+        RegistrationFactory(session=session, alt=alt, status="ATTENDED")
+        titles.append(session.title)
+    return titles
+
+
+def _past_section(page: str) -> str:
+    return page.split('id="past-title"', 1)[1].split("</section>", 1)[0]
+
+
+def test_the_page_shows_the_five_latest_past_sessions_and_links_the_others(client_for, alt_tokyo, tokyo):
+    titles = _attended_sessions(tokyo, alt_tokyo, 8)
+    index = client_for(alt_tokyo).get(INDEX).content.decode()
+    past = _past_section(index)
+    assert [t for t in titles if t in past] == titles[:5]
+    assert f'<a href="{PAST}">See all 8 past sessions of the last 12 months</a>' in past
+    assert "8 sessions attended in all" in index  # the record counts them all
+    page = client_for(alt_tokyo).get(PAST).content.decode()
+    assert [t for t in titles if t in page] == titles
+    assert [page.index(t) for t in titles] == sorted(page.index(t) for t in titles)  # newest first
+    assert page.count('<span class="badge text-bg-success">Attended</span>') == 8
+
+
+def test_with_five_past_sessions_or_fewer_there_is_no_link(client_for, alt_tokyo, tokyo):
+    _attended_sessions(tokyo, alt_tokyo, 5)
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    assert page.count("Past session ") == 5
+    assert PAST not in page
+    assert "5 sessions attended in all" in page
+
+
+def test_the_past_page_leaves_out_sessions_older_than_12_months_and_upcoming_ones(client_for, alt_tokyo, tokyo):
+    old = TrainingSessionFactory(branch=tokyo, title="Long ago", start=timezone.now() - timedelta(days=400))
+    RegistrationFactory(session=old, alt=alt_tokyo, status="ATTENDED")
+    RegistrationFactory(session=TrainingSessionFactory(branch=tokyo, title="Next week"), alt=alt_tokyo)
+    page = client_for(alt_tokyo).get(PAST).content.decode()
+    assert "Long ago" not in page and "Next week" not in page
+    assert "No past sessions in the last 12 months." in page
+
+
+@pytest.mark.parametrize("who", ["outsider", "staff_tokyo", "sesps"])
+def test_the_past_page_is_404_for_people_who_are_not_alts(client_for, request, who):
+    assert client_for(request.getfixturevalue(who)).get(PAST).status_code == 404
+
+
+def test_the_past_page_is_get_only_and_needs_a_login(client, client_for, alt_tokyo):
+    assert client.get(PAST)["Location"].startswith(reverse("account_login"))
+    assert client_for(alt_tokyo).post(PAST).status_code == 405
+
+
+@pytest.mark.parametrize("sessions", [1, 40])
+def test_the_past_page_queries_do_not_grow_with_sessions(
+    client_for, alt_tokyo, tokyo, sessions, django_assert_max_num_queries
+):
+    _attended_sessions(tokyo, alt_tokyo, sessions)
+    client = client_for(alt_tokyo)
+    client.get(PAST)
+    with django_assert_max_num_queries(3):
+        response = client.get(PAST)
+    assert response.content.decode().count("Past session ") == sessions
 
 
 def _waiting_badge(client):

@@ -45,6 +45,20 @@ def test_declining_a_required_session_needs_a_reason(client_for, alt_tokyo, requ
     assert Registration.objects.get(alt=alt_tokyo).status == "REGISTERED"
 
 
+def test_a_refused_reason_is_shown_again_under_its_own_session_only(client_for, tokyo, alt_tokyo, required_session):
+    other = TrainingSessionFactory(branch=tokyo, required=True, title="Compulsory first aid")
+    services.training_session_save(session=other)
+    response = client_for(alt_tokyo).post(reverse("training:withdraw", args=[required_session.pk]), {"reason": " "})
+    page = response.content.decode()
+    refused = page.split(f'id="session-{required_session.pk}"', 1)[1].split("</article>", 1)[0]
+    assert '<details class="flex-grow-1" open>' in refused
+    assert f'id="id_reason_{required_session.pk}" rows="2" maxlength="500" class="form-control is-invalid"' in refused
+    assert '<div class="invalid-feedback">Please tell your trainer why you cannot attend' in refused
+    untouched = page.split(f'id="session-{other.pk}"', 1)[1].split("</article>", 1)[0]
+    assert '<details class="flex-grow-1">' in untouched
+    assert f'id="id_reason_{other.pk}" rows="2" maxlength="500" class="form-control"></textarea>' in untouched
+
+
 def test_declining_with_a_reason_excuses_and_frees_the_place(
     client_for, tokyo, alt_tokyo, required_session, mailoutbox, django_capture_on_commit_callbacks
 ):

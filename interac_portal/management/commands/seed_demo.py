@@ -31,4 +31,4 @@ class Command(BaseCommand):
             support.demo.seed(people=people)
             portal_demo.seed(people=people)
             safety.demo.seed(people=people)
-        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(people)} entries. Password: DEMO_PASSWORD."))
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready: {len(people)} entries. Password: {password}"))

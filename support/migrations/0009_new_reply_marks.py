@@ -21,7 +21,7 @@ def replies_so_far_are_seen(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0006_message_submit_token"),
+        ("support", "0008_dates_in_range_on_call_and_visits"),
     ]
 
     operations = [
