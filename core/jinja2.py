@@ -15,9 +15,10 @@ Django's templates remain for the admin, allauth's pages and the emails.
 
 from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
+from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import translation
+from django.utils import formats, timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.html import linebreaks as django_linebreaks
@@ -87,9 +88,17 @@ def pgettext(context: str, message: str, **variables) -> Markup:
     return translated % variables if variables else translated
 
 
+def date(value, format_string: str | None = None) -> str:
+    """Django's `date` filter: a time in Japan time (the current time zone), in the active language's format."""
+    if value is None or value == "":
+        return ""
+    return formats.date_format(timezone.template_localtime(value), format_string)
+
+
 def environment(**options) -> Environment:
     options.setdefault("undefined", StrictUndefined)
     env = Environment(autoescape=options.pop("autoescape", True), **options)
+    env.filters.update({"date": date, "filesizeformat": filesizeformat})
     env.globals.update(
         {
             "_": gettext,

@@ -3,6 +3,8 @@ from functools import lru_cache
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
 
+from support.nav import NewReplies
+
 # The links of the base template (navigation, language switch, log out, footer).
 NAV_LINKS = {
     "dashboard": "dashboard",
@@ -30,4 +32,6 @@ def portal(request):
         "WELLBEING_LINE": settings.WELLBEING_LINE,
         # Reversed once per process and mount point, not on every page.
         "nav": _nav_urls(get_script_prefix()),
+        # Beside "Support requests": counted only when a page shows it.
+        "new_replies": NewReplies(request),
     }

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, FilteredRelation, OuterRef, Q
 
 from contacts.models import AltProfile
 from onboarding.checklist import STEPS_BY_KIND
@@ -42,21 +42,34 @@ def request_for_ask(field: str = "pk"):
 
 
 def checklist_help_requests(*, alt_id: int) -> list[ChecklistHelpRow]:
-    """The ALT's steps still open that they asked help with, each with the request it led to (two queries)."""
-    asks = list(
-        ChecklistHelp.objects.filter(item__alt_id=alt_id, item__done_at__isnull=True)
-        .annotate(request_pk=Subquery(request_for_ask()))
-        .filter(request_pk__isnull=False)
-        .values_list("item__kind", "request_pk")
+    """The ALT's steps still open that they asked help with, each with the request it led to (its pk,
+    reference, status and when it was sent). One query: the asks joined to the ALT's requests of their
+    category sent within a day of asking, the first of which is the one (as `request_for_ask`)."""
+    sent = "item__alt__support_requests"
+    asked = FilteredRelation(
+        sent,
+        condition=Q(
+            **{
+                f"{sent}__category": F("category"),
+                f"{sent}__created__gte": F("asked_at"),
+                f"{sent}__created__lt": F("asked_at") + ASK_WINDOW,
+            }
+        ),
     )
-    if not asks:
-        return []
-    requests = SupportRequest.objects.filter(pk__in=[pk for _kind, pk in asks], alt_id=alt_id).in_bulk()
-    return [
-        ChecklistHelpRow(step=STEPS_BY_KIND[kind], support_request=requests[pk])
-        for kind, pk in asks
-        if kind in STEPS_BY_KIND and pk in requests
-    ]
+    rows = (
+        ChecklistHelp.objects.filter(item__alt_id=alt_id, item__done_at__isnull=True)
+        .annotate(asked=asked)
+        .filter(asked__isnull=False)
+        .order_by("pk", "asked__created", "asked__pk")
+        .values_list("pk", "item__kind", "asked__pk", "asked__reference", "asked__status", "asked__created")
+    )
+    found: dict[int, ChecklistHelpRow] = {}
+    for ask_pk, kind, pk, reference, status, created in rows:
+        if ask_pk in found or kind not in STEPS_BY_KIND:
+            continue  # a later request of the same ask, or a step no longer on the checklist
+        support_request = SupportRequest(pk=pk, alt_id=alt_id, reference=reference, status=status, created=created)
+        found[ask_pk] = ChecklistHelpRow(step=STEPS_BY_KIND[kind], support_request=support_request)
+    return list(found.values())
 
 
 def checklist_help_dashboard_card(*, profile: AltProfile) -> dict | None:

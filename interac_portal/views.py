@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from contacts import selectors as contacts_selectors
 from onboarding.selectors import onboarding_dashboard_card
 from safety.selectors import safety_dashboard_card
+from support.nav import new_replies_counted
 from support.selectors import support_dashboard_card
 from training.selectors import training_dashboard_card
 
@@ -22,15 +23,15 @@ from .selectors import checklist_help_dashboard_card
 
 logger = logging.getLogger(__name__)
 
-# Each feature app contributes one card: a template and a selector that
-# returns its context, or None when there is nothing to show. A safety check waiting
-# for an answer comes first, across the whole width.
+# Each feature app contributes one card: a Jinja2 template whose macro `card(context, csrf_input)`
+# draws it, and a selector that returns its context, or None when there is nothing to show.
+# A safety check waiting for an answer comes first, across the whole width.
 DASHBOARD_CARDS = [
-    ("interac_portal/_checklist_help_card.html", checklist_help_dashboard_card),
-    ("safety/_dashboard_card.html", safety_dashboard_card),
-    ("onboarding/_dashboard_card.html", onboarding_dashboard_card),
-    ("training/_dashboard_card.html", training_dashboard_card),
-    ("support/_dashboard_card.html", support_dashboard_card),
+    ("interac_portal/_checklist_help_card.jinja", checklist_help_dashboard_card),
+    ("safety/_dashboard_card.jinja", safety_dashboard_card),
+    ("onboarding/_dashboard_card.jinja", onboarding_dashboard_card),
+    ("training/_dashboard_card.jinja", training_dashboard_card),
+    ("support/_dashboard_card.jinja", support_dashboard_card),
 ]
 
 
@@ -48,7 +49,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         context = selector(profile=profile)
         if context is not None:
             cards.append({"template": template, "context": context})
-    return render(request, "dashboard.html", {"profile": profile, "team": team, "cards": cards})
+        if selector is support_dashboard_card:
+            # The support card counted the requests with a new reply: the navigation shows that number.
+            new_replies_counted(request, context["new_reply_count"])
+    return render(request, "dashboard.jinja", {"profile": profile, "team": team, "cards": cards})
 
 
 @never_cache

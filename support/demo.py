@@ -97,6 +97,11 @@ DEMO_REQUESTS = [
     ),
 ]
 
+# What the demo leaves unread ("New reply"): the bank's answer for each branch's ALT (on /support/ and the
+# dashboard), the ALT's thanks for the city hall visit for staff (in the admin's list), GRM's answer for the
+# applicant. Every other reply has been opened.
+UNSEEN = {"bank": "alt", "city-hall": "staff", "coe": "alt"}
+
 CANNED_REPLIES = [
     (
         Category.CITY_HALL,
@@ -152,7 +157,7 @@ def seed(*, people: dict) -> None:
                 resolved_at=now - timedelta(days=2) if status == Status.RESOLVED else None,
                 submit_token=token,
             )
-            _thread(support_request, thread, staff=staff, every=timedelta(hours=3))
+            _thread(support_request, thread, staff=staff, every=timedelta(hours=3), unseen=UNSEEN.get(slug))
     for email_key, slug, category, subject, details, thread in GRM_QUESTIONS:
         _seed_grm_question(people, email_key, slug, category, subject, details, thread, now)
     _seed_unassigned(people, now)
@@ -204,7 +209,7 @@ def _seed_grm_question(people, email_key, slug, category, subject, details, thre
         last_activity_at=created,
         submit_token=token,
     )
-    _thread(support_request, thread, staff=grm, every=timedelta(hours=4))
+    _thread(support_request, thread, staff=grm, every=timedelta(hours=4), unseen=UNSEEN.get(slug))
 
 
 def _seed_unassigned(people, now) -> None:
@@ -233,9 +238,11 @@ def _seed_unassigned(people, now) -> None:
     )
 
 
-def _thread(support_request, thread, *, staff, every) -> None:
-    """The messages of `thread` ((who, internal, text), who "alt" or staff), one every `every`."""
+def _thread(support_request, thread, *, staff, every, unseen: str | None = None) -> None:
+    """The messages of `thread` ((who, internal, text), who "alt" or staff), one every `every`; each side's
+    replies opened by the other, but for `unseen` ("alt": the ALT has a new reply, "staff": staff have)."""
     when = support_request.created
+    latest = {"alt": None, "staff": None}
     for who, internal, text in thread:
         when += every
         Message.objects.create(
@@ -246,7 +253,15 @@ def _thread(support_request, thread, *, staff, every) -> None:
             from_staff=who != "alt",
             created=when,
         )
-    SupportRequest.objects.filter(pk=support_request.pk).update(last_activity_at=when)
+        if not internal:
+            latest["alt" if who == "alt" else "staff"] = when
+    SupportRequest.objects.filter(pk=support_request.pk).update(
+        last_activity_at=when,
+        last_staff_reply_at=latest["staff"],
+        last_alt_reply_at=latest["alt"],
+        alt_seen_up_to=None if unseen == "alt" else latest["staff"],
+        staff_seen_up_to=None if unseen == "staff" else latest["alt"],
+    )
 
 
 # The rota's nth stretch out of office hours left open, so that the admin shows its gap warning.

@@ -1,7 +1,5 @@
 import uuid
 
-from crispy_forms.helper import FormHelper
-from crispy_forms.layout import HTML, Field, Layout
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -67,19 +65,6 @@ class SupportRequestForm(AttachmentMixin, forms.Form):
         self.fields["category"].choices = [("", "---------"), *offered]
         self.fields["category"].widget.attrs["data-support-category"] = "1"
         self.fields["urgency"].widget.attrs["data-support-urgency"] = "1"
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's own <form> has the token
-        self.helper.layout = Layout(
-            Field("category"),
-            HTML('{% include "support/_category_help.html" %}'),
-            Field("subject"),
-            Field("details"),
-            Field("urgency"),
-            HTML('{% if branch %}{% include "support/_urgent_note.html" %}{% endif %}'),
-            Field("attachment"),
-            Field("submit_token"),
-        )
 
     @classmethod
     def initial_for(cls, params, *, categories=BRANCH_CATEGORIES) -> dict:
@@ -108,9 +93,6 @@ class ReplyForm(AttachmentMixin, forms.Form):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial.setdefault("submit_token", uuid.uuid4())
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True  # the page's own <form> has the token
 
     def clean_attachment(self):
         return self._clean_attachment()
@@ -120,6 +102,12 @@ class ReplyForm(AttachmentMixin, forms.Form):
         if not (cleaned.get("body") or "").strip() and not cleaned.get("attachment") and not self.errors:
             raise forms.ValidationError(_("Write a message or attach a file."), code="empty")
         return cleaned
+
+
+class SeenForm(forms.Form):
+    """What the ALT's opened page showed: the time of the latest reply from staff on it ("New reply" goes)."""
+
+    seen_up_to = forms.DateTimeField(widget=forms.HiddenInput)
 
 
 class CannedReplySelect(forms.Select):

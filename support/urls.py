@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.request_detail, name="detail"),
     path("<int:pk>/sent/", views.request_sent, name="sent"),
     path("<int:pk>/reply/", views.request_reply, name="reply"),
+    path("<int:pk>/seen/", views.request_seen, name="seen"),
     path("<int:pk>/solve/", views.request_solve, name="solve"),
     path("<int:pk>/reopen/", views.request_reopen, name="reopen"),
     path("<int:pk>/files/<int:attachment_pk>/", views.attachment_download, name="attachment"),

@@ -13,9 +13,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
-from .forms import ReplyForm, SupportRequestForm, VisitNewTimeForm
+from .forms import ReplyForm, SeenForm, SupportRequestForm, VisitNewTimeForm
 from .help import category_help
-from .models import APPLICANT_CATEGORIES, BRANCH_CATEGORIES, Category
+from .models import APPLICANT_CATEGORIES, BRANCH_CATEGORIES
+from .nav import new_replies_counted
 
 # Re-rendered forms with bad input answer this (the input is kept).
 INVALID = 422
@@ -25,8 +26,15 @@ INVALID = 422
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
-    support_requests = selectors.support_requests_for_alt(user=request.user)
-    return render(request, "support/list.html", {"profile": profile, "support_requests": support_requests})
+    try:
+        page = int(request.GET.get("page", 1))
+    except ValueError:
+        raise Http404("No such page") from None
+    listing = selectors.support_requests_for_alt(user=request.user, page=page)
+    if listing.new_reply_count is not None:
+        new_replies_counted(request, listing.new_reply_count)
+    context = {"profile": profile, "listing": listing, "status_labels": selectors.status_labels_for_alt()}
+    return render(request, "support/list.jinja", context)
 
 
 @login_required
@@ -61,14 +69,8 @@ def request_new(request: HttpRequest) -> HttpResponse:
         form = SupportRequestForm(
             initial=SupportRequestForm.initial_for(request.GET, categories=categories), categories=categories
         )
-    context = {
-        "profile": profile,
-        "branch": profile.branch,
-        "form": form,
-        "category_help": category_help(categories=categories),
-        "wellbeing": Category.WELLBEING,
-    }
-    return render(request, "support/new.html", context, status=status)
+    context = {"branch": profile.branch, "form": form, "category_help": category_help(categories=categories)}
+    return render(request, "support/new.jinja", context, status=status)
 
 
 @login_required
@@ -76,28 +78,54 @@ def request_new(request: HttpRequest) -> HttpResponse:
 def request_sent(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
     alert = getattr(support_request, "urgent_alert", None)
-    return render(request, "support/sent.html", {"support_request": support_request, "alert": alert})
+    return render(request, "support/sent.jinja", {"support_request": support_request, "alert": alert})
 
 
-def _detail(request, support_request, reply_form, status=200, new_time_form=None, visit_pk=None) -> HttpResponse:
-    thread, request_files = selectors.support_thread_for_alt(support_request=support_request)
+def _detail(request, pk: int, reply_form, status=200, new_time_form=None, visit_pk=None) -> HttpResponse:
+    support_request = selectors.support_request_page_for_alt(user=request.user, pk=pk)
+    visits = selectors.visits_for_request(support_request=support_request) if support_request.has_visits else []
     context = {
         "support_request": support_request,
-        "thread": thread,
-        "request_files": request_files,
+        "status_label": support_request.status_for_alt,
+        "thread": selectors.support_thread_for_alt(support_request=support_request),
         "reply_form": reply_form,
-        "visits": selectors.visits_for_request(support_request=support_request),
+        "visits": visits,
         "new_time_form": new_time_form or VisitNewTimeForm(),
         "new_time_visit_pk": visit_pk,
     }
-    return render(request, "support/detail.html", context, status=status)
+    return render(request, "support/detail.jinja", context, status=status)
 
 
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _detail(request, pk, ReplyForm())
+
+
+def _mark_seen(request: HttpRequest, support_request) -> bool:
+    """The POST came from the request's page, which showed staff's replies up to `seen_up_to`."""
+    form = SeenForm(request.POST)
+    if not form.is_valid():
+        return False
+    services.support_request_mark_seen_by_alt(support_request=support_request, up_to=form.cleaned_data["seen_up_to"])
+    return True
+
+
+@login_required
+@require_POST
+def request_seen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The ALT opened the request: its page sends this as soon as it has loaded (htmx), or the ALT
+    presses "Mark as read". "New reply" goes, for the replies the page showed."""
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
-    return _detail(request, support_request, ReplyForm())
+    marked = _mark_seen(request, support_request)
+    if request.headers.get("HX-Request") == "true":
+        if not marked:
+            return HttpResponse(status=400)
+        # The form goes from the page, and the navigation's count is put right (out of band).
+        return render(request, "support/_seen.jinja")
+    if not marked:
+        messages.error(request, _("This page was out of date. Here is the request as it is now."))
+    return redirect(support_request)
 
 
 @login_required
@@ -118,15 +146,17 @@ def request_reply(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
+            _mark_seen(request, support_request)
             messages.success(request, _("Your message was sent."))
             return redirect(support_request)
-    return _detail(request, support_request, form, status=INVALID)
+    return _detail(request, support_request.pk, form, status=INVALID)
 
 
 @login_required
 @require_POST
 def request_solve(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
+    _mark_seen(request, support_request)
     if services.support_request_mark_solved(support_request=support_request, by=request.user):
         messages.success(request, _("Thank you. The request is marked as solved; you can reopen it within 14 days."))
     return redirect(support_request)
@@ -136,13 +166,13 @@ def request_solve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = selectors.support_request_get_for_alt(user=request.user, pk=pk)
+    _mark_seen(request, support_request)
     try:
         if services.support_request_reopen(support_request=support_request, by=request.user):
             messages.success(request, _("The request is open again. Your branch has been told."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        support_request.refresh_from_db()
-        return _detail(request, support_request, ReplyForm(), status=409)
+        return _detail(request, support_request.pk, ReplyForm(), status=409)
     return redirect(support_request)
 
 
@@ -158,8 +188,7 @@ def visit_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Thank you. The visit is confirmed; we will remind you the day before."))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        support_request = selectors.support_request_get_for_alt(user=request.user, pk=visit.support_request_id)
-        return _detail(request, support_request, ReplyForm(), status=409)
+        return _detail(request, visit.support_request_id, ReplyForm(), status=409)
     return redirect(visit)
 
 
@@ -176,8 +205,9 @@ def visit_new_time(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Your message was sent. We will propose another time."))
             return redirect(visit)
-    support_request = selectors.support_request_get_for_alt(user=request.user, pk=visit.support_request_id)
-    return _detail(request, support_request, ReplyForm(), status=INVALID, new_time_form=form, visit_pk=visit.pk)
+    return _detail(
+        request, visit.support_request_id, ReplyForm(), status=INVALID, new_time_form=form, visit_pk=visit.pk
+    )
 
 
 # --- counter cards: shown on a phone at the counter, or printed -------------------------
@@ -186,14 +216,14 @@ def visit_new_time(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def card_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "support/cards.html", {"cards": selectors.counter_cards()})
+    return render(request, "support/cards.jinja", {"cards": selectors.counter_cards()})
 
 
 @login_required
 @require_GET
 def card_detail(request: HttpRequest, place: str) -> HttpResponse:
     card = selectors.counter_card_get(place=place)
-    return render(request, "support/card.html", {"card": card})
+    return render(request, "support/card.jinja", {"card": card})
 
 
 # --- urgent call-outs: the signed link of the email -------------------------------------

@@ -183,5 +183,5 @@ def test_the_dashboard_costs_the_same_queries_with_more_asks(client_for, arrived
         SupportRequestFactory(alt=arrived, category=checklist_help.support_category_for(kind), status=Status.RESOLVED)
     page = client.get("/").content.decode()
     assert page.count("is resolved: mark the step done?") >= 1
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         assert client.get("/").status_code == 200

@@ -161,5 +161,5 @@ def test_query_count_does_not_grow_with_tasks(client_for, alt_tokyo, tokyo, djan
         complete(enrolment, task)
     client = client_for(alt_tokyo)
     client.get(URL)
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(8):
         assert client.get(URL).status_code == 200

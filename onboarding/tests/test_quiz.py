@@ -223,7 +223,7 @@ def test_task_page_of_a_pooled_quiz_query_count(
 ):
     client = client_for(alt_tokyo)
     submit(client, pooled_quiz, attempt=1)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         task_page(client, pooled_quiz)
 
 

@@ -249,7 +249,7 @@ def test_task_page_query_count_does_not_grow_with_tasks(
         complete(enrolment, task)
     client = client_for(alt_tokyo)
     client.get(reverse("onboarding:task", args=[tasks[0].pk]))
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         assert client.get(reverse("onboarding:task", args=[tasks[-1].pk])).status_code == 200
 
 
@@ -264,5 +264,5 @@ def test_certificate_query_count_does_not_grow_with_tasks(
         complete(enrolment, task, score=100 if task.is_quiz else None)
     client = client_for(alt_tokyo)
     client.get(reverse("onboarding:certificate"))
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(6):
         assert client.get(reverse("onboarding:certificate")).status_code == 200

@@ -109,5 +109,5 @@ def test_the_dashboard_query_count_stays_the_same_with_the_safety_card(
     client = client_for(alt_tokyo)
     page = client.get("/").content.decode()
     assert f"Check {extra - 1}" in page and "Answered 0" not in page
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(10):
         assert client.get("/").status_code == 200

@@ -15,6 +15,11 @@
     category.addEventListener("change", showHelp);
     showHelp();
   }
+  // On a phone the form comes first and what to have ready folds below it.
+  var guidance = document.querySelector("[data-support-guidance]");
+  if (guidance && window.matchMedia("(max-width: 991.98px)").matches) {
+    guidance.open = false;
+  }
   var urgency = document.querySelector("[data-support-urgency]");
   var urgentNote = document.getElementById("urgent-note");
   if (urgency && urgentNote) {

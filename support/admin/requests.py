@@ -6,13 +6,14 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.defaultfilters import linebreaksbr
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from contacts.models import StaffRole
@@ -22,8 +23,8 @@ from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyIn
 from core.params import parse_int
 
 from .. import selectors, services
-from ..forms import AltChoiceField, SupportRequestAdminForm, SupportRequestOnBehalfForm
-from ..models import VISIT_CATEGORIES, CannedReply, Message, Status, SupportRequest, UrgentAlert
+from ..forms import AltChoiceField, SeenForm, SupportRequestAdminForm, SupportRequestOnBehalfForm
+from ..models import NEW_REPLY_FOR_STAFF, VISIT_CATEGORIES, CannedReply, Message, Status, SupportRequest, UrgentAlert
 from ..services import ActionOutcome
 from .filters import DeskFilter, StateFilter
 
@@ -75,6 +76,21 @@ class OverdueFilter(admin.SimpleListFilter):
             return queryset.filter(overdue)
         if self.value() == "no":
             return queryset.exclude(overdue)
+        return queryset
+
+
+class AltRepliedFilter(admin.SimpleListFilter):
+    """Requests where the ALT wrote since staff last opened them (marked "New reply" in the list)."""
+
+    title = _("ALT replied")
+    parameter_name = "alt_replied"
+
+    def lookups(self, request, model_admin):
+        return [("new", _("New reply, not yet opened"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "new":
+            return queryset.filter(NEW_REPLY_FOR_STAFF)
         return queryset
 
 
@@ -136,7 +152,16 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         "last_activity_at",
     ]
     list_display_links = ["reference", "subject_short"]
-    list_filter = ["status", "category", "urgency", AssigneeFilter, OverdueFilter, StateFilter, DeskFilter]
+    list_filter = [
+        "status",
+        "category",
+        "urgency",
+        AssigneeFilter,
+        OverdueFilter,
+        StateFilter,
+        DeskFilter,
+        AltRepliedFilter,
+    ]
     list_select_related = ["alt", "assignee"]
     search_fields = ["reference", "subject", "alt__first_name", "alt__last_name", "alt__email"]
     search_help_text = _("Reference, subject, or the ALT's name or email.")
@@ -286,7 +311,10 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
 
     @admin.display(description=_("subject"), ordering="subject")
     def subject_short(self, obj):
-        return obj.subject if len(obj.subject) <= 60 else f"{obj.subject[:57]}…"
+        subject = obj.subject if len(obj.subject) <= 60 else f"{obj.subject[:57]}…"
+        if obj.has_new_reply_for_staff:
+            return format_html('{} <strong class="support-new-reply">{}</strong>', subject, _("New reply"))
+        return subject
 
     @admin.display(description=_("ALT"), ordering="alt__last_name")
     def alt_name(self, obj):
@@ -384,6 +412,30 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
             ),
         )
         return lines or "—"
+
+    # --- "New reply": staff opened the request ---
+
+    def get_urls(self):
+        seen = self.admin_site.admin_view(self.seen_view)
+        return [path("<path:object_id>/seen/", seen, name="support_supportrequest_seen"), *super().get_urls()]
+
+    def seen_view(self, request, object_id):
+        return require_POST(self._mark_seen)(request, object_id)
+
+    def _mark_seen(self, request, object_id):
+        """The change page sends this as soon as it has loaded (htmx), or staff press "Mark as read": the
+        ALT's replies it showed are no longer new. 404 outside the user's scope, as the change page."""
+        support_request = self.get_object(request, unquote(object_id))
+        if support_request is None:
+            raise Http404("No such request")
+        form = SeenForm(request.POST)
+        if form.is_valid():
+            services.support_request_mark_seen_by_staff(
+                support_request=support_request, up_to=form.cleaned_data["seen_up_to"]
+            )
+        if request.headers.get("HX-Request") == "true":
+            return HttpResponse(status=200 if form.is_valid() else 400)  # an empty answer: the form goes
+        return HttpResponseRedirect(reverse("admin:support_supportrequest_change", args=[support_request.pk]))
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         # "Schedule a visit" (object tools) for requests about a place, to those who may add visits.

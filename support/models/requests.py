@@ -74,6 +74,15 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NEW, Status.IN_PROGRESS, Status.WAITING_ON_ALT)
 
+# "New reply" for the ALT: staff replied after the latest reply the ALT has opened the request since.
+NEW_REPLY_FOR_ALT = Q(last_staff_reply_at__isnull=False) & (
+    Q(alt_seen_up_to__isnull=True) | Q(last_staff_reply_at__gt=F("alt_seen_up_to"))
+)
+# And for staff: the ALT replied after the latest of their replies staff have opened the request since.
+NEW_REPLY_FOR_STAFF = Q(last_alt_reply_at__isnull=False) & (
+    Q(staff_seen_up_to__isnull=True) | Q(last_alt_reply_at__gt=F("staff_seen_up_to"))
+)
+
 
 class ReferenceCounter(models.Model):
     """The last reference number handed out in a year (SR-YYYY-NNNNNN).
@@ -154,6 +163,14 @@ class SupportRequest(models.Model):
     version = models.PositiveIntegerField(default=1, editable=False)
     # The due time the branch was last told about (flag_overdue_requests).
     overdue_flagged_for = models.DateTimeField(null=True, blank=True, editable=False)
+    # "New reply", on each side: when staff last replied to the ALT and the ALT last wrote (set with the
+    # message), and the latest of the other side's replies each side has opened the request since (set by
+    # a POST of the opened page, or by their own answer; never by a GET). Changing them is not a change of
+    # the request: no version, no history, no last activity.
+    last_staff_reply_at = models.DateTimeField(null=True, blank=True, editable=False)
+    last_alt_reply_at = models.DateTimeField(null=True, blank=True, editable=False)
+    alt_seen_up_to = models.DateTimeField(null=True, blank=True, editable=False)
+    staff_seen_up_to = models.DateTimeField(null=True, blank=True, editable=False)
     # The triage order, kept by the database so that an index serves the admin list:
     # open urgent requests (0), other open ones (1), then resolved and closed (2);
     # open ones by due time, so overdue ones come first in their group.
@@ -181,6 +198,10 @@ class SupportRequest(models.Model):
             "reopened_at",
             "triage_rank",
             "triage_due",
+            "last_staff_reply_at",
+            "last_alt_reply_at",
+            "alt_seen_up_to",
+            "staff_seen_up_to",
         ],
         verbose_name=_("historical support request"),
     )
@@ -242,6 +263,20 @@ class SupportRequest(models.Model):
             self.status == Status.RESOLVED
             and self.resolved_at is not None
             and timezone.now() - self.resolved_at <= REOPEN_WINDOW
+        )
+
+    @property
+    def has_new_reply_for_alt(self) -> bool:
+        """Staff replied since the ALT last opened the request (NEW_REPLY_FOR_ALT)."""
+        return self.last_staff_reply_at is not None and (
+            self.alt_seen_up_to is None or self.last_staff_reply_at > self.alt_seen_up_to
+        )
+
+    @property
+    def has_new_reply_for_staff(self) -> bool:
+        """The ALT replied since staff last opened the request (NEW_REPLY_FOR_STAFF)."""
+        return self.last_alt_reply_at is not None and (
+            self.staff_seen_up_to is None or self.last_alt_reply_at > self.staff_seen_up_to
         )
 
     @property

@@ -5,6 +5,16 @@ rota and call-outs), `visits` (going along), `cards` (counter cards), `reports` 
 `worklist` (what waits for a member of staff).
 """
 
+from .alt import (
+    AltRequestList,
+    AltThread,
+    new_reply_count_for_alt,
+    status_labels_for_alt,
+    support_dashboard_card,
+    support_request_page_for_alt,
+    support_requests_for_alt,
+    support_thread_for_alt,
+)
 from .cards import counter_card_get, counter_cards
 from .oncall import (
     on_call_candidates,
@@ -30,14 +40,11 @@ from .requests import (
     confidential_filter,
     confidential_readers,
     is_branch_colleague,
-    support_dashboard_card,
     support_handlers,
     support_request_get_for_alt,
     support_request_get_for_user,
-    support_requests_for_alt,
     support_requests_open_with_grm,
     support_requests_visible_to_staff,
-    support_thread_for_alt,
     with_role_at,
 )
 from .visits import (
@@ -61,6 +68,11 @@ from .worklist import (
 )
 
 __all__ = [
+    "AltRequestList",
+    "AltThread",
+    "new_reply_count_for_alt",
+    "status_labels_for_alt",
+    "support_request_page_for_alt",
     "ALL_DESKS",
     "GRM_DESK",
     "SupportReport",

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.http import Http404
 
 from contacts.models import AltProfile, StaffRole, User
@@ -14,12 +14,9 @@ from ..models import (
     OPEN_STATUSES,
     Attachment,
     Category,
-    Message,
-    Status,
     SupportRequest,
     Urgency,
 )
-from .visits import visits_upcoming_for_alt
 
 # --- who sees what ------------------------------------------------------------
 
@@ -141,68 +138,6 @@ def attachment_get_for_user(*, user: User, request_pk: int, pk: int) -> Attachme
     if support_request.alt_id == user.pk and attachment.is_internal:
         raise Http404("No such file")
     return attachment
-
-
-# --- the ALT's pages ------------------------------------------------------------
-
-
-def support_requests_for_alt(*, user: User) -> list[SupportRequest]:
-    """The ALT's requests, open first, most recent activity first. One query."""
-    open_first = Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1))
-    return list(
-        SupportRequest.objects.filter(alt=user)
-        .select_related("assignee")
-        .annotate(assignee_role=assignee_role_annotation())
-        .only(
-            "pk",
-            "reference",
-            "subject",
-            "category",
-            "urgency",
-            "status",
-            "created",
-            "last_activity_at",
-            "assignee__first_name",
-            "assignee__last_name",
-            "assignee__email",
-        )
-        .order_by(open_first, "-last_activity_at", "-pk")
-    )
-
-
-def support_thread_for_alt(*, support_request: SupportRequest) -> tuple[list[Message], list[Attachment]]:
-    """The messages the ALT may read (never internal notes), and the files sent with the request itself."""
-    public_files = Attachment.objects.order_by("created", "pk")
-    messages = list(
-        Message.objects.filter(support_request=support_request, is_internal=False)
-        .select_related("author")
-        .prefetch_related(Prefetch("attachments", queryset=public_files))
-        .order_by("created", "pk")
-    )
-    request_files = list(public_files.filter(support_request=support_request, message__isnull=True))
-    return messages, request_files
-
-
-def support_dashboard_card(*, profile: AltProfile):
-    """Context for the ALT dashboard card: open requests, what waits on the ALT, visits to come. Two queries.
-
-    Before a branch is confirmed the requests go to GRM (the card says so).
-    """
-    waiting_first = Case(When(status=Status.WAITING_ON_ALT, then=Value(0)), default=Value(1))
-    open_requests = list(
-        SupportRequest.objects.filter(alt_id=profile.user_id, status__in=OPEN_STATUSES)
-        .order_by(waiting_first, "-last_activity_at")
-        .values("pk", "reference", "subject", "status")[:100]
-    )
-    waiting = [r for r in open_requests if r["status"] == Status.WAITING_ON_ALT]
-    return {
-        "open_count": len(open_requests),
-        "waiting": waiting[:3],
-        "waiting_count": len(waiting),
-        "recent": [r for r in open_requests if r["status"] != Status.WAITING_ON_ALT][:3],
-        "visits": visits_upcoming_for_alt(user_id=profile.user_id),
-        "with_grm": profile.branch_id is None,
-    }
 
 
 # --- GRM ------------------------------------------------------------------------

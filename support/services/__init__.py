@@ -2,8 +2,8 @@
 
 A package: `alt` (what an ALT does), `staff` (the admin), `overdue` (the
 sweep), `closing` (the daily close), `oncall` (urgent help out of hours: the
-rota, call-outs, escalation), `visits` (going along), `_common` (links,
-files, references, locks, who is told).
+rota, call-outs, escalation), `visits` (going along), `seen` (what each side
+has opened: "New reply"), `_common` (links, files, references, locks, who is told).
 """
 
 from ._common import (
@@ -27,6 +27,7 @@ from .oncall import (
     urgent_alerts_escalate,
 )
 from .overdue import support_requests_flag_overdue
+from .seen import support_request_mark_seen_by_alt, support_request_mark_seen_by_staff
 from .staff import (
     STAFF_EDITABLE_FIELDS,
     ActionOutcome,
@@ -67,6 +68,8 @@ __all__ = [
     "support_request_create",
     "support_request_open_for_alt",
     "support_request_due_at",
+    "support_request_mark_seen_by_alt",
+    "support_request_mark_seen_by_staff",
     "support_request_mark_solved",
     "support_request_reopen",
     "support_request_set_status",

@@ -232,9 +232,9 @@ def message_post_by_alt(
                 )
             if locked.status == Status.WAITING_ON_ALT:
                 locked.status = Status.IN_PROGRESS
-            locked.last_activity_at = now
+            locked.last_activity_at = locked.last_alt_reply_at = now  # "New reply" for staff
             locked.version += 1
-            locked.save(update_fields=["status", "last_activity_at", "version"])
+            locked.save(update_fields=["status", "last_activity_at", "last_alt_reply_at", "version"])
             _notify_staff(
                 locked,
                 kind="support.alt_reply",
@@ -248,7 +248,7 @@ def message_post_by_alt(
         if earlier is None:
             raise
         return earlier
-    for field in ("status", "last_activity_at", "version"):
+    for field in ("status", "last_activity_at", "last_alt_reply_at", "version"):
         setattr(support_request, field, getattr(locked, field))
     return message
 

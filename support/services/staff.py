@@ -190,11 +190,15 @@ def support_request_staff_save(
                 if "status" not in fields and support_request.status == Status.NEW:
                     _apply_status(support_request, Status.IN_PROGRESS, now, previous=locked.status)
                     fields.update(STATUS_FIELDS)
-                support_request.last_activity_at = now
-                fields.add("last_activity_at")
+                support_request.last_activity_at = support_request.last_staff_reply_at = now  # "New reply"
+                fields.update({"last_activity_at", "last_staff_reply_at"})
         if "status" in fields:
             support_request.last_activity_at = now
             fields.add("last_activity_at")
+        if locked.last_alt_reply_at is not None and locked.staff_seen_up_to != locked.last_alt_reply_at:
+            # The form was loaded at this version (checked above), so after the ALT's latest reply: it was seen.
+            support_request.staff_seen_up_to = locked.last_alt_reply_at
+            fields.add("staff_seen_up_to")
         support_request.version = locked.version + 1
         fields.add("version")
         support_request.save(update_fields=sorted(fields))

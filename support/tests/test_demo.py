@@ -35,3 +35,22 @@ def test_seed_demo_shows_the_mc_first_a_rota_a_visit_and_questions_with_grm(db):
     assert set(with_grm.values_list("assignee__email", flat=True)) == {"grm@example.com"}
     call_command("seed_demo", "--force", verbosity=0)
     assert (OnCallShift.objects.count(), Visit.objects.count()) == (shifts, visits)
+
+
+def test_seed_demo_leaves_a_new_reply_on_each_side(client_for, db):
+    from django.urls import reverse
+
+    from contacts.models import User
+
+    call_command("seed_demo", "--force", verbosity=0)
+    alt = client_for(User.objects.get(email="alt.tokyo@example.com"))
+    page = alt.get(reverse("support:list")).content.decode()
+    bank = page.split("Opening a bank account for my salary")[1].split("</tr>")[0]
+    assert "New reply" in bank and page.count("New reply") == 1
+    staff = client_for(User.objects.get(email="staff.tokyo@example.com"))
+    changelist = reverse("admin:support_supportrequest_changelist")
+    page = staff.get(changelist, {"alt_replied": "new"}).content.decode()
+    assert "Registering my address at the ward office" in page and "新しい返信" in page  # staff.tokyo reads Japanese
+    assert "Water leaking" not in page
+    applicant = client_for(User.objects.get(email="alt.applicant@example.com"))
+    assert "New reply" in applicant.get(reverse("support:list")).content.decode()

@@ -112,14 +112,56 @@ def test_list_query_count_is_the_same_for_1_and_50_requests(
     client = client_for(alt_tokyo)
     client.get(URL)  # the first request of a session also refreshes the session's expiry
     SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo)
-    with django_assert_max_num_queries(6) as one:
+    # The session, the user, the requests that need the ALT, the latest others, who handles them (their roles).
+    with django_assert_max_num_queries(5) as one:
         client.get(URL)
-    for _ in range(49):
-        SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo)
-    with django_assert_max_num_queries(6) as fifty:
+    for n in range(49):
+        SupportRequestFactory(alt=alt_tokyo, assignee=staff_tokyo, status=Status.CLOSED if n % 2 else Status.NEW)
+    with django_assert_max_num_queries(5) as fifty:
         page = client.get(URL).content.decode()
+    # Older requests: the older ones and their roles, and the navigation's count of new replies (the first
+    # page has it from its rows).
+    with django_assert_max_num_queries(5):
+        client.get(URL, {"page": 2})
     assert len(one.captured_queries) == len(fifty.captured_queries)
-    assert page.count("/support/") >= 50
+    assert len(_rows(page)) == 26 + 10  # every open request, the ten latest closed ones
+
+
+def test_open_requests_come_first_then_the_ten_latest_closed_and_older_ones_on_the_next_pages(
+    client_for, alt_tokyo, time_machine
+):
+    time_machine.move_to("2026-06-10 15:00 +09:00", tick=False)
+    now = timezone.now()
+    for n in range(35):
+        SupportRequestFactory(
+            alt=alt_tokyo, subject=f"Closed {n:02d}", status=Status.CLOSED, last_activity_at=now - timedelta(days=n)
+        )
+    SupportRequestFactory(alt=alt_tokyo, subject="Still open", last_activity_at=now - timedelta(days=90))
+    client = client_for(alt_tokyo)
+
+    page = client.get(URL).content.decode()
+    assert [row[1] for row in _rows(page)] == ["Still open"] + [f"Closed {n:02d}" for n in range(10)]
+    assert 'href="/support/?page=2"' in page and "Older requests" in page
+
+    page = client.get(URL, {"page": 2}).content.decode()
+    assert [row[1] for row in _rows(page)] == [f"Closed {n:02d}" for n in range(10, 30)]
+    assert 'href="/support/?page=3"' in page and 'href="/support/"' in page
+
+    page = client.get(URL, {"page": 3}).content.decode()
+    assert [row[1] for row in _rows(page)] == [f"Closed {n:02d}" for n in range(30, 35)]
+    assert "?page=4" not in page
+
+    assert client.get(URL, {"page": 4}).status_code == 404
+    assert client.get(URL, {"page": "x"}).status_code == 404
+    assert client.get(URL, {"page": 0}).status_code == 404
+
+
+def test_ten_closed_requests_need_no_second_page(client_for, alt_tokyo):
+    for _ in range(10):
+        SupportRequestFactory(alt=alt_tokyo, status=Status.RESOLVED)
+    page = client_for(alt_tokyo).get(URL).content.decode()
+    assert len(_rows(page)) == 10
+    assert "?page=2" not in page
 
 
 def test_dashboard_card_shows_open_requests_and_what_waits_on_the_alt(client_for, alt_tokyo):
@@ -156,3 +198,25 @@ def test_applicant_card_invites_to_ask_grm(client_for, applicant):
     page = client_for(applicant).get(reverse("dashboard")).content.decode()
     assert 'id="support-card-title"' in page
     assert "Ask the recruiting team (GRM) here" in page
+
+
+def test_the_list_names_each_handlers_role_as_the_admin_rule_does(alt_tokyo, applicant, mc_tokyo, sesps, grm, tokyo):
+    """with_assignee_roles (one query for the page) gives the role assignee_role_annotation gives."""
+    from contacts.models import StaffRole
+    from support.models import SupportRequest
+    from support.selectors import assignee_role_annotation
+    from support.selectors.alt import with_assignee_roles
+
+    StaffRole.objects.create(user=sesps, role=StaffRole.Role.MC, branch=tokyo)  # SESPS, and an MC in Tokyo too
+    requests = [
+        SupportRequestFactory(alt=alt_tokyo, assignee=mc_tokyo),
+        SupportRequestFactory(alt=alt_tokyo, assignee=sesps),
+        SupportRequestFactory(alt=alt_tokyo, assignee=grm),
+        SupportRequestFactory(alt=applicant, assignee=grm),
+        SupportRequestFactory(alt=applicant, assignee=sesps),
+        SupportRequestFactory(alt=alt_tokyo),
+    ]
+    expected = dict(SupportRequest.objects.annotate(role=assignee_role_annotation()).values_list("pk", "role"))
+    with_assignee_roles(requests)
+    assert {r.pk: r.assignee_role for r in requests} == expected
+    assert [r.assignee_role for r in requests] == ["MC", "MC", "GRM", "GRM", "SESPS", None]

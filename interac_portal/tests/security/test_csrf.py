@@ -116,7 +116,8 @@ def test_get_changes_nothing_on_any_page(world, superuser, role):
     if user is not None:
         # The portal's own writing URLs refuse GET outright (allauth's show their form, which writes nothing).
         writers = {
-            "support:reply", "support:solve", "support:reopen", "training:register", "training:withdraw",
-            "training:confirm", "training:calendar_reset", "training:calendar_create", "contacts:set_language",
+            "support:reply", "support:seen", "support:solve", "support:reopen", "training:register",
+            "training:withdraw", "training:confirm", "training:calendar_reset", "training:calendar_create",
+            "contacts:set_language",
         }  # fmt: skip
         assert writers <= method_not_allowed, writers - method_not_allowed

@@ -57,6 +57,16 @@ TABLE: dict[str, list[Case]] = {
     "support:sent": [Case("the owner's request", _request, expect(owner=200))],
     "support:reply": [Case("reply", _request, expect(owner=302), "post", lambda w: {"body": "Thank you"})],
     "support:solve": [Case("mark solved", _request, expect(owner=302), "post")],
+    # The opened page marks the owner's request read ("New reply"); staff mark it in the admin.
+    "support:seen": [
+        Case(
+            "mark read",
+            _request,
+            expect(owner=302),
+            "post",
+            lambda w: {"seen_up_to": "2026-01-01T00:00:00+00:00"},
+        )
+    ],
     "support:reopen": [Case("reopen", lambda w: {"pk": w.resolved.pk}, expect(owner=302), "post")],
     # The ALT answers a visit to one of their requests; staff change visits in the admin.
     "support:visit_confirm": [Case("the owner's visit", lambda w: {"pk": w.visit.pk}, expect(owner=302), "post")],

@@ -1,0 +1,38 @@
+"""The number beside "Support requests" in the navigation: the ALT's requests with a new reply.
+
+The dashboard, /support/ and a request's page count it with the rows they read
+anyway and say so (`new_replies_counted`); any other page counts it with one
+query, and only when the navigation shows it (an ALT's page; never staff's).
+"""
+
+from functools import cached_property
+
+from django.http import HttpRequest
+
+from contacts.selectors import is_alt
+
+from .selectors import new_reply_count_for_alt
+
+_COUNTED = "_support_new_replies"
+
+
+def new_replies_counted(request: HttpRequest, count: int) -> None:
+    """The page already knows the count: the navigation uses it instead of asking again."""
+    setattr(request, _COUNTED, count)
+
+
+class NewReplies:
+    """`count`, read the first time a template asks for it."""
+
+    def __init__(self, request: HttpRequest):
+        self.request = request
+
+    @cached_property
+    def count(self) -> int:
+        counted = getattr(self.request, _COUNTED, None)
+        if counted is not None:
+            return counted
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated or user.is_staff or not is_alt(user):
+            return 0
+        return new_reply_count_for_alt(user_id=user.pk)
