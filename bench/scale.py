@@ -18,6 +18,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from concurrency.fields import VersionField
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import connection, models, transaction
@@ -116,12 +117,19 @@ def _next_id(model) -> int:
 def copy_rows(model, fields: list[str], rows) -> int:
     """COPY `rows` (tuples in the order of `fields`, model field names) into `model`'s table."""
     table = model._meta.db_table
-    columns = ", ".join(_qn(model._meta.get_field(name).column) for name in fields)
+    # A version column (optimistic locking) has no database default: every row starts at 1.
+    versions = [
+        field.name
+        for field in model._meta.concrete_fields
+        if isinstance(field, VersionField) and field.name not in fields
+    ]
+    columns = ", ".join(_qn(model._meta.get_field(name).column) for name in [*fields, *versions])
+    extra = (1,) * len(versions)
     count = 0
     with connection.cursor() as cursor:
         with cursor.cursor.copy(f"COPY {_qn(table)} ({columns}) FROM STDIN") as copy:
             for row in rows:
-                copy.write_row(row)
+                copy.write_row((*row, *extra))
                 count += 1
         pk = model._meta.pk
         if pk.name in fields and isinstance(pk, models.AutoField | models.BigAutoField):

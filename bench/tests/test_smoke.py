@@ -43,8 +43,13 @@ def test_the_tiny_data_set_is_whole_and_consistent(seeded):
     assert not branch_requests.exclude(branch=F("alt__alt_profile__branch")).exists()
     last = max(int(ref.rsplit("-", 1)[1]) for ref in SupportRequest.objects.values_list("reference", flat=True))
     assert max(ReferenceCounter.objects.values_list("last", flat=True)) >= last
-    # Sessions over have their roll taken (the demo's open day, under way all today, may not yet).
-    assert Registration.objects.filter(status="REGISTERED", session__end__lt=timezone.now()).count() == 0
+    # Sessions over have their roll taken, but for the demo's "last week" meetings, left for the trainers'
+    # worklists (and the open day, under way all today).
+    unmarked = Registration.objects.filter(status="REGISTERED", session__end__lt=timezone.now())
+    assert set(unmarked.values_list("session__title", flat=True)) <= {
+        "Tokyo ALT meeting (last week)",
+        "Osaka ALT meeting (last week)",
+    }
 
 
 def test_the_measured_pages_answer_within_the_query_targets(seeded, client):
