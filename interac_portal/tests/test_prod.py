@@ -59,7 +59,7 @@ def prod(postgres, redis_url, tmp_path):
     assert "Traceback" not in log, log[-4000:]
 
 
-def test_production_processes_serve_pages_and_deliver_email(prod, tokyo):
+def test_production_processes_serve_pages_deliver_email_and_restart_a_dead_one(prod, tokyo, tmp_path):
     base, mail_dir = prod
     make_alt(branch=tokyo, email="alt.prod@example.com")
     session = login(base, "alt.prod@example.com", "correct-horse-battery")
@@ -99,10 +99,8 @@ def test_production_processes_serve_pages_and_deliver_email(prod, tokyo):
     assert sum("alt.prod@example.com" in m and request.reference in m for m in mails) == 1  # the ALT's receipt
     assert sum(tokyo.email in m and request.reference in m for m in mails) == 1  # the branch is told
 
-
-def test_a_production_process_that_dies_is_started_again_and_the_rest_go_on(prod, tokyo, tmp_path):
-    """Under honcho, one process exiting stopped them all, the web server too."""
-    base, _mail_dir = prod
+    # A process that dies is started again and the rest go on (under honcho, one process exiting stopped
+    # them all, the web server too). On the same stack: starting it takes most of this test's time.
     pidfile = tmp_path / "var" / "run" / "worker1.pid"
     log = tmp_path / "prod.log"
     running = "success: worker1 entered RUNNING state"

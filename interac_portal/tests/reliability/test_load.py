@@ -1,10 +1,11 @@
-"""50 ALTs at once for a minute: no 5xx, and the rows saved are exactly the requests acknowledged.
+"""50 ALTs at once for twenty seconds: no 5xx, and the rows saved are exactly the requests acknowledged.
 
 gunicorn runs as in production (gunicorn.conf.py, debug off) on 127.0.0.1,
 against PostgreSQL, with Redis as the broker. Fifty threads, one per ALT,
 each with its own signed-in session, open their pages, send support requests
 and register for sessions (small ones: the waiting lists fill up) until the
-minute is over. LOAD_SECONDS shortens or lengthens it.
+time is over. LOAD_SECONDS lengthens it (`make bench`'s mixed run is the
+minute-long arrival week at 16 connections).
 """
 
 import os
@@ -31,7 +32,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ALTS = 50
 SESSIONS = 12
 CAPACITY = 15
-SECONDS = float(os.environ.get("LOAD_SECONDS", "60"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "20"))
 
 
 @dataclass
@@ -98,7 +99,7 @@ def _alt(base, browser, alt_id, session_ids, deadline, tally: Tally):
         call("GET", "/support/")
 
 
-def test_fifty_alts_for_a_minute(postgres, tmp_path, broker_at, tokyo, mc_tokyo, trainer_tokyo):
+def test_fifty_alts_at_once(postgres, tmp_path, broker_at, tokyo, mc_tokyo, trainer_tokyo):
     alts = [make_alt(branch=tokyo, mc=mc_tokyo, email=f"alt{n:02d}.load@example.com") for n in range(ALTS)]
     sessions = [
         TrainingSessionFactory(branch=tokyo, trainer=trainer_tokyo, capacity=CAPACITY, title=f"Load session {n}")
