@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from core.adminsite import StaleEditFormMixin
 
-from . import services
+from . import outbox, services
 from .forms import UserInviteForm
 from .models import AltProfile, Branch, Notification, StaffRole, User
 from .scoping import BranchScopedAdminMixin, BranchScopedInlineMixin
@@ -252,7 +252,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again"))
     def retry(self, request, queryset):
-        count = services.notification_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
+        count = outbox.notification_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, ngettext("%d email queued again.", "%d emails queued again.", count) % count)
 
 

@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.services import notification_message_id
+from contacts.outbox import notification_message_id
 from interac_portal.celery import app
 from onboarding.models import Placement, Stage
 from support.models import Status, SupportRequest
