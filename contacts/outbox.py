@@ -82,6 +82,15 @@ class BrokerBreaker:
 broker_breaker = BrokerBreaker()
 
 
+def _registered_task(name: str):
+    """The Celery task registered as `name`. A web process has not imported the apps' tasks modules yet
+    on its first publish: Celery's autodiscovery (settings' app.autodiscover_tasks) imports them then."""
+    tasks = current_app.tasks
+    if name not in tasks:
+        current_app.loader.import_default_modules()
+    return tasks[name]
+
+
 def task_publish(name: str, *args) -> bool:
     """Queue the Celery task registered as `name` unless the broker failed a moment ago.
 
@@ -91,8 +100,9 @@ def task_publish(name: str, *args) -> bool:
     """
     if not broker_breaker.allows():
         return False
+    task = _registered_task(name)  # an unknown name is a bug, not the broker: it raises
     try:
-        current_app.tasks[name].delay(*args)
+        task.delay(*args)
     except Exception:  # the broker is down: the periodic sweep delivers it later
         broker_breaker.trip()
         return False
