@@ -34,8 +34,8 @@ TRAVEL_DATES = ["departure_date", "arrival_date"]
 
 
 def travel_dates_kept_elsewhere(user: User | None) -> bool:
-    """Once an ALT has a placement (the onboarding app), their travel dates are changed there only:
-    the placement copies them to the profile, and the e-learning invitations read the placement."""
+    """Once an ALT has a placement (the onboarding app), GRM changes their travel dates on its page only:
+    the dates are the profile's, but there a new arrival date also moves the arrival checklist."""
     return user is not None and getattr(user, "placement", None) is not None
 
 
