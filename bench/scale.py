@@ -443,9 +443,7 @@ def _placements(alts: list[Alt], counts: dict, rng: random.Random, now: datetime
             previous = stage
             last = at
             at = min(at + timedelta(days=rng.randint(5, 20)), now - timedelta(hours=1))
-        placements.append(
-            (pk, alt.id, alt.stage, alt.owner_id, alt.branch_id, last, alt.created)
-        )
+        placements.append((pk, alt.id, alt.stage, alt.owner_id, alt.branch_id, last, alt.created))
     # The travel dates are the profiles' (written with them above).
     fields = ["id", "alt_id", "stage", "owner_id", "branch_id", "stage_changed_at", "created"]
     counts["placements"] = copy_rows(Placement, fields, placements)

@@ -9,7 +9,7 @@ from contacts.models import AltProfile, Notification
 from onboarding.models import Placement, PlacementEvent, Stage
 from testing.contacts import make_alt
 from testing.forms import posted_version
-from testing.onboarding import PlacementFactory
+from testing.onboarding import EnrolmentFactory, PlacementFactory, make_course
 
 CHANGELIST = reverse("admin:onboarding_placement_changelist")
 
@@ -301,3 +301,28 @@ def test_an_unknown_orientation_track_is_a_form_error(client_for, grm, placement
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert AltProfile.objects.get(user=applicant.alt).orientation_track == ""
+
+
+def test_dates_set_on_the_placement_page_are_what_the_alt_sees(client_for, grm, alt_tokyo, tokyo):
+    placement = PlacementFactory(alt=alt_tokyo, stage=Stage.PRE_DEPARTURE, branch=tokyo, owner=grm)
+    EnrolmentFactory(alt=alt_tokyo, course=make_course(tasks_per_module=(2,), with_quiz=False))
+    response = client_for(grm).post(
+        change_url(placement), form_data(placement, departure_date="2031-04-10", arrival_date="2031-04-11")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    profile = AltProfile.objects.get(user=alt_tokyo)
+    assert (profile.departure_date, profile.arrival_date) == (date(2031, 4, 10), date(2031, 4, 11))
+    alt = client_for(alt_tokyo)
+    assert "2031-04-09" in alt.get(reverse("onboarding:index")).content.decode()  # due the day before departure
+    assert "due 2031-04-09" in alt.get(reverse("dashboard")).content.decode()
+    page = client_for(grm).get(change_url(placement)).content.decode()
+    assert 'name="departure_date" value="2031-04-10"' in page
+
+
+def test_the_list_is_sorted_by_the_profiles_departure_dates(client_for, grm, tokyo):
+    for email, day in [("late@example.com", date(2031, 6, 1)), ("early@example.com", date(2031, 4, 1))]:
+        PlacementFactory(alt=make_alt(email=email, branch=tokyo), branch=tokyo, owner=grm, departure_date=day)
+    page = client_for(grm).get(CHANGELIST).content.decode()
+    assert page.index("early@example.com") < page.index("late@example.com")
+    descending = client_for(grm).get(CHANGELIST, {"o": "-7"}).content.decode()  # the departure column
+    assert descending.index("late@example.com") < descending.index("early@example.com")
