@@ -248,6 +248,24 @@ def test_the_message_id_domain_defaults_to_the_site_host():
     assert result.stdout.strip() == "portal.example.jp", result.stderr
 
 
+def test_a_web_process_queues_tasks_by_name_without_importing_a_tasks_module():
+    """Services queue a task by its Celery name; the tasks modules are imported by Celery on the first publish."""
+    script = (
+        "import sys, django; django.setup(); from contacts.outbox import SWEEP_TASK, task_publish; "
+        "imported = 'contacts.tasks' in sys.modules; "
+        "print(imported, task_publish(SWEEP_TASK), task_publish('safety.tasks.fan_out_safety_check', 1))"
+    )
+    env = {**os.environ, "DJANGO_DEBUG": "true", "CELERY_BROKER_URL": "memory://", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["False", "True", "True"], result.stderr
+
+
+def test_an_unknown_task_name_is_an_error_not_a_broker_outage():
+    with pytest.raises(KeyError):
+        outbox.task_publish("contacts.tasks.no_such_task")
+    assert outbox.broker_breaker.allows()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_email_sent_as_the_database_drops_the_connection_is_marked_sent_once(postgres, alt_tokyo, settings):
     """PostgreSQL restarted between the SMTP server's answer and the UPDATE: the row stayed SENDING
