@@ -1,4 +1,4 @@
-"""Every state change of the contacts app: accounts, roles and the email outbox."""
+"""Every state change of the contacts app: accounts, profiles and roles (the email outbox is contacts.outbox)."""
 
 import uuid
 from datetime import timedelta
