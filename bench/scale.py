@@ -443,11 +443,10 @@ def _placements(alts: list[Alt], counts: dict, rng: random.Random, now: datetime
             previous = stage
             last = at
             at = min(at + timedelta(days=rng.randint(5, 20)), now - timedelta(hours=1))
-        placements.append(
-            (pk, alt.id, alt.stage, alt.owner_id, alt.branch_id, alt.departure, alt.arrival, last, alt.created)
-        )
-    fields = ["id", "alt_id", "stage", "owner_id", "branch_id", "departure_date", "arrival_date"]
-    counts["placements"] = copy_rows(Placement, [*fields, "stage_changed_at", "created"], placements)
+        placements.append((pk, alt.id, alt.stage, alt.owner_id, alt.branch_id, last, alt.created))
+    # The travel dates are the profiles' (written with them above).
+    fields = ["id", "alt_id", "stage", "owner_id", "branch_id", "stage_changed_at", "created"]
+    counts["placements"] = copy_rows(Placement, fields, placements)
     counts["placement_events"] = copy_rows(
         PlacementEvent, ["id", "placement_id", "from_stage", "to_stage", "by_id", "at", "note"], events
     )

@@ -12,7 +12,7 @@ from core.security import log_login_refused
 from core.text import one_line
 
 from .models import Notification, User
-from .services import _enqueue_delivery
+from .outbox import enqueue_delivery
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -57,4 +57,4 @@ class AccountAdapter(DefaultAccountAdapter):
             subject=one_line(message.subject)[:255],
             body=message.body,
         )
-        transaction.on_commit(lambda: _enqueue_delivery(notification.pk))
+        transaction.on_commit(lambda: enqueue_delivery(notification.pk))

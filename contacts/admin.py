@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from core.adminsite import StaleEditFormMixin
 
-from . import services
+from . import outbox, services
 from .forms import UserInviteForm
 from .models import AltProfile, Branch, Notification, StaffRole, User
 from .scoping import BranchScopedAdminMixin, BranchScopedInlineMixin
@@ -34,8 +34,8 @@ TRAVEL_DATES = ["departure_date", "arrival_date"]
 
 
 def travel_dates_kept_elsewhere(user: User | None) -> bool:
-    """Once an ALT has a placement (the onboarding app), their travel dates are changed there only:
-    the placement copies them to the profile, and the e-learning invitations read the placement."""
+    """Once an ALT has a placement (the onboarding app), GRM changes their travel dates on its page only:
+    the dates are the profile's, but there a new arrival date also moves the arrival checklist."""
     return user is not None and getattr(user, "placement", None) is not None
 
 
@@ -252,7 +252,7 @@ class NotificationAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Send again"))
     def retry(self, request, queryset):
-        count = services.notification_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
+        count = outbox.notification_retry(notification_ids=list(queryset.values_list("pk", flat=True)))
         self.message_user(request, ngettext("%d email queued again.", "%d emails queued again.", count) % count)
 
 

@@ -418,7 +418,7 @@ NOTIFICATION_CLAIM_TIMEOUT = timedelta(seconds=env.int("NOTIFICATION_CLAIM_TIMEO
 # connection after these pauses (seconds; about half a minute in all, longer than a PostgreSQL
 # restart): a row left SENDING would be sent again by the sweep.
 NOTIFICATION_MARK_RETRY_WAITS = (0, 0.5, 1, 2, 4, 8, 15)
-# The domain of every email's Message-ID (contacts.services.notification_message_id).
+# The domain of every email's Message-ID (contacts.outbox.notification_message_id).
 MESSAGE_ID_DOMAIN = env.str("MESSAGE_ID_DOMAIN", default=urlsplit(SITE_URL).hostname or "localhost")
 
 # Replies by email (support.reply_address): every email about a request has the Reply-To

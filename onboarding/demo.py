@@ -134,8 +134,6 @@ def _placement(alt, stage: str, grm) -> Placement:
             "stage": stage,
             "owner": grm,
             "branch": profile.branch,
-            "departure_date": profile.departure_date,
-            "arrival_date": profile.arrival_date,
             "arrival_flight": flight,
             "housing_status": housing,
             "notes_for_mc": notes,

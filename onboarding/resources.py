@@ -56,6 +56,12 @@ def _check_text(row, errors: dict) -> None:
             errors.setdefault(column, messages[0])
 
 
+def _profile_date(placement: Placement, name: str) -> str:
+    """A travel date of the placement's ALT: their profile's (the one place it lives)."""
+    day = getattr(getattr(placement.alt, "alt_profile", None), name, None)
+    return day.strftime(DATE_FORMAT) if day else ""
+
+
 class PlacementResource(resources.ModelResource):
     email = fields.Field(attribute="alt__email", column_name="email")
     first_name = fields.Field(attribute="alt__first_name", column_name="first_name")
@@ -93,10 +99,10 @@ class PlacementResource(resources.ModelResource):
         return placement.owner.email if placement.owner_id else ""
 
     def dehydrate_departure_date(self, placement):
-        return placement.departure_date.strftime(DATE_FORMAT) if placement.departure_date else ""
+        return _profile_date(placement, "departure_date")
 
     def dehydrate_arrival_date(self, placement):
-        return placement.arrival_date.strftime(DATE_FORMAT) if placement.arrival_date else ""
+        return _profile_date(placement, "arrival_date")
 
     def dehydrate_note(self, placement):
         return ""
@@ -113,7 +119,8 @@ class PlacementResource(resources.ModelResource):
         email = _text(row, "email").lower()
         if not email or RowTextForm(data={"email": email}).errors:
             return None  # import_instance says what is wrong with it
-        return Placement.objects.select_related("alt", "branch", "owner").filter(alt__email__iexact=email).first()
+        placements = Placement.objects.select_related("alt__alt_profile", "branch", "owner")
+        return placements.filter(alt__email__iexact=email).first()
 
     def _date(self, row, column, errors):
         value = row.get(column)
@@ -245,8 +252,15 @@ class PlacementResource(resources.ModelResource):
     def _update(self, placement, data):
         columns = data["columns"]
         changes = {}
-        for name in ("owner", "branch", "departure_date", "arrival_date"):
-            if name in columns and data[name] != getattr(placement, name):
+        profile = getattr(placement.alt, "alt_profile", None)
+        current = {
+            "owner": placement.owner,
+            "branch": placement.branch,
+            "departure_date": getattr(profile, "departure_date", None),
+            "arrival_date": getattr(profile, "arrival_date", None),
+        }
+        for name, value in current.items():
+            if name in columns and data[name] != value:
                 changes[name] = data[name]
         placement_change(
             placement=placement, by=self.user, stage=data["stage"], note=data["note"] or _("Imported"), **changes

@@ -617,8 +617,8 @@ def handover_sections(*, handover: Handover) -> list[HandoverSection]:
         HandoverSection(
             gettext("Arrival"),
             (
-                gettext("Departure: %(day)s") % {"day": _day(placement.departure_date)},
-                gettext("Arrival: %(day)s") % {"day": _day(placement.arrival_date)},
+                gettext("Departure: %(day)s") % {"day": _day(profile.departure_date if profile else None)},
+                gettext("Arrival: %(day)s") % {"day": _day(profile.arrival_date if profile else None)},
                 gettext("Flight: %(flight)s") % {"flight": placement.arrival_flight or gettext("not known yet")},
             ),
         ),

@@ -1,6 +1,7 @@
 import factory
 from django.utils import timezone
 
+from contacts.services import alt_profile_update
 from onboarding.models import (
     Choice,
     Course,
@@ -21,8 +22,15 @@ class PlacementFactory(factory.django.DjangoModelFactory):
 
     alt = factory.SubFactory(UserFactory)
     stage = Stage.APPLIED
-    departure_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=60))
-    arrival_date = factory.LazyFunction(lambda: timezone.localdate() + timezone.timedelta(days=61))
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """`departure_date=` and `arrival_date=` are the ALT's profile's: written there, as GRM's form does."""
+        dates = {name: kwargs.pop(name) for name in ("departure_date", "arrival_date") if name in kwargs}
+        placement = super()._create(model_class, *args, **kwargs)
+        if dates:
+            alt_profile_update(user_id=placement.alt_id, **dates)
+        return placement
 
 
 class CourseFactory(factory.django.DjangoModelFactory):

@@ -118,7 +118,7 @@ def reset_celery_pools() -> None:
     """Forget pooled broker connections so that the next publish connects to the current URL."""
     from kombu import pools
 
-    from contacts.services import broker_breaker
+    from contacts.outbox import broker_breaker
     from interac_portal.celery import app
 
     broker_breaker.reset()

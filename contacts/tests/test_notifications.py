@@ -12,14 +12,14 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts import services
+from contacts import outbox
 from contacts.models import Notification
 from contacts.tasks import deliver_pending_notifications
 from testing.contacts import NotificationFactory
 
 
 def _notify(user, key="test:1"):
-    return services.notify(
+    return outbox.notify(
         kind="account.invitation",
         key=key,
         template="contacts/email/invitation",
@@ -75,9 +75,9 @@ def test_email_is_in_the_recipients_language(alt_tokyo, mailoutbox, django_captu
 def test_two_workers_delivering_the_same_row_send_it_once(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False):
         notification = _notify(alt_tokyo)
-    assert services.notification_deliver(notification_id=notification.pk) is True
-    assert services.notification_deliver(notification_id=notification.pk) is False
-    assert services.notifications_deliver_pending() == 0
+    assert outbox.notification_deliver(notification_id=notification.pk) is True
+    assert outbox.notification_deliver(notification_id=notification.pk) is False
+    assert outbox.notifications_deliver_pending() == 0
     assert len(mailoutbox) == 1
 
 
@@ -103,12 +103,12 @@ def test_the_first_email_after_the_broker_is_back_brings_the_waiting_ones(
         waiting = _notify(alt_tokyo, key="during-the-outage")
     assert Notification.objects.get(pk=waiting.pk).status == Notification.Status.PENDING
     broker_down.back()  # the broker is back...
-    services.broker_breaker.open_until = 0.0  # ...after the pause that follows a failed publish
+    outbox.broker_breaker.open_until = 0.0  # ...after the pause that follows a failed publish
     with django_capture_on_commit_callbacks(execute=True):
         _notify(alt_tokyo, key="after-the-outage")
     assert not Notification.objects.exclude(status=Notification.Status.SENT).exists()
     assert len(mailoutbox) == 2
-    assert services.broker_breaker.missed is False
+    assert outbox.broker_breaker.missed is False
 
 
 def test_a_row_stuck_with_a_dead_worker_is_sent_again_later(alt_tokyo, mailoutbox, settings):
@@ -142,14 +142,14 @@ def test_failures_back_off_then_give_up_as_failed(alt_tokyo, broken_smtp, settin
     )
     waits = []
     for _ in range(settings.NOTIFICATION_MAX_ATTEMPTS):
-        assert services.notifications_deliver_pending() == 0
+        assert outbox.notifications_deliver_pending() == 0
         notification.refresh_from_db()
         waits.append(notification.next_attempt_at - timezone.now())
         time_machine.move_to(notification.next_attempt_at, tick=False)
     assert notification.status == Notification.Status.FAILED
     assert notification.attempts == settings.NOTIFICATION_MAX_ATTEMPTS
     assert waits[1] > waits[0]  # exponential backoff
-    assert services.notifications_deliver_pending() == 0  # FAILED is left for a person
+    assert outbox.notifications_deliver_pending() == 0  # FAILED is left for a person
 
 
 def test_failed_email_can_be_queued_again(alt_tokyo, mailoutbox, django_capture_on_commit_callbacks):
@@ -164,7 +164,7 @@ def test_failed_email_can_be_queued_again(alt_tokyo, mailoutbox, django_capture_
         attempts=5,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.notification_retry(notification_ids=[notification.pk]) == 1
+        assert outbox.notification_retry(notification_ids=[notification.pk]) == 1
     assert len(mailoutbox) == 1
 
 
@@ -199,32 +199,32 @@ def test_the_message_id_parses_and_is_the_same_for_every_send_of_a_row(alt_tokyo
         recipient=alt_tokyo, to_email=alt_tokyo.email, kind="support.new", key="support.new:2469:branch 7", subject="s",
         body="b",
     )  # fmt: skip
-    assert services.notifications_deliver_pending() == 1
+    assert outbox.notifications_deliver_pending() == 1
     raw = mailoutbox[0].message().as_bytes()
     parsed = email.message_from_bytes(raw, policy=email.policy.default)
     header = parsed["Message-ID"]
     assert header.defects == ()
-    assert str(header) == services.notification_message_id(notification)
+    assert str(header) == outbox.notification_message_id(notification)
     assert email.utils.parseaddr(str(header))[1] == str(header).strip("<>")
     assert str(header).endswith("@portal.example.org>")
     assert HeaderRegistry()("Message-ID", str(header)).defects == ()
     # Sent again (a worker died before marking it): the same id, so the copy can be dropped.
     Notification.objects.filter(pk=notification.pk).update(status=Notification.Status.PENDING)
-    assert services.notifications_deliver_pending() == 1
+    assert outbox.notifications_deliver_pending() == 1
     assert mailoutbox[1].extra_headers["Message-ID"] == str(header)
     # Another row, another id.
     other = Notification.objects.create(
         recipient=alt_tokyo, to_email=alt_tokyo.email, kind="support.new", key="support.new:2470:branch 7", subject="s",
         body="b",
     )  # fmt: skip
-    assert services.notification_message_id(other) != str(header)
+    assert outbox.notification_message_id(other) != str(header)
 
 
 def test_a_row_with_a_reply_address_is_sent_with_that_reply_to(
     alt_tokyo, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        services.notify(
+        outbox.notify(
             kind="account.invitation",
             key="test:reply-to",
             template="contacts/email/invitation",
@@ -248,6 +248,24 @@ def test_the_message_id_domain_defaults_to_the_site_host():
     assert result.stdout.strip() == "portal.example.jp", result.stderr
 
 
+def test_a_web_process_queues_tasks_by_name_without_importing_a_tasks_module():
+    """Services queue a task by its Celery name; the tasks modules are imported by Celery on the first publish."""
+    script = (
+        "import sys, django; django.setup(); from contacts.outbox import SWEEP_TASK, task_publish; "
+        "imported = 'contacts.tasks' in sys.modules; "
+        "print(imported, task_publish(SWEEP_TASK), task_publish('safety.tasks.fan_out_safety_check', 1))"
+    )
+    env = {**os.environ, "DJANGO_DEBUG": "true", "CELERY_BROKER_URL": "memory://", "CELERY_TASK_ALWAYS_EAGER": "false"}
+    result = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["False", "True", "True"], result.stderr
+
+
+def test_an_unknown_task_name_is_an_error_not_a_broker_outage():
+    with pytest.raises(KeyError):
+        outbox.task_publish("contacts.tasks.no_such_task")
+    assert outbox.broker_breaker.allows()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_an_email_sent_as_the_database_drops_the_connection_is_marked_sent_once(postgres, alt_tokyo, settings):
     """PostgreSQL restarted between the SMTP server's answer and the UPDATE: the row stayed SENDING
@@ -259,11 +277,11 @@ def test_an_email_sent_as_the_database_drops_the_connection_is_marked_sent_once(
     notification = Notification.objects.create(
         recipient=alt_tokyo, to_email=alt_tokyo.email, kind="test", key="dropped", subject="s", body="b"
     )
-    assert services.notification_deliver(notification_id=notification.pk) is True
+    assert outbox.notification_deliver(notification_id=notification.pk) is True
     row = Notification.objects.get(pk=notification.pk)
     assert row.status == Notification.Status.SENT and row.sent_at is not None
     # The sweep, even once the claim would be stale, finds nothing more to send.
     Notification.objects.filter(pk=notification.pk).update(claimed_at=timezone.now() - timedelta(days=1))
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.notifications_deliver_pending() == 0
+    assert outbox.notifications_deliver_pending() == 0
     assert len(mail.outbox) == 1

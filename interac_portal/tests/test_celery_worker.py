@@ -2,7 +2,7 @@
 
 import pytest
 
-from contacts import services
+from contacts import outbox
 from contacts.models import Notification
 from contacts.tasks import deliver_notification
 from interac_portal.celery import app
@@ -27,7 +27,7 @@ def worker(postgres, redis_url, tmp_path):
 
 
 def test_a_real_worker_sends_the_notification_exactly_once(worker, alt_tokyo):
-    notification = services.notify(
+    notification = outbox.notify(
         kind="test",
         key="worker-test",
         template="contacts/email/invitation",
@@ -42,14 +42,14 @@ def test_a_real_worker_sends_the_notification_exactly_once(worker, alt_tokyo):
     assert wait_for(sent), "the worker did not deliver the notification"
     # The same task queued again (a retry, a second scheduler) sends nothing more.
     deliver_notification.delay(notification.pk)
-    services.notify(
+    outbox.notify(
         kind="test",
         key="worker-test",
         template="contacts/email/invitation",
         context={"user": alt_tokyo, "url": "x"},
         recipient=alt_tokyo,
     )
-    marker = services.notify(
+    marker = outbox.notify(
         kind="test",
         key="worker-marker",
         template="contacts/email/invitation",
@@ -63,7 +63,7 @@ def test_a_real_worker_sends_the_notification_exactly_once(worker, alt_tokyo):
 
     assert wait_for(marker_sent)  # the queue is drained up to the marker
     messages = sent_mails(worker)
-    message_id = services.notification_message_id(notification)
+    message_id = outbox.notification_message_id(notification)
     assert sum("alt.tokyo@example.com" in m and message_id in m for m in messages) == 1
     assert len(messages) == 2
 
@@ -83,7 +83,7 @@ def test_make_runs_embedded_broker_has_a_real_worker_deliver(postgres, tmp_path,
     process = start_worker(tmp_path, CELERY_BROKER_URL="filesystem://")
     try:
         code = (
-            "from contacts.models import User; from contacts.services import notify; "
+            "from contacts.models import User; from contacts.outbox import notify; "
             "alt = User.objects.get(email='alt.tokyo@example.com'); "
             "notify(kind='test', key='embedded-broker', template='contacts/email/invitation', "
             "context={'user': alt, 'url': 'http://127.0.0.1:8000/x'}, recipient=alt)"

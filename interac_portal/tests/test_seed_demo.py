@@ -125,7 +125,7 @@ def test_seed_demo_gives_each_account_its_contract_role_state_and_password(db, s
     today = timezone.localdate()
     predeparture = Placement.objects.get(alt__email="alt.predeparture@example.com")
     assert predeparture.stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE) and predeparture.branch.code == "tokyo"
-    assert predeparture.departure_date == today + timedelta(days=20)
+    assert predeparture.alt.alt_profile.departure_date == today + timedelta(days=20)
     assert Placement.objects.get(alt__email="alt.applicant@example.com").branch is None
     for email in ("alt.tokyo@example.com", "alt.osaka@example.com"):
         assert SupportRequest.objects.filter(alt__email=email).exclude(status__in=["RESOLVED", "CLOSED"]).exists()

@@ -101,7 +101,10 @@ def branch_rows(*, code, branch, mc, scheduler, trainer, alt, now, extra: int = 
     # A confirmed newcomer handed to the MC, not acknowledged yet.
     for n in range(1 + extra):
         newcomer = make_alt(email=f"new{n}.{code}@example.com")
-        placement = PlacementFactory(alt=newcomer, stage=Stage.PLACEMENT)
+        flies = timezone.localdate(now) + timedelta(days=60)  # not arrived: no orientation expected yet
+        placement = PlacementFactory(
+            alt=newcomer, stage=Stage.PLACEMENT, departure_date=flies, arrival_date=flies + timedelta(days=1)
+        )
         placement_move(placement=placement, to_stage=Stage.CONFIRMED, by=None, branch=branch, managing_consultant=mc)
         rows.handovers.append(str(Handover.objects.get(placement=placement)))
     rows.elsewhere += rows.handovers

@@ -7,6 +7,8 @@ goes through `services.placement_move`, so an illegal move is refused alike.
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.widgets import AdminDateWidget
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count
 from django.http import HttpResponseRedirect
@@ -24,6 +26,7 @@ from contacts.scoping import BranchScopedAdminMixin
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
 from core.params import month_after, parse_int, parse_month
 from core.spreadsheet import SafeCSV
+from core.validators import validate_date_in_range
 
 from ..checklist import STEPS
 from ..models import ChecklistItem, Placement, PlacementEvent, Stage
@@ -34,20 +37,24 @@ from ..services import IllegalMove, allowed_moves, next_stage, placement_check_m
 from ..services import placement as placement_services
 from ..services.placement import placement_check_branch, placement_check_mc
 
+# The travel dates are the ALT's profile's: the list reads, filters and sorts them there.
+DEPARTURE = "alt__alt_profile__departure_date"
+ARRIVAL = "alt__alt_profile__arrival_date"
+
 
 class DepartureMonthFilter(admin.SimpleListFilter):
     title = _("departure month")
     parameter_name = "departure_month"
 
     def lookups(self, request, model_admin):
-        months = model_admin.get_queryset(request).order_by().dates("departure_date", "month")
+        months = model_admin.get_queryset(request).order_by().dates(DEPARTURE, "month")
         return [(f"{m:%Y-%m}", date_format(m, "YEAR_MONTH_FORMAT")) for m in months]
 
     def queryset(self, request, queryset):
         start = parse_month(self.value(), name=self.parameter_name)  # not a month in the portal's range: 400
         if start is None:
             return queryset
-        return queryset.filter(departure_date__gte=start, departure_date__lt=month_after(start))
+        return queryset.filter(**{f"{DEPARTURE}__gte": start, f"{DEPARTURE}__lt": month_after(start)})
 
 
 class OwnerFilter(admin.SimpleListFilter):
@@ -90,7 +97,14 @@ class PlacementForm(forms.ModelForm):
         required=False,
         help_text=_("On confirmation. Leave empty to assign the branch's MC with the fewest ALTs."),
     )
-    # A fact of the ALT's profile (training reads it there), set here by GRM.
+    # Facts of the ALT's profile (every app reads them there), set here by GRM when planning flights,
+    # and written through contacts' services.
+    departure_date = forms.DateField(
+        label=_("expected departure"), required=False, widget=AdminDateWidget, validators=[validate_date_in_range]
+    )
+    arrival_date = forms.DateField(
+        label=_("expected arrival"), required=False, widget=AdminDateWidget, validators=[validate_date_in_range]
+    )
     orientation_track = forms.ChoiceField(
         label=_("Orientation track"),
         choices=[("", _("Not decided yet")), *OrientationTrack.choices],
@@ -106,7 +120,10 @@ class PlacementForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             profile = getattr(self.instance.alt, "alt_profile", None)
-            self.fields["orientation_track"].initial = profile.orientation_track if profile else ""
+            for name in placement_services.PROFILE_FIELDS:
+                self.fields[name].initial = getattr(profile, name) if profile else None
+            if profile is None:
+                self.fields["orientation_track"].initial = ""
         self.original_stage = self.instance.stage if self.instance.pk else None
         self.original_branch_id = self.instance.branch_id if self.instance.pk else None
         self.fields["managing_consultant"].queryset = (
@@ -167,7 +184,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     branch_lookup = "branch"
     form = PlacementForm
     change_list_template = "admin/onboarding/placement/change_list.html"
-    list_display = ["reference", "alt_name", "alt_email", "stage", "owner", "branch", "departure_date", "arrival_date"]
+    list_display = ["reference", "alt_name", "alt_email", "stage", "owner", "branch", "departure", "arrival"]
     list_display_links = ["reference", "alt_name"]
     list_filter = [
         "stage",
@@ -176,7 +193,8 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
         ("branch", admin.RelatedOnlyFieldListFilter),
         DepartureMonthFilter,
     ]
-    list_select_related = ["alt", "owner", "branch"]
+    list_select_related = ["alt__alt_profile", "owner", "branch"]
+    ordering = [DEPARTURE, "id"]
     search_fields = ["alt__email", "alt__first_name", "alt__last_name"]
     show_full_result_count = False
     show_facets = admin.ShowFacets.NEVER
@@ -190,7 +208,7 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     export_form_class = PlacementExportForm
 
     def get_export_queryset(self, request):
-        # The export's country column reads the profile: one join rather than a query per row.
+        # The export's country and date columns read the profile: one join rather than a query per row.
         return super().get_export_queryset(request).select_related("alt__alt_profile")
 
     import_template_name = "admin/onboarding/placement/import.html"
@@ -211,6 +229,18 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
 
     def get_readonly_fields(self, request, obj=None):
         return ["alt", "progress"] if obj is not None else []
+
+    def get_changeform_initial_data(self, request):
+        # The travel dates are form fields (the profile's): a value in the query string is kept only
+        # when the field would accept it, as a model field's is.
+        initial = super().get_changeform_initial_data(request)
+        for name in ("departure_date", "arrival_date"):
+            if name in initial:
+                try:
+                    initial[name] = PlacementForm.base_fields[name].clean(initial[name])
+                except ValidationError:
+                    del initial[name]
+        return initial
 
     @admin.display(description=_("e-learning and checklist"))
     def progress(self, obj):
@@ -251,6 +281,16 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     @admin.display(description=_("email"), ordering="alt__email")
     def alt_email(self, obj):
         return obj.alt.email
+
+    @admin.display(description=_("expected departure"), ordering=DEPARTURE)
+    def departure(self, obj):
+        profile = getattr(obj.alt, "alt_profile", None)
+        return profile.departure_date if profile else None
+
+    @admin.display(description=_("expected arrival"), ordering=ARRIVAL)
+    def arrival(self, obj):
+        profile = getattr(obj.alt, "alt_profile", None)
+        return profile.arrival_date if profile else None
 
     def changelist_view(self, request, extra_context=None):
         response = super().changelist_view(request, extra_context)

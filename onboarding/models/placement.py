@@ -5,8 +5,6 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.validators import validate_date_in_range
-
 
 class Stage(models.TextChoices):
     APPLIED = "APPLIED", _("Applied")
@@ -70,10 +68,7 @@ class Placement(models.Model):
         verbose_name=_("target branch"),
         help_text=_("Required to confirm the placement."),
     )
-    departure_date = models.DateField(
-        _("expected departure"), null=True, blank=True, validators=[validate_date_in_range]
-    )
-    arrival_date = models.DateField(_("expected arrival"), null=True, blank=True, validators=[validate_date_in_range])
+    # The travel dates are the ALT's profile's (contacts.AltProfile): GRM edits them here, through contacts.
     # What the MC is handed on confirmation (see Handover); staff only, never shown to the ALT.
     # Database defaults too: rows written without the ORM (the benchmark's COPY) get them.
     arrival_flight = models.CharField(
@@ -108,14 +103,9 @@ class Placement(models.Model):
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         permissions = [("import_placements", _("Can import and export placements and ALT accounts"))]
-        ordering = ["departure_date", "id"]
-        indexes = [
-            # The changelist: its ordering, and each of its filters with that ordering.
-            models.Index(fields=["departure_date", "id"], name="placement_departure_idx"),
-            models.Index(fields=["stage", "departure_date"], name="placement_stage_idx"),
-            models.Index(fields=["owner", "departure_date"], name="placement_owner_idx"),
-            models.Index(fields=["branch", "departure_date"], name="placement_branch_idx"),
-        ]
+        ordering = ["id"]
+        # The changelist's stage filter (owner and branch are foreign keys, indexed already).
+        indexes = [models.Index(fields=["stage"], name="placement_stage_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(stage__in=[s.value for s in BRANCH_STAGES]) | Q(branch__isnull=False),

@@ -8,7 +8,7 @@ from django.db.models import Case, DateField, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from contacts.models import User
+from contacts.models import AltProfile, User
 from contacts.services import notify_many
 
 from ..checklist import REMIND_DAYS_BEFORE, STEPS, STEPS_BY_KIND
@@ -21,14 +21,15 @@ class ChecklistClosed(Exception):
 
 
 def _arrival_date(alt_id: int) -> date:
-    arrival = Placement.objects.filter(alt_id=alt_id).values_list("arrival_date", flat=True).first()
+    """The ALT's arrival date (their profile's), else today."""
+    arrival = AltProfile.objects.filter(user_id=alt_id).values_list("arrival_date", flat=True).first()
     return arrival or timezone.localdate()
 
 
 def checklist_create_for_alt(*, alt_id: int, arrival_date: date | None = None) -> None:
     """Open every checklist step for an ALT who has arrived, each due some days after arrival (safe to call twice).
 
-    `arrival_date` defaults to the placement's (else today). Steps already there keep their dates.
+    `arrival_date` defaults to the ALT's profile's (else today). Steps already there keep their dates.
     """
     arrival = arrival_date or _arrival_date(alt_id)
     ChecklistItem.objects.bulk_create(
@@ -56,10 +57,10 @@ def checklist_item_get_or_open(*, alt: User, kind: str, lock: bool = False) -> C
     """The step `kind` of an ALT who has arrived (opened now if it is missing); ChecklistClosed otherwise."""
     if kind not in STEPS_BY_KIND:
         raise ChecklistClosed(f"unknown checklist step {kind!r}")
-    placement = Placement.objects.filter(alt=alt, stage=Stage.ARRIVED).values("arrival_date").first()
+    placement = Placement.objects.filter(alt=alt, stage=Stage.ARRIVED).values("alt__alt_profile__arrival_date").first()
     if placement is None:
         raise ChecklistClosed("the checklist opens on arrival")
-    arrival = placement["arrival_date"] or timezone.localdate()
+    arrival = placement["alt__alt_profile__arrival_date"] or timezone.localdate()
     items = ChecklistItem.objects.select_for_update() if lock else ChecklistItem.objects
     item, _created = items.get_or_create(
         alt=alt, kind=kind, defaults={"due_on": arrival + timedelta(days=STEPS_BY_KIND[kind].due_days)}

@@ -111,17 +111,12 @@ def _choose_mc(*, branch: Branch, chosen: User | None) -> User | None:
     return _branch_mcs(branch).first()
 
 
-def _sync_profile(placement: Placement) -> None:
-    """The AltProfile holds what other apps read: GRM contact and travel dates follow the placement.
-
-    Both models keep the travel dates for now (the placement's are the ones GRM edits); contacts writes the copy.
-    """
-    alt_profile_update(
-        user_id=placement.alt_id,
-        grm_contact_id=placement.owner_id,
-        departure_date=placement.departure_date,
-        arrival_date=placement.arrival_date,
-    )
+def _travel_dates(alt_id: int) -> dict:
+    """The ALT's departure and arrival dates: their profile's, the one place they live."""
+    return AltProfile.objects.filter(user_id=alt_id).values("departure_date", "arrival_date").first() or {
+        "departure_date": None,
+        "arrival_date": None,
+    }
 
 
 def _notify_confirmed(*, placement: Placement, event: PlacementEvent, mc: User | None) -> None:
@@ -134,7 +129,7 @@ def _notify_confirmed(*, placement: Placement, event: PlacementEvent, mc: User |
             "alt": placement.alt,
             "branch": placement.branch,
             "mc": mc,
-            "departure_date": placement.departure_date,
+            "departure_date": _travel_dates(placement.alt_id)["departure_date"],
             "team_url": reverse("contacts:support_team"),
             "onboarding_url": reverse("onboarding:index"),
         },
@@ -174,13 +169,10 @@ def placement_move(
     mc = None
     if to_stage == Stage.CONFIRMED and from_stage not in BRANCH_STAGES:
         mc = _choose_mc(branch=locked.branch, chosen=managing_consultant)
-    if to_stage == Stage.ARRIVED and locked.arrival_date is None:
-        locked.arrival_date = timezone.localdate()
     locked.save()
     event = PlacementEvent.objects.create(
         placement=locked, from_stage=from_stage, to_stage=to_stage, by=by, at=now, note=note
     )
-    _sync_profile(locked)
     if to_stage == Stage.CONFIRMED and from_stage not in BRANCH_STAGES:
         alt_profile_update(user_id=locked.alt_id, branch=locked.branch, managing_consultant=mc)
         _notify_confirmed(placement=locked, event=event, mc=mc)
@@ -190,8 +182,12 @@ def placement_move(
         alt_profile_update(user_id=locked.alt_id, branch=None, managing_consultant=None)
         handovers_call_off(placement=locked)
     if to_stage == Stage.ARRIVED:
-        checklist_create_for_alt(alt_id=locked.alt_id, arrival_date=locked.arrival_date)
-    for field in ("stage", "stage_changed_at", "branch_id", "arrival_date"):
+        arrival = _travel_dates(locked.alt_id)["arrival_date"]
+        if arrival is None:  # arrived without a planned date: today is the arrival
+            arrival = timezone.localdate()
+            alt_profile_update(user_id=locked.alt_id, arrival_date=arrival)
+        checklist_create_for_alt(alt_id=locked.alt_id, arrival_date=arrival)
+    for field in ("stage", "stage_changed_at", "branch_id"):
         setattr(placement, field, getattr(locked, field))
     if "branch" in placement._state.fields_cache:
         del placement._state.fields_cache["branch"]
@@ -212,7 +208,7 @@ def placement_create(
     stage: str = Stage.APPLIED,
     note: str = "",
 ) -> Placement:
-    """Open the placement of an ALT (one per ALT). Travel dates default to the profile's."""
+    """Open the placement of an ALT (one per ALT). Travel dates given are written to the ALT's profile."""
     if stage not in START_STAGES:
         raise IllegalMove(
             format_lazy(
@@ -231,40 +227,40 @@ def placement_create(
         stage=stage,
         owner=owner if owner is not None else profile.grm_contact,
         branch=branch,
-        departure_date=departure_date if departure_date is not None else profile.departure_date,
-        arrival_date=arrival_date if arrival_date is not None else profile.arrival_date,
     )
     PlacementEvent.objects.create(placement=placement, from_stage="", to_stage=stage, by=by, note=note)
-    _sync_profile(placement)
+    dates = {"departure_date": departure_date, "arrival_date": arrival_date}
+    alt_profile_update(
+        user_id=alt.pk,
+        grm_contact_id=placement.owner_id,
+        **{name: day for name, day in dates.items() if day is not None},
+    )
     return placement
 
 
-# The placement's own fields that `placement_update` changes; the orientation track is the ALT's profile's.
-PLACEMENT_FIELDS = (
-    "owner",
-    "branch",
-    "departure_date",
-    "arrival_date",
-    "arrival_flight",
-    "housing_status",
-    "notes_for_mc",
-)
-UPDATABLE = (*PLACEMENT_FIELDS, "orientation_track")
+# The placement's own fields that `placement_update` changes; the travel dates and the orientation track
+# are facts of the ALT's profile, written through contacts.
+PLACEMENT_FIELDS = ("owner", "branch", "arrival_flight", "housing_status", "notes_for_mc")
+PROFILE_FIELDS = ("departure_date", "arrival_date", "orientation_track")
+UPDATABLE = (*PLACEMENT_FIELDS, *PROFILE_FIELDS)
 
 
 @transaction.atomic
 def placement_update(*, placement: Placement, by: User | None, **fields) -> Placement:
     """Change the owner, target branch, travel dates, what the MC is handed, or the ALT's orientation track.
 
-    Not the stage: see `placement_move`. The orientation track is a fact of the
-    ALT's profile (training reads it there): it is written through contacts.
+    Not the stage: see `placement_move`. The travel dates and the orientation
+    track are facts of the ALT's profile (every app reads them there): they are
+    written through contacts, and the placement's version moves too, so that a
+    placement form open meanwhile is refused rather than undoing the change.
     Moving the arrival date of an arrived ALT moves their checklist's due dates.
     """
     unknown = set(fields) - set(UPDATABLE)
     if unknown:
         raise TypeError(f"placement_update() cannot change {sorted(unknown)}")
-    if "orientation_track" in fields:
-        alt_profile_update(user_id=placement.alt_id, orientation_track=fields.pop("orientation_track") or "")
+    profile_fields = {name: fields.pop(name) for name in PROFILE_FIELDS if name in fields}
+    if "orientation_track" in profile_fields:
+        profile_fields["orientation_track"] = profile_fields["orientation_track"] or ""
     locked = Placement.objects.select_for_update().get(pk=placement.pk)
     if "branch" in fields:
         placement_check_branch(placement=locked, branch=fields["branch"])
@@ -272,15 +268,20 @@ def placement_update(*, placement: Placement, by: User | None, **fields) -> Plac
         is_grm = StaffRole.objects.filter(user=fields["owner"], role=StaffRole.Role.GRM).exists()
         if not is_grm:
             raise IllegalMove(_("The owner must be a member of GRM staff."), code="owner_not_grm")
-    if not fields:
+    if not fields and not profile_fields:
         return placement
     for name, value in fields.items():
         setattr(locked, name, value)
         setattr(placement, name, value)
     locked.save(update_fields=[*fields, "version"])  # the version too: an admin form open meanwhile is stale
-    _sync_profile(locked)
-    if "arrival_date" in fields and locked.stage == Stage.ARRIVED and locked.arrival_date is not None:
-        checklist_reschedule(alt_id=locked.alt_id, arrival_date=locked.arrival_date)
+    placement.version = locked.version
+    if "owner" in fields:
+        profile_fields["grm_contact_id"] = locked.owner_id
+    if profile_fields:
+        alt_profile_update(user_id=locked.alt_id, **profile_fields)
+    arrival = profile_fields.get("arrival_date")
+    if arrival is not None and locked.stage == Stage.ARRIVED:
+        checklist_reschedule(alt_id=locked.alt_id, arrival_date=arrival)
     return placement
 
 

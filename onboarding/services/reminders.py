@@ -9,9 +9,10 @@ from django.db.models import Count, F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from contacts.models import User
 from contacts.services import notify_many
 
-from ..models import Enrolment, Placement, Stage, Task, TaskCompletion
+from ..models import Enrolment, Stage, Task, TaskCompletion
 from ..selectors import counted_completions_filter, current_course, due_date_for
 
 INVITE_DAYS_BEFORE_DEPARTURE = 30
@@ -26,12 +27,13 @@ def _chunks(items: list, size: int = CHUNK):
         yield items[start : start + size]
 
 
-def _placement_window(today, prefix: str = ""):
+def _placement_window(today, alt: str = ""):
+    """ALTs at a course stage departing within 30 days (their profile's date); `alt`: the path to the ALT."""
     return Q(
         **{
-            f"{prefix}stage__in": COURSE_STAGES,
-            f"{prefix}departure_date__gte": today,
-            f"{prefix}departure_date__lte": today + timedelta(days=INVITE_DAYS_BEFORE_DEPARTURE),
+            f"{alt}placement__stage__in": COURSE_STAGES,
+            f"{alt}alt_profile__departure_date__gte": today,
+            f"{alt}alt_profile__departure_date__lte": today + timedelta(days=INVITE_DAYS_BEFORE_DEPARTURE),
         }
     )
 
@@ -48,19 +50,17 @@ def elearning_invitations_send(*, today=None) -> int:
     now = timezone.now()
     with transaction.atomic():
         new_alt_ids = list(
-            Placement.objects.filter(_placement_window(today))
-            .exclude(alt__enrolments__course=course)
-            .values_list("alt_id", flat=True)
+            User.objects.filter(_placement_window(today))
+            .exclude(enrolments__course=course)
+            .values_list("pk", flat=True)
         )
         Enrolment.objects.bulk_create(
             [Enrolment(alt_id=alt_id, course=course, enrolled_at=now) for alt_id in new_alt_ids],
             ignore_conflicts=True,
             batch_size=1000,
         )
-        waiting = Enrolment.objects.filter(_placement_window(today, "alt__placement__"), course=course).filter(
-            invited_at__isnull=True
-        )
-        enrolments = list(waiting.select_related("alt").annotate(departure=F("alt__placement__departure_date")))
+        waiting = Enrolment.objects.filter(_placement_window(today, "alt__"), course=course, invited_at__isnull=True)
+        enrolments = list(waiting.select_related("alt").annotate(departure=F("alt__alt_profile__departure_date")))
         url = reverse("onboarding:index")
         notify_many(
             items=[
@@ -129,11 +129,11 @@ def elearning_nudges_send(*, today=None) -> int:
                 # Not `completed_at`: a task added or revised since makes a finished ALT behind again.
                 invited_at__isnull=False,
                 alt__placement__stage__in=COURSE_STAGES,
-                alt__placement__departure_date__gt=today,
+                alt__alt_profile__departure_date__gt=today,
             )
             .filter(Q(last_nudged_at__isnull=True) | Q(last_nudged_at__lt=cutoff))
             .select_related("alt")
-            .annotate(departure=F("alt__placement__departure_date"))
+            .annotate(departure=F("alt__alt_profile__departure_date"))
         )
         # Two grouped counts rather than a subquery per enrolment: the run stays
         # a fixed handful of queries, and cheap, for ten thousand ALTs.

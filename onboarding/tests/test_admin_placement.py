@@ -9,7 +9,7 @@ from contacts.models import AltProfile, Notification
 from onboarding.models import Placement, PlacementEvent, Stage
 from testing.contacts import make_alt
 from testing.forms import posted_version
-from testing.onboarding import PlacementFactory
+from testing.onboarding import EnrolmentFactory, PlacementFactory, make_course
 
 CHANGELIST = reverse("admin:onboarding_placement_changelist")
 
@@ -19,12 +19,13 @@ def change_url(placement):
 
 
 def form_data(placement, **changes):
+    profile = AltProfile.objects.get(user_id=placement.alt_id)  # the travel dates are the profile's
     data = {
         "stage": placement.stage,
         "owner": placement.owner_id or "",
         "branch": placement.branch_id or "",
-        "departure_date": placement.departure_date.isoformat() if placement.departure_date else "",
-        "arrival_date": placement.arrival_date.isoformat() if placement.arrival_date else "",
+        "departure_date": profile.departure_date.isoformat() if profile.departure_date else "",
+        "arrival_date": profile.arrival_date.isoformat() if profile.arrival_date else "",
         "arrival_flight": placement.arrival_flight,
         "housing_status": placement.housing_status,
         "notes_for_mc": placement.notes_for_mc,
@@ -84,8 +85,7 @@ def test_filters_by_stage_owner_branch_and_departure_month(client_for, grm, plac
     other_grm = make_staff(role=StaffRole.Role.GRM, email="grm2@example.com")
     Placement.objects.filter(pk=placements["osaka"].pk).update(owner=other_grm)
     client = client_for(grm)
-    placements["applicant"].departure_date = date(2031, 4, 2)
-    placements["applicant"].save()
+    AltProfile.objects.filter(user=placements["applicant"].alt).update(departure_date=date(2031, 4, 2))
     by_stage = client.get(CHANGELIST, {"stage__exact": "PLACEMENT"}).content.decode()
     assert "alt.applicant@example.com" in by_stage and "alt.tokyo@example.com" not in by_stage
     by_branch = client.get(CHANGELIST, {"branch__id__exact": tokyo.pk}).content.decode()
@@ -238,13 +238,12 @@ def test_changelist_query_count_does_not_grow(client_for, grm, tokyo, django_ass
     assert response.content.decode().count('name="_selected_action"') == rows
 
 
-# --- travel dates live on the placement ------------------------------------------------------
+# --- travel dates: the profile's, changed on the placement page ---------------------------------
 
 
 def test_travel_dates_of_an_alt_with_a_placement_are_changed_on_the_placement_only(client_for, grm, applicant):
     PlacementFactory(alt=applicant, owner=grm, departure_date=date(2027, 3, 20), arrival_date=date(2027, 3, 21))
     profile = AltProfile.objects.get(user=applicant)
-    AltProfile.objects.filter(pk=profile.pk).update(departure_date=date(2027, 3, 20), arrival_date=date(2027, 3, 21))
     client = client_for(grm)
     profile_page = client.get(reverse("admin:contacts_altprofile_change", args=[profile.pk])).content.decode()
     user_page = client.get(reverse("admin:contacts_user_change", args=[applicant.pk])).content.decode()
@@ -302,3 +301,28 @@ def test_an_unknown_orientation_track_is_a_form_error(client_for, grm, placement
     assert response.status_code == 200
     assert "Select a valid choice" in response.content.decode()
     assert AltProfile.objects.get(user=applicant.alt).orientation_track == ""
+
+
+def test_dates_set_on_the_placement_page_are_what_the_alt_sees(client_for, grm, alt_tokyo, tokyo):
+    placement = PlacementFactory(alt=alt_tokyo, stage=Stage.PRE_DEPARTURE, branch=tokyo, owner=grm)
+    EnrolmentFactory(alt=alt_tokyo, course=make_course(tasks_per_module=(2,), with_quiz=False))
+    response = client_for(grm).post(
+        change_url(placement), form_data(placement, departure_date="2031-04-10", arrival_date="2031-04-11")
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    profile = AltProfile.objects.get(user=alt_tokyo)
+    assert (profile.departure_date, profile.arrival_date) == (date(2031, 4, 10), date(2031, 4, 11))
+    alt = client_for(alt_tokyo)
+    assert "2031-04-09" in alt.get(reverse("onboarding:index")).content.decode()  # due the day before departure
+    assert "due 2031-04-09" in alt.get(reverse("dashboard")).content.decode()
+    page = client_for(grm).get(change_url(placement)).content.decode()
+    assert 'name="departure_date" value="2031-04-10"' in page
+
+
+def test_the_list_is_sorted_by_the_profiles_departure_dates(client_for, grm, tokyo):
+    for email, day in [("late@example.com", date(2031, 6, 1)), ("early@example.com", date(2031, 4, 1))]:
+        PlacementFactory(alt=make_alt(email=email, branch=tokyo), branch=tokyo, owner=grm, departure_date=day)
+    page = client_for(grm).get(CHANGELIST).content.decode()
+    assert page.index("early@example.com") < page.index("late@example.com")
+    descending = client_for(grm).get(CHANGELIST, {"o": "-7"}).content.decode()  # the departure column
+    assert descending.index("late@example.com") < descending.index("early@example.com")

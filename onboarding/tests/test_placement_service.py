@@ -1,5 +1,7 @@
 """placement_move and friends: the pipeline, its refusals and what a confirmation changes."""
 
+from datetime import date
+
 import pytest
 
 from contacts.models import AltProfile, Notification, StaffRole
@@ -132,20 +134,29 @@ def test_arrival_opens_the_checklist_and_sets_the_arrival_date(alt_tokyo, grm, t
     assert AltProfile.objects.get(user=alt_tokyo).arrival_date is not None
 
 
-def test_owner_and_dates_follow_into_the_profile(applicant, grm):
+def test_owner_and_dates_are_written_to_the_profile(applicant, grm):
     other_grm = make_staff(role=StaffRole.Role.GRM, email="grm2@example.com")
-    placement = placement_create(alt=applicant, by=grm, owner=grm)
-    placement_update(
-        placement=placement,
-        by=grm,
-        owner=other_grm,
-        departure_date=placement.departure_date.replace(day=1),
-        arrival_date=placement.departure_date.replace(day=2),
+    placement = placement_create(
+        alt=applicant, by=grm, owner=grm, departure_date=date(2031, 4, 1), arrival_date=date(2031, 4, 2)
     )
     profile = AltProfile.objects.get(user=applicant)
-    assert profile.grm_contact == other_grm
-    assert profile.departure_date == placement.departure_date.replace(day=1)
-    assert profile.arrival_date == placement.departure_date.replace(day=2)
+    assert (profile.grm_contact, profile.departure_date, profile.arrival_date) == (
+        grm,
+        date(2031, 4, 1),
+        date(2031, 4, 2),
+    )
+    seen = Placement.objects.get(pk=placement.pk).version
+    placement_update(placement=placement, by=grm, owner=other_grm, departure_date=date(2031, 5, 1))
+    profile = AltProfile.objects.get(user=applicant)
+    assert (profile.grm_contact, profile.departure_date, profile.arrival_date) == (
+        other_grm,
+        date(2031, 5, 1),
+        date(2031, 4, 2),
+    )
+    placement_update(placement=placement, by=grm, arrival_date=date(2031, 5, 2))
+    assert AltProfile.objects.get(user=applicant).arrival_date == date(2031, 5, 2)
+    # A placement form opened before either change is refused (its version is older).
+    assert Placement.objects.get(pk=placement.pk).version > seen + 1
 
 
 def test_owner_must_be_grm(applicant, grm, staff_tokyo):

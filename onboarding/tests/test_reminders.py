@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from contacts.models import Notification
 from onboarding.models import Enrolment, Stage
+from onboarding.services import placement_update
 from onboarding.tasks import send_elearning_invitations, send_elearning_nudges
 from testing.contacts import make_alt
 from testing.onboarding import PlacementFactory, complete, make_course
@@ -55,6 +56,21 @@ def test_confirmed_alts_departing_within_30_days_are_enrolled_and_invited_once(
     assert "2030-03-30" in invitation.body  # due the day before departure
     assert "/onboarding/" in invitation.body
     assert Enrolment.objects.get(alt=pre).invited_at is not None
+
+
+def test_a_departure_moved_on_the_placement_moves_the_invitation(
+    clock, course, tokyo, grm, mailoutbox, django_capture_on_commit_callbacks
+):
+    """GRM plans the flights (placement_update, the placement page): the invitations follow the new dates."""
+    sooner = make_confirmed("sooner@example.com", days_to_departure=45, branch=tokyo)
+    postponed = make_confirmed("postponed@example.com", days_to_departure=10, branch=tokyo)
+    placement_update(placement=sooner.placement, by=grm, departure_date=NOW.date() + timedelta(days=20))
+    placement_update(placement=postponed.placement, by=grm, departure_date=NOW.date() + timedelta(days=60))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_elearning_invitations() == 1
+    (invitation,) = mailoutbox
+    assert invitation.to == ["sooner@example.com"]
+    assert "2030-03-20" in invitation.body  # due the day before the new departure
 
 
 def test_invitation_in_japanese_for_a_japanese_speaker(clock, course, tokyo, mailoutbox):

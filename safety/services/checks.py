@@ -20,10 +20,12 @@ logger = logging.getLogger(__name__)
 _RECIPIENT_FIELDS = ["id", "email", "first_name", "last_name", "preferred_language"]
 
 
-def _enqueue_fan_out(check_id: int) -> None:
-    from ..tasks import fan_out_safety_check
+# Registered by safety.tasks; queued by name, as services never import the tasks (which call them).
+FAN_OUT_TASK = "safety.tasks.fan_out_safety_check"
 
-    if not task_publish(fan_out_safety_check, check_id):
+
+def _enqueue_fan_out(check_id: int) -> None:
+    if not task_publish(FAN_OUT_TASK, check_id):
         logger.warning("broker unavailable; safety check %s left for the sweep", check_id)
 
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from contacts.models import AltProfile, Notification, User
-from contacts.services import broker_breaker
+from contacts.outbox import broker_breaker
 from safety.models import SafetyAnswer, SafetyCheck
 from safety.services import safety_check_fan_out, safety_reminders_send
 from safety.tasks import fan_out_safety_check

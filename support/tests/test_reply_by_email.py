@@ -9,7 +9,7 @@ from django.core import mail as django_mail
 from django.utils import timezone
 
 from contacts.models import Language, Notification
-from contacts.services import notification_deliver
+from contacts.outbox import notification_deliver
 from support.inbound.parse import inbound_mail_from_message
 from support.models import Attachment, InboundEmail, Message, Status
 from support.reply_address import reply_address, reply_token_in, reply_token_read

@@ -2,7 +2,7 @@
 
 import pytest
 
-from contacts.services import notifications_deliver_pending
+from contacts.outbox import notifications_deliver_pending
 from testing.concurrency import run_together as _run_together
 from testing.contacts import make_alt
 from testing.training import RegistrationFactory, TrainingSessionFactory

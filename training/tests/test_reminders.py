@@ -218,7 +218,7 @@ def test_two_workers_at_once_send_each_reminder_once(postgres, tokyo, mailoutbox
         thread.join(timeout=60)
     assert errors == []
     assert Notification.objects.filter(kind="training.reminder").count() == 90
-    from contacts.services import notifications_deliver_pending
+    from contacts.outbox import notifications_deliver_pending
 
     notifications_deliver_pending()
     assert len(mailoutbox) == 90

@@ -64,7 +64,6 @@ def test_an_alt_with_a_far_travel_date_saved_earlier_still_has_working_pages(
 ):
     # Saved before the range was enforced (or by an UPDATE): bypasses every validator.
     PlacementFactory(alt=alt_tokyo, stage=Stage.PRE_DEPARTURE, branch=tokyo, owner=grm)
-    Placement.objects.filter(alt=alt_tokyo).update(departure_date=far, arrival_date=far)
     AltProfile.objects.filter(user=alt_tokyo).update(departure_date=far, arrival_date=far)
     EnrolmentFactory(alt=alt_tokyo, course=make_course(tasks_per_module=(1,), with_quiz=False))
     TrainingSessionFactory(branch=tokyo)
@@ -92,5 +91,4 @@ def test_a_far_date_is_refused_on_the_admin_form_with_a_message(client_for, grm,
     response = client.post(url, {**data, "departure_date": "0001-01-01"})
     assert response.status_code == 200
     assert "Enter a date between" in response.content.decode()
-    placement.refresh_from_db()
-    assert placement.departure_date != date(1, 1, 1)
+    assert AltProfile.objects.get(user=applicant).departure_date != date(1, 1, 1)

@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from contacts import services as contacts_services
 from contacts.models import Notification
-from contacts.services import notification_deliver
+from contacts.outbox import notification_deliver
 from core.text import one_line
 from testing.support import SupportRequestFactory
 from testing.training import RegistrationFactory, TrainingSessionFactory
@@ -94,7 +94,7 @@ def test_every_email_link_comes_from_site_url(settings, alt_tokyo, mc_tokyo, mai
 def _reset_request_work(client, email, monkeypatch, capture_on_commit) -> tuple[list[str], list[str]]:
     """The statements (their shape, without values) and the tasks queued while the reset form is posted."""
     queued = []
-    monkeypatch.setattr(contacts_services, "task_publish", lambda task, *args: queued.append(task.name) or True)
+    monkeypatch.setattr(contacts_services, "task_publish", lambda name, *args: queued.append(name) or True)
     with CaptureQueriesContext(connection) as queries, capture_on_commit(execute=True):
         response = client.post(reverse("account_reset_password"), {"email": email})
     assert response.status_code == 302

@@ -145,7 +145,7 @@ def test_a_hanging_redis_costs_one_timeout_not_one_per_email(
 ):
     """Redis stops answering (frozen, or a network partition): the first email waits for the socket
     timeout, the next ones go straight to the outbox. Before, every email of every request waited."""
-    from contacts.services import notifications_deliver_pending
+    from contacts.outbox import notifications_deliver_pending
 
     alts = [make_alt(branch=tokyo, mc=mc_tokyo, email=f"alt{n}.hang@example.com") for n in range(3)]
     browsers = []

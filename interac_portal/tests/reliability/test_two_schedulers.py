@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from contacts.models import Notification
-from contacts.services import notification_message_id
+from contacts.outbox import notification_message_id
 from interac_portal.celery import app
 from onboarding.models import Placement, Stage
 from support.models import Status, SupportRequest
@@ -50,11 +50,10 @@ def test_two_schedulers_send_each_reminder_once(postgres, tmp_path, broker_at, t
     for alt in alts[:3]:  # overdue support requests (the branch has an address: one notice each)
         SupportRequestFactory(alt=alt, created=now - timedelta(days=5), due_at=now - timedelta(hours=1))
     make_course()  # the current pre-departure course
-    leaving = [make_alt(branch=tokyo, email=f"leaving{n}@example.com", departure_date=None) for n in range(3)]
+    departure = now.date() + timedelta(days=20)  # the profile's: the invitations read it there
+    leaving = [make_alt(branch=tokyo, email=f"leaving{n}@example.com", departure_date=departure) for n in range(3)]
     for alt in leaving:
-        Placement.objects.create(
-            alt=alt, stage=Stage.CONFIRMED, branch=tokyo, departure_date=now.date() + timedelta(days=20)
-        )
+        Placement.objects.create(alt=alt, stage=Stage.CONFIRMED, branch=tokyo)
     for n in range(3):  # left in the outbox while the broker was down
         NotificationFactory(recipient=alts[n], key=f"left-over:{n}")
     app.conf.task_always_eager = False

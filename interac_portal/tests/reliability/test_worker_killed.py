@@ -15,7 +15,7 @@ import pytest
 from django.db import connection
 from django.db.models import F
 
-from contacts import services
+from contacts import outbox
 from contacts.models import Notification
 from contacts.tasks import deliver_notification, deliver_pending_notifications
 from testing.processes import start_worker, wait_for, wait_for_task
@@ -36,7 +36,7 @@ def smtp():
 
 
 def _notify(recipient, key):
-    return services.notify(
+    return outbox.notify(
         kind="test.killed",
         key=key,
         template="contacts/email/invitation",
@@ -93,7 +93,7 @@ def test_an_email_interrupted_by_a_killed_worker_is_sent_once_after_restart(
         assert wait_for(lambda: _status(marker.pk).status == Notification.Status.SENT, timeout=30)
     finally:
         second.stop()
-    sent = [m for m in smtp.messages if services.notification_message_id(notification).encode() in m]
+    sent = [m for m in smtp.messages if outbox.notification_message_id(notification).encode() in m]
     assert len(sent) == 1
     assert len(smtp.messages) == 2
     row = _status(notification.pk)
@@ -118,7 +118,7 @@ def test_a_stalled_smtp_server_does_not_hold_the_worker(postgres, smtp, settings
 
     def send():
         try:
-            outcome.append(services.notification_deliver(notification_id=notification.pk))
+            outcome.append(outbox.notification_deliver(notification_id=notification.pk))
         finally:
             connection.close()
 
