@@ -2,9 +2,11 @@
 scrolls inside its own box and no ALT page scrolls sideways, in English and in Japanese. Screenshots
 go to pytest-playwright's output folder (test-results/fit/ by default)."""
 
+from io import StringIO
+
 import pytest
-from playwright.sync_api import expect
 from django.core.management import call_command
+from playwright.sync_api import expect
 
 from .fit_pages import (
     DEMO_PASSWORD,
@@ -23,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo(settings):
     settings.DEBUG = True  # seed_demo refuses otherwise
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=StringIO())
     settings.DEBUG = False
 
 
