@@ -98,3 +98,19 @@ def result_table_overflow(page) -> dict:
             };
         }"""
     )
+
+
+AXE = Path(__file__).resolve().parents[2] / "static" / "vendor" / "axe-core" / "axe.min.js"
+
+
+def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
+    """axe-core's violations of the page, of the given impacts, one line each (rule, impact, where)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=AXE)  # the context bypasses the CSP (bypass_csp) for this script
+    results = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{violation['id']} ({violation['impact']}): {node['target']} {node.get('failureSummary', '')[:160]!r}"
+        for violation in results["violations"]
+        if violation["impact"] in impacts
+        for node in violation["nodes"][:3]
+    ]
