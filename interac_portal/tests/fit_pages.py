@@ -114,3 +114,12 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[str]:
         if violation["impact"] in impacts
         for node in violation["nodes"][:3]
     ]
+
+
+def wrapped_phone_numbers(page) -> list[str]:
+    """The phone numbers (tel: links) of the page that break over more than one line."""
+    return page.evaluate(
+        """() => [...document.querySelectorAll('a[href^="tel:"]')]
+            .filter(a => a.getClientRects().length > 1)
+            .map(a => a.innerText)"""
+    )

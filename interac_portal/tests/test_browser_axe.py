@@ -4,9 +4,9 @@ the ALT pages, the login and password-reset pages, and the admin's index and mai
 from io import StringIO
 
 import pytest
+from allauth.account.forms import default_token_generator
 from allauth.account.utils import user_pk_to_url_str
 from django.contrib.auth import get_user_model
-from django.contrib.auth.tokens import default_token_generator
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect

@@ -17,6 +17,7 @@ from .fit_pages import (
     result_table_overflow,
     screenshot_dir,
     sideways_overflow,
+    wrapped_phone_numbers,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -44,7 +45,7 @@ def test_every_admin_list_shows_all_its_columns_on_a_laptop(demo, new_page, live
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-def test_no_alt_page_scrolls_sideways_on_a_phone(demo, new_page, live_server, browser_login, pytestconfig, language):
+def test_no_alt_page_scrolls_sideways_on_a_phone_nor_breaks_a_phone_number(demo, new_page, live_server, browser_login, pytestconfig, language):
     folder = screenshot_dir(pytestconfig, f"alt-390-{language}")
     page = browser_login(
         new_page(viewport=PHONE, is_mobile=True, has_touch=True), "alt.tokyo@example.com", DEMO_PASSWORD
@@ -63,4 +64,6 @@ def test_no_alt_page_scrolls_sideways_on_a_phone(demo, new_page, live_server, br
         overflow = sideways_overflow(page)
         if overflow["scroll"] > 0 or overflow["past"]:
             sideways[path] = overflow
+        if wrapped := wrapped_phone_numbers(page):
+            sideways[path] = {"phone numbers over two lines": wrapped}
     assert sideways == {}
