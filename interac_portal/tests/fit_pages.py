@@ -8,6 +8,14 @@ from django.urls import reverse
 DEMO_PASSWORD = "portal-demo-2026"
 LAPTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
+# The admin's main lists (axe-core, and the phone).
+ADMIN_MAIN_LISTS = [
+    "admin:support_supportrequest_changelist",
+    "admin:onboarding_placement_changelist",
+    "admin:training_trainingsession_changelist",
+    "admin:onboarding_enrolment_changelist",
+    "admin:contacts_user_changelist",
+]
 
 
 def alt_pages(email: str = "alt.tokyo@example.com") -> dict[str, str]:

@@ -11,17 +11,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from .fit_pages import DEMO_PASSWORD, LAPTOP, alt_pages, axe_violations
+from .fit_pages import ADMIN_MAIN_LISTS, DEMO_PASSWORD, LAPTOP, alt_pages, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-ADMIN_LISTS = [
-    "admin:support_supportrequest_changelist",
-    "admin:onboarding_placement_changelist",
-    "admin:training_trainingsession_changelist",
-    "admin:onboarding_enrolment_changelist",
-    "admin:contacts_user_changelist",
-]
 
 
 @pytest.fixture
@@ -74,7 +66,7 @@ def test_no_serious_violation_on_the_alt_pages(demo, new_page, live_server, brow
 
 def test_no_serious_violation_on_the_admin_index_and_main_lists(demo, new_page, live_server, browser_login):
     page = browser_login(new_page(viewport=LAPTOP, bypass_csp=True), "admin@example.com", DEMO_PASSWORD)
-    paths = {"index": reverse("admin:index")} | {name: reverse(name) for name in ADMIN_LISTS}
+    paths = {"index": reverse("admin:index")} | {name: reverse(name) for name in ADMIN_MAIN_LISTS}
     found = _walk(page, live_server.url, paths)
     assert found == {}, _report(found)
 
