@@ -1,10 +1,20 @@
-"""Screens: every admin list shows all its columns on a 1280 px laptop; on a 390 px phone an admin list
-scrolls inside its own box and no ALT page scrolls sideways, in English and in Japanese. Screenshots
-go to pytest-playwright's output folder (test-results/fit/ by default)."""
+"""Screens and accessibility, on the demo data (seed_demo), each page visited once:
+
+- every admin list shows all its columns on a 1280 px laptop; on a 390 px phone the main lists scroll
+  inside their own box, never the page;
+- no ALT page scrolls sideways on a phone, nor breaks a phone number over two lines, in English and Japanese;
+- axe-core (vendored in static/vendor/axe-core) finds no serious or critical violation on the ALT pages, the
+  login and password-reset pages, and the admin's index and main lists;
+- the navigation marks the current page (aria-current).
+
+Screenshots go to pytest-playwright's output folder (--output, test-results/ by default): admin-1280/,
+admin-390/, alt-390-en/, alt-390-ja/. Look at them after a change of layout."""
 
 from io import StringIO
 
 import pytest
+from allauth.account.forms import default_token_generator
+from allauth.account.utils import user_pk_to_url_str
 from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
@@ -16,6 +26,7 @@ from .fit_pages import (
     PHONE,
     admin_changelists,
     alt_pages,
+    axe_violations,
     result_table_overflow,
     screenshot_dir,
     sideways_overflow,
@@ -32,22 +43,34 @@ def demo(settings):
     settings.DEBUG = False
 
 
-def test_every_admin_list_shows_all_its_columns_on_a_laptop_and_scrolls_in_its_box_on_a_phone(
+def _report(found: dict) -> str:
+    return "\n".join(f"{page}: {problems}" for page, problems in found.items())
+
+
+def test_admin_lists_fit_a_laptop_scroll_in_their_box_on_a_phone_and_pass_axe(
     demo, new_page, live_server, browser_login, pytestconfig
 ):
+    # bypass_csp: axe-core is added to the page as a script of its own.
+    page = browser_login(new_page(viewport=LAPTOP, bypass_csp=True), "admin@example.com", DEMO_PASSWORD)
+    main_lists = {reverse(name) for name in ADMIN_MAIN_LISTS}
+    found = {}
+    page.goto(live_server.url + reverse("admin:index"))
+    if violations := axe_violations(page):
+        found["/admin/"] = violations
+
     folder = screenshot_dir(pytestconfig, "admin-1280")
-    page = browser_login(new_page(viewport=LAPTOP), "admin@example.com", DEMO_PASSWORD)
-    too_wide = {}
     for name, path in admin_changelists().items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         page.screenshot(path=folder / f"{name}.png", full_page=True)
         overflow = result_table_overflow(page)
         if overflow["scroll"] > 0 or overflow["table"] > 0:
-            too_wide[path] = overflow
-    assert too_wide == {}, "\n".join(f"{path}: {overflow}" for path, overflow in too_wide.items())
+            found[path] = overflow
+        if path in main_lists and (violations := axe_violations(page)):
+            found[f"{path} (axe)"] = violations
+    assert found == {}, _report(found)
 
-    # On a phone the widest lists scroll inside their own box; the page itself does not move sideways.
+    # On a phone the main lists scroll inside their own box; the page itself does not move sideways.
     folder = screenshot_dir(pytestconfig, "admin-390")
     page.set_viewport_size(PHONE)
     for name in ADMIN_MAIN_LISTS:
@@ -59,27 +82,68 @@ def test_every_admin_list_shows_all_its_columns_on_a_laptop_and_scrolls_in_its_b
 
 
 @pytest.mark.parametrize("language", ["en", "ja"])
-def test_no_alt_page_scrolls_sideways_on_a_phone_nor_breaks_a_phone_number(
+def test_alt_pages_fit_a_phone_keep_phone_numbers_whole_and_pass_axe(
     demo, new_page, live_server, browser_login, pytestconfig, language
 ):
-    folder = screenshot_dir(pytestconfig, f"alt-390-{language}")
+    """Each page at 390 px (sideways scroll, phone numbers, screenshot); in English also at 1280 px with axe
+    (the laptop shows the navigation's links, folded into the menu on a phone)."""
     page = browser_login(
-        new_page(viewport=PHONE, is_mobile=True, has_touch=True), "alt.tokyo@example.com", DEMO_PASSWORD
+        new_page(viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True),
+        "alt.tokyo@example.com",
+        DEMO_PASSWORD,
     )
     if language == "ja":  # from the phone's menu
         page.get_by_role("button", name="Menu").click()
         page.get_by_role("button", name="日本語").click()
-        page.wait_for_url(lambda url: True)
         expect(page.locator("html")).to_have_attribute("lang", "ja")
-    sideways = {}
+    folder = screenshot_dir(pytestconfig, f"alt-390-{language}")
+    found = {}
     for name, path in alt_pages().items():
+        if language == "en":
+            page.set_viewport_size(LAPTOP)
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert page.locator("html").get_attribute("lang") == language
+        if language == "en":
+            if violations := axe_violations(page):
+                found[f"{path} (axe)"] = violations
+            page.set_viewport_size(PHONE)
         page.screenshot(path=folder / f"{name}.png", full_page=True)
         overflow = sideways_overflow(page)
         if overflow["scroll"] > 0 or overflow["past"]:
-            sideways[path] = overflow
+            found[path] = overflow
         if wrapped := wrapped_phone_numbers(page):
-            sideways[path] = {"phone numbers over two lines": wrapped}
-    assert sideways == {}
+            found[f"{path} (phone numbers over two lines)"] = wrapped
+    assert found == {}, _report(found)
+
+
+def test_no_serious_violation_on_the_login_and_password_reset_pages(new_page, live_server, alt_tokyo):
+    key = reverse(
+        "account_reset_password_from_key",
+        kwargs={"uidb36": user_pk_to_url_str(alt_tokyo), "key": default_token_generator.make_token(alt_tokyo)},
+    )
+    page = new_page(viewport=LAPTOP, bypass_csp=True)
+    found = {}
+    for path in [
+        reverse("account_login"),
+        reverse("account_reset_password"),
+        reverse("account_reset_password_done"),
+        key,
+    ]:
+        response = page.goto(live_server.url + path)  # the key redirects to the form that sets the new password
+        assert response.status == 200, path
+        if violations := axe_violations(page):
+            found[path] = violations
+    assert found == {}, _report(found)
+
+
+def test_the_navigation_marks_the_current_page(new_page, live_server, browser_login, alt_tokyo):
+    page = browser_login(new_page(viewport=LAPTOP), "alt.tokyo@example.com")
+    navigation = page.get_by_role("navigation", name="Main")
+    for path, link in [("/", "Home"), ("/training/past/", "Training"), ("/support/new/", "Support requests")]:
+        page.goto(live_server.url + path)
+        current = navigation.locator('[aria-current="page"]')
+        expect(current).to_have_count(1)
+        expect(current).to_contain_text(link)
+    page.goto(live_server.url + reverse("contacts:profile"))
+    expect(navigation.locator('[aria-current="page"]')).to_have_count(0)
