@@ -105,12 +105,14 @@ bench: $(VENV)/.dev
 faults: $(VENV)/.dev
 	$(PY) bench/faults.py
 
-# Bootstrap and htmx come from the npm registry and is committed under static/vendor.
+# Bootstrap, htmx and axe-core (the accessibility tests) come from the npm registry and are committed under static/vendor.
 vendor:
 	npm install --no-save --no-audit --no-fund bootstrap@$$(node -p "require('./package.json').dependencies.bootstrap") \
-	  htmx.org@$$(node -p "require('./package.json').dependencies['htmx.org']")
+	  htmx.org@$$(node -p "require('./package.json').dependencies['htmx.org']") \
+	  axe-core@$$(node -p "require('./package.json').devDependencies['axe-core']")
 	cp node_modules/bootstrap/dist/css/bootstrap.min.css* node_modules/bootstrap/dist/js/bootstrap.bundle.min.js* static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js node_modules/htmx.org/LICENSE static/vendor/htmx/
+	cp node_modules/axe-core/axe.min.js node_modules/axe-core/LICENSE static/vendor/axe-core/
 
 clean:
 	rm -rf var staticfiles

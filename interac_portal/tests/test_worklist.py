@@ -351,3 +351,11 @@ def test_a_trainer_handed_a_request_finds_it_on_their_worklist(client_for, world
     assert list(found) == ["support", "training"] and found["support"] == {"assigned": 1}
     assert handed.reference in client.get("/").content.decode()
     assert_lists_exactly(admin_rows(client, line_url(client, "assigned")), [handed.reference])
+
+
+def test_the_staff_navigation_marks_the_worklist_as_the_current_page(client_for, staff_tokyo):
+    page = client_for(staff_tokyo).get("/").content.decode()
+    assert '<a class="nav-link active" href="/" aria-current="page">Home</a>' in page
+    assert page.count('aria-current="page"') == 1
+    admin_link = re.search(r'<a class="nav-link[^>]*>Administration</a>', page)[0]
+    assert "aria-current" not in admin_link

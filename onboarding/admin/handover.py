@@ -139,7 +139,8 @@ class HandoverAdmin(BranchScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
     @admin.display(description=_("ALT"), ordering="placement__alt__last_name")
     def alt_name(self, obj):
         alt = obj.placement.alt
-        return f"{alt.display_name} <{alt.email}>"
+        # The address on a line of its own: the list keeps all its columns on a laptop.
+        return format_html("{}<br>&lt;{}&gt;", alt.display_name, alt.email)
 
     @admin.display(description=_("placement"))
     def placement_link(self, obj):

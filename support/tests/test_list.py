@@ -26,8 +26,10 @@ def test_alt_sees_only_their_requests_open_first(client_for, alt_tokyo, alt_osak
 
 
 def _rows(page: str) -> list[list[str]]:
-    """The list's table as the ALT reads it: one list of cell texts per request, top to bottom."""
+    """The list's table as the ALT reads it on a laptop: one list of cell texts per request, top to bottom
+    (without the line a phone shows under the subject, which repeats the columns a phone hides)."""
     body = page[page.index("<tbody>") : page.index("</tbody>")]
+    body = re.sub(r'<div class="small d-md-none">.*?</div>', "", body, flags=re.DOTALL)
     rows = re.findall(r"<tr>(.*?)</tr>", body, re.DOTALL)
     cells = [re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) for row in rows]
     return [[" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in row] for row in cells]
@@ -220,3 +222,13 @@ def test_the_list_names_each_handlers_role_as_the_admin_rule_does(alt_tokyo, app
     with_assignee_roles(requests)
     assert {r.pk: r.assignee_role for r in requests} == expected
     assert [r.assignee_role for r in requests] == ["MC", "MC", "GRM", "GRM", "SESPS", None]
+
+
+def test_on_a_phone_who_handles_a_request_and_its_last_activity_are_under_the_subject(client_for, alt_tokyo):
+    SupportRequestFactory(alt=alt_tokyo, subject="Gas bill")
+    page = client_for(alt_tokyo).get(URL).content.decode()
+    phone_line = re.search(r'<div class="small d-md-none">(.*?)</div>', page, re.DOTALL).group(1)
+    assert "Not yet assigned" in phone_line
+    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", phone_line)
+    # The columns that line repeats are hidden on a phone.
+    assert '<th scope="col" class="d-none d-md-table-cell">Handled by</th>' in page

@@ -246,3 +246,15 @@ def test_a_place_excused_before_the_start_goes_to_the_first_on_the_waiting_list(
     newcomer = make_alt(branch=tokyo, email="newcomer@example.com")
     registration = services.registration_create(profile=newcomer.alt_profile, session_id=today_session.pk)
     assert (registration.status, registration.waitlist_position) == ("WAITLISTED", 2)
+
+
+def test_staff_session_list_marks_the_sessions_open_for_attendance(
+    client_for, trainer_tokyo, today_session, tokyo_session
+):
+    page = client_for(trainer_tokyo).get(reverse("training:staff_sessions")).content.decode()
+
+    def item(session):
+        return re.search(rf'<a class="list-group-item[^"]*" href="{re.escape(_url(session))}">.*?</a>', page, re.S)[0]
+
+    assert "Attendance open" in item(today_session)
+    assert "Attendance open" not in item(tokyo_session)

@@ -1,5 +1,6 @@
 """A required session's invitation on the ALT's side: confirm, or decline with a reason."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -140,3 +141,18 @@ def test_nobody_is_invited_to_a_session_whose_deadline_has_passed(tokyo, require
     make_alt(branch=tokyo, email="late@example.com")
     assert invite_newly_eligible_alts() == 0
     assert not Registration.objects.filter(alt__email="late@example.com").exists()
+
+
+def test_an_unanswered_invitation_shows_one_state_and_its_answer(client_for, alt_tokyo, required_session):
+    """The card says "Please answer" with "I will attend" / "I can't attend", not "Registered" as well."""
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    card = re.search(rf'<article[^>]*id="session-{required_session.pk}".*?</article>', page, re.S).group(0)
+    assert ">Please answer<" in card
+    assert ">Registered<" not in card
+    assert "I will attend" in card and "I can't attend" in card and ">Withdraw<" not in card
+
+    client_for(alt_tokyo).post(reverse("training:confirm", args=[required_session.pk]))
+    page = client_for(alt_tokyo).get(INDEX).content.decode()
+    card = re.search(rf'<article[^>]*id="session-{required_session.pk}".*?</article>', page, re.S).group(0)
+    assert ">Registered<" in card
+    assert ">Please answer<" not in card and "I will attend" not in card

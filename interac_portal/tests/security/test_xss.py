@@ -473,7 +473,8 @@ def test_no_alert_fires_in_a_browser(page, live_server, browser_login, authors):
         browser_login(page, email)
         for path in paths:
             page.goto(live_server.url + path)
-            expect(page.get_by_text(re.compile(r"\b(S1|T1|S4|U2) ")).first).to_be_visible()
+            # (visible: the support list repeats some columns in a line only a phone shows)
+            expect(page.get_by_text(re.compile(r"\b(S1|T1|S4|U2) ")).filter(visible=True).first).to_be_visible()
             assert page.locator("img[src='x'], svg[onload], [onerror]").count() == 0, path
             page.mouse.move(10, 10)
             page.mouse.move(400, 300)
