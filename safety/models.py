@@ -165,7 +165,9 @@ class SafetyAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.safety_check_id}/{self.alt_id}"
+        name = self.alt.display_name if self.alt_id else ""
+        title = self.safety_check.title if self.safety_check_id else ""
+        return f"{name} · {title}"
 
     @property
     def prefecture_name(self) -> str:
@@ -187,7 +189,7 @@ class SafetyAnswerChange(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.answer_id}: {self.status}"
+        return f"{self.answer}: {self.get_status_display()}"
 
 
 class Score(models.IntegerChoices):
