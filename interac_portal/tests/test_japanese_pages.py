@@ -32,21 +32,33 @@ WORD = re.compile(r"[A-Za-z]{3,}")
 NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|webcal://\S+|\b(?:SR|P|H|E)-\d[\d-]*\b|/[\w/.-]+")
 
 
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
 class _VisibleText(HTMLParser):
+    """The text a reader sees (or a screen reader reads): not script, style, nor what is hidden."""
+
     def __init__(self):
         super().__init__(convert_charrefs=True)
-        self.parts, self._skip = [], 0
+        self.parts, self._open = [], []  # (tag, hidden) of the elements open
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "template"):
-            self._skip += 1
+        if tag in VOID:
+            return
+        attrs = dict(attrs)
+        hidden = tag in ("script", "style", "template") or "hidden" in attrs
+        hidden = hidden or "hidden" in (attrs.get("class") or "").split()  # the admin's hidden rows
+        self._open.append((tag, hidden))
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "template") and self._skip:
-            self._skip -= 1
+        # Close up to the matching element (an unclosed <p> or <li> inside it closes with it).
+        for index in range(len(self._open) - 1, -1, -1):
+            if self._open[index][0] == tag:
+                del self._open[index:]
+                return
 
     def handle_data(self, data):
-        if not self._skip:
+        if not any(hidden for _tag, hidden in self._open):
             self.parts.append(data)
 
 
@@ -112,9 +124,23 @@ def _pages_for_staff(staff) -> list[str]:
     ]
 
 
+def _pages_for_trainer(trainer) -> list[str]:
+    session = TrainingSession.objects.filter(trainer=trainer).order_by("start").first()
+    return [
+        reverse("admin:training_trainingsession_changelist"),
+        reverse("admin:training_trainingsession_change", args=[session.pk]),
+        # Django's own history of a record.
+        reverse("admin:training_trainingsession_history", args=[session.pk]),
+    ]
+
+
 @pytest.mark.parametrize(
     "email, pages",
-    [("alt.tokyo@example.com", _pages_for_alt), ("mc.tokyo@example.com", _pages_for_staff)],
+    [
+        ("alt.tokyo@example.com", _pages_for_alt),
+        ("mc.tokyo@example.com", _pages_for_staff),
+        ("trainer.tokyo@example.com", _pages_for_trainer),
+    ],
 )
 def test_main_pages_read_as_japanese(demo, client, email, pages):
     person = User.objects.get(email=email)
