@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts import prefectures as prefecture_names
@@ -244,7 +244,12 @@ class WellbeingCheckin(models.Model):
         indexes = [models.Index(fields=["branch", "answered_at"], name="wellbeing_checkin_branch")]
 
     def __str__(self):
-        return f"{self.alt_id}: {self.month}"
+        name = self.alt.display_name if self.alt_id else ""
+        return ngettext(
+            "%(name)s: check-in %(months)s month after arrival",
+            "%(name)s: check-in %(months)s months after arrival",
+            self.month,
+        ) % {"name": name, "months": self.month}
 
     @property
     def scores(self) -> list[int]:
