@@ -7,6 +7,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext
 
+from core.formats import format_time
+
 from .auth_backends import ALT_PROFILE_RELATED
 from .models import AltProfile, Branch, StaffRole, User
 
@@ -109,8 +111,8 @@ class SupportTeam:
 
 def _hours(opens, closes, days: str) -> str:
     return gettext("%(opens)s–%(closes)s, %(days)s (Japan time)") % {
-        "opens": opens if isinstance(opens, str) else f"{opens:%H:%M}",
-        "closes": closes if isinstance(closes, str) else f"{closes:%H:%M}",
+        "opens": opens if isinstance(opens, str) else format_time(opens),
+        "closes": closes if isinstance(closes, str) else format_time(closes),
         "days": days,
     }
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseRedirect
@@ -76,6 +77,12 @@ def adopt_language_chosen_before_login(sender, request, user, **kwargs):
     language = request.session.pop(LANGUAGE_CHOSEN, None) if hasattr(request, "session") else None
     if language:
         services.user_set_language(user=user, language=language)
+    # The rest of the login request speaks the user's language: allauth's "Signed in as ..." message
+    # is written now, before the next request's middleware would switch to it.
+    if user.preferred_language in dict(settings.LANGUAGES):
+        translation.activate(user.preferred_language)
+        if request is not None:
+            request.LANGUAGE_CODE = user.preferred_language
 
 
 @require_POST
@@ -94,7 +101,6 @@ def set_language(request: HttpRequest) -> HttpResponse:
         request.session[LANGUAGE_CHOSEN] = language
     translation.activate(language)
     response = HttpResponseRedirect(next_url)
-    from django.conf import settings
 
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,

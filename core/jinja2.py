@@ -11,6 +11,9 @@ three layers of context-passing wrappers around every string.
 A page of many rows links them with `url_maker` (one reverse() for the page) and
 puts the same CSRF field in each of its forms (`csrf`, made once per page).
 Django's templates remain for the admin, allauth's pages and the emails.
+Dates: `|date` ("Tue 8 Dec 2026"), `|datetime` ("Tue 8 Dec 2026, 14:00"), `|time`
+("14:00"), `span(start, end)` ("Tue 8 Dec 2026, 14:00–16:00"), in the active
+language (core.formats); `|isoformat` for a <time datetime="..."> attribute.
 """
 
 from django.contrib.messages import get_messages
@@ -18,12 +21,13 @@ from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils import formats, timezone, translation
+from django.utils import timezone, translation
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html
 from django.utils.html import linebreaks as django_linebreaks
 from markupsafe import Markup, escape
 
+from core.formats import format_date, format_datetime, format_span, format_time
 from jinja2 import Environment, StrictUndefined
 
 
@@ -88,17 +92,27 @@ def pgettext(context: str, message: str, **variables) -> Markup:
     return translated % variables if variables else translated
 
 
-def date(value, format_string: str | None = None) -> str:
-    """Django's `date` filter: a time in Japan time (the current time zone), in the active language's format."""
+def isoformat(value) -> str:
+    """A moment for machines (`<time datetime="...">`): ISO 8601 in Japan time."""
     if value is None or value == "":
         return ""
-    return formats.date_format(timezone.template_localtime(value), format_string)
+    return timezone.template_localtime(value).isoformat()
 
 
 def environment(**options) -> Environment:
     options.setdefault("undefined", StrictUndefined)
     env = Environment(autoescape=options.pop("autoescape", True), **options)
-    env.filters.update({"date": date, "filesizeformat": filesizeformat})
+    # Dates in the one format of the active language (core.formats): no format strings in templates.
+    env.filters.update(
+        {
+            "date": format_date,
+            "datetime": format_datetime,
+            "time": format_time,
+            "isoformat": isoformat,
+            "filesizeformat": filesizeformat,
+        }
+    )
+    env.globals["span"] = format_span
     env.globals.update(
         {
             "_": gettext,

@@ -1,16 +1,17 @@
 """Validators shared by the models, forms and imports of every app."""
 
 from django.core.exceptions import ValidationError
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from core.formats import format_date
 
 from .dates import DATE_MAX, DATE_MIN, in_range
 
 
 def date_range_message() -> str:
     return _("Enter a date between %(min)s and %(max)s.") % {
-        "min": date_format(DATE_MIN, "DATE_FORMAT"),
-        "max": date_format(DATE_MAX, "DATE_FORMAT"),
+        "min": format_date(DATE_MIN),
+        "max": format_date(DATE_MAX),
     }
 
 

@@ -5,9 +5,9 @@ registered in `onboarding.handover`, and these two are registered in
 InteracPortalConfig.ready().
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext
 
+from core.formats import format_datetime
 from onboarding.handover import HandoverSection
 from support import selectors as support_selectors
 from training.models import Registration, TrainingSession
@@ -25,8 +25,7 @@ def orientation_sections(*, alt_ids) -> dict[int, list[HandoverSection]]:
     for registration in registrations:
         session = registration.session
         lines[registration.alt_id].append(
-            f"{session.display_title} · {timezone.localtime(session.start):%Y-%m-%d %H:%M} · "
-            f"{registration.get_status_display()}"
+            f"{session.display_title} · {format_datetime(session.start)} · {registration.get_status_display()}"
         )
     title = gettext("Orientation registration")
     nothing = gettext("Not registered for an initial orientation session yet.")

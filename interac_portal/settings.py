@@ -228,6 +228,8 @@ LANGUAGE_COOKIE_NAME = "portal_language"
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
+# One date format per language (interac_portal/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["interac_portal.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

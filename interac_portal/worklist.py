@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import StaffRole, User
 from contacts.selectors import branch_scope_for_user
+from core.formats import format_datetime, format_time
 from onboarding import selectors as onboarding
 from support import selectors as support
 from training import selectors as training
@@ -73,7 +74,7 @@ def _admin_list(model: str, **params) -> str:
 
 def _when(value) -> str:
     # As the admin's lists show times.
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+    return format_datetime(value)
 
 
 # --- support: the requests assigned to me, and my branch's queue ------------------------------
@@ -211,9 +212,8 @@ def _trainer_section(user: User, *, detail: bool) -> Section:
         urgent=True,
     )
     if detail:
-        local = timezone.localtime
         today.items = [
-            _session_item(s, now=now, when=f"{local(s.start):%H:%M}–{local(s.end):%H:%M}") for s in found.today
+            _session_item(s, now=now, when=f"{format_time(s.start)}–{format_time(s.end)}") for s in found.today
         ]
         week.items = [_session_item(s, now=now, when=_when(s.start)) for s in found.next_days]
         not_taken.items = [_session_item(s, now=now, when=_when(s.start)) for s in found.not_taken]

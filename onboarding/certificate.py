@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from fpdf import FPDF
+
+from core.formats import format_date
 
 from .selectors import CourseProgress
 
@@ -41,7 +41,7 @@ class CertificateText:
 
 def certificate_text(*, progress: CourseProgress, name: str) -> CertificateText:
     """The certificate's words in the active language (the same as the printable page's)."""
-    completed = date_format(timezone.localtime(progress.completed_on), "DATE_FORMAT")
+    completed = format_date(progress.completed_on)
     return CertificateText(
         site=settings.SITE_NAME,
         title=_("Certificate of completion"),

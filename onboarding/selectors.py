@@ -14,13 +14,13 @@ from django.db.models import Count, F, IntegerField, Max, OuterRef, Q, QuerySet,
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, OrientationTrack, User
 from contacts.selectors import Contact, alt_profile_for_user, branch_scope_for_user, support_team_summary_for_alt
 from core.dates import add_days
+from core.formats import format_date
 from core.labels import choice_label
 
 from .checklist import STEPS, STEPS_BY_KIND, help_url_for
@@ -169,7 +169,7 @@ class TaskState:
 
 def day_with_weekday(day: date) -> str:
     """ "2026-12-22 (Tue)", the weekday in the active language."""
-    return f"{day:%Y-%m-%d} ({date_format(day, 'D')})"
+    return format_date(day)
 
 
 def percent(done: int, total: int) -> int:
@@ -605,7 +605,7 @@ def _progress_line(alt_id: int) -> str:
 
 
 def _day(value) -> str:
-    return date_format(value, "DATE_FORMAT") if value else gettext("not known yet")
+    return format_date(value) if value else gettext("not known yet")
 
 
 def handover_sections(*, handover: Handover) -> list[HandoverSection]:

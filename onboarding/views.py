@@ -9,12 +9,12 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from contacts.selectors import alt_profile_get_for_user
+from core.formats import format_date
 from core.spreadsheet import csv_response
 
 from . import progress_report, selectors, services
@@ -136,7 +136,7 @@ def _certificate_context(progress, name: str, *, pdf_unavailable: bool = False) 
     return {
         "progress": progress,
         "name": name,
-        "completed_on": date_format(timezone.localtime(progress.completed_on), "DATE_FORMAT"),
+        "completed_on": format_date(progress.completed_on),
         "pdf_unavailable": pdf_unavailable,
     }
 

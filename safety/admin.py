@@ -20,6 +20,7 @@ from django.utils.translation import gettext, pgettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts.scoping import BranchScopedAdminMixin
+from core.formats import format_datetime
 
 from . import selectors, services
 from .forms import SafetyCheckAdminForm
@@ -223,9 +224,7 @@ class SafetyCheckAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
             for answer in answers:
                 profile = getattr(answer.alt, "alt_profile", None)
                 mc = profile.managing_consultant if profile is not None else None
-                answered = (
-                    timezone.localtime(answer.answered_at).strftime("%Y-%m-%d %H:%M") if answer.answered_at else ""
-                )
+                answered = format_datetime(answer.answered_at) if answer.answered_at else ""
                 row = [
                     answer.branch.name,
                     answer.alt.display_name,

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from contacts import prefectures as prefecture_names
@@ -165,7 +165,9 @@ class SafetyAnswer(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.safety_check_id}/{self.alt_id}"
+        name = self.alt.display_name if self.alt_id else ""
+        title = self.safety_check.title if self.safety_check_id else ""
+        return f"{name} · {title}"
 
     @property
     def prefecture_name(self) -> str:
@@ -187,7 +189,7 @@ class SafetyAnswerChange(models.Model):
         ordering = ["at", "pk"]
 
     def __str__(self):
-        return f"{self.answer_id}: {self.status}"
+        return f"{self.answer}: {self.get_status_display()}"
 
 
 class Score(models.IntegerChoices):
@@ -242,7 +244,12 @@ class WellbeingCheckin(models.Model):
         indexes = [models.Index(fields=["branch", "answered_at"], name="wellbeing_checkin_branch")]
 
     def __str__(self):
-        return f"{self.alt_id}: {self.month}"
+        name = self.alt.display_name if self.alt_id else ""
+        return ngettext(
+            "%(name)s: check-in %(months)s month after arrival",
+            "%(name)s: check-in %(months)s months after arrival",
+            self.month,
+        ) % {"name": name, "months": self.month}
 
     @property
     def scores(self) -> list[int]:

@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from core.formats import format_span
+
 from .models import Visit
 from .selectors import visits_for_calendar
 
@@ -31,6 +33,7 @@ def visit_calendar_events(*, alt) -> list[dict]:
                 "summary": summary,
                 "description": "\n".join(
                     [
+                        f"{_('When')}: {format_span(visit.starts_at, visit.ends_at)} ({_('Japan time')})",
                         visit.support_request.reference,
                         _("Meeting point: %(place)s") % {"place": visit.meeting_point},
                         str(visit.get_status_display()),

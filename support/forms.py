@@ -170,7 +170,7 @@ class SupportRequestAdminForm(AttachmentMixin, forms.ModelForm):
         help_text=_("Used as the reply when the box above is empty."),
     )
     reply_attachment = _attachment_field()
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=True)
+    seen_version = forms.IntegerField(label=_("Version seen"), widget=forms.HiddenInput, required=True)
 
     class Meta:
         model = SupportRequest

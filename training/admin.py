@@ -12,6 +12,7 @@ from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 from contacts.services import alt_profiles_set_orientation_track
 from core.admin import ReadOnlyInlineMixin
+from core.formats import format_datetime
 
 from . import selectors, services
 from .forms import TrainingSessionAdminForm
@@ -29,7 +30,7 @@ class RegistrationInline(ReadOnlyInlineMixin, admin.TabularInline):
     show_change_link = False
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("alt", "marked_by")
+        return super().get_queryset(request).select_related("alt", "session", "marked_by")
 
     @admin.display(description=_("email"))
     def alt_email(self, obj):
@@ -117,7 +118,7 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
         ("branch", RelatedOnlyFieldListFilter),
     ]
     list_select_related = ["branch", "trainer"]
-    search_fields = ["title", "place"]
+    search_fields = ["title", "title_ja", "place"]
     ordering = ["-start"]
     show_full_result_count = False
     list_per_page = 50
@@ -125,7 +126,10 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
     actions = ["cancel_sessions", "invite_alts"]
     readonly_fields = ["attendance_link"]
     fieldsets = (
-        (None, {"fields": ("kind", "track", "title", "description", "branch", "trainer")}),
+        (
+            None,
+            {"fields": ("kind", "track", "title", "title_ja", "description", "description_ja", "branch", "trainer")},
+        ),
         (_("When and where (Japan time)"), {"fields": ("start", "end", "place", "online_link")}),
         (_("Registration"), {"fields": ("capacity", "required", "registration_deadline", "status")}),
         (
@@ -246,7 +250,7 @@ class TrainingSessionAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("start (Japan time)"), ordering="start")
     def start_display(self, obj):
-        return timezone.localtime(obj.start).strftime("%Y-%m-%d %H:%M")
+        return format_datetime(obj.start)
 
     @admin.display(description=_("places taken"))
     def places(self, obj):
@@ -396,7 +400,7 @@ class AltTrainingRecordAdmin(BranchScopedAdminMixin, admin.ModelAdmin):
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             (
                 (
-                    timezone.localtime(r.session.start).strftime("%Y-%m-%d %H:%M"),
+                    format_datetime(r.session.start),
                     r.session.display_title,
                     gettext("required") if r.session.required else gettext("optional"),
                     r.get_status_display() + (f" ({gettext('session cancelled')})" if r.session.is_cancelled else ""),

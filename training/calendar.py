@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
+from core.formats import format_span
+
 from .models import Registration
 
 
@@ -63,7 +65,8 @@ def _summary(registration: Registration) -> str:
 
 def _description(registration: Registration) -> str:
     session = registration.session
-    lines = [str(session.get_kind_display())]
+    when = format_span(session.start, session.end)
+    lines = [f"{_('When')}: {when} ({_('Japan time')})", str(session.get_kind_display())]
     if session.required:
         lines.append(_("Required"))
     if session.branch_id:
@@ -72,8 +75,8 @@ def _description(registration: Registration) -> str:
         lines.append(_("Trainer: %(name)s") % {"name": session.trainer.display_name})
     if registration.status in Registration.ATTENDANCE:
         lines.append(_("Attendance: %(status)s") % {"status": registration.get_status_display()})
-    if session.description:
-        lines.extend(["", session.description])
+    if session.display_description:
+        lines.extend(["", session.display_description])
     return "\n".join(lines)
 
 

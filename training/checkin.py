@@ -12,8 +12,9 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
-from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext as _
+
+from core.formats import format_datetime, format_time
 
 from .models import Registration, TrainingSession
 
@@ -58,9 +59,7 @@ def checkin_problem(*, session: TrainingSession, registration: Registration | No
         return None
     if now < session.checkin_opens:
         opens = timezone.localtime(session.checkin_opens)
-        when = time_format(opens, "H:i")
-        if opens.date() != timezone.localdate(now):
-            when = f"{date_format(opens, 'DATE_FORMAT')} {when}"
+        when = format_time(opens) if opens.date() == timezone.localdate(now) else format_datetime(opens)
         return _("Check-in opens 30 minutes before the start, at %(time)s (Japan time).") % {"time": when}
     if now >= session.end:
         return _("This session has ended, so check-in is closed. Please speak to the trainer.")

@@ -17,7 +17,12 @@ def _at(day, hour: int, minute: int = 0) -> datetime:
 
 def _session(*, title: str, branch, **fields) -> TrainingSession:
     # Keyed by title and branch: a second run (even on a later day) finds the same rows.
-    session, _created = TrainingSession.objects.get_or_create(title=title, branch=branch, defaults=fields)
+    session, created = TrainingSession.objects.get_or_create(title=title, branch=branch, defaults=fields)
+    japanese = {name: fields[name] for name in ("title_ja", "description_ja") if name in fields}
+    if not created and any(getattr(session, name) != value for name, value in japanese.items()):
+        # A database seeded before sessions had Japanese titles gets them.
+        TrainingSession.objects.filter(pk=session.pk).update(**japanese)
+        session.refresh_from_db()
     return session
 
 
@@ -66,8 +71,10 @@ def seed(*, people: dict) -> None:
     head_office = "Head office training room, Kudanminami, Tokyo"
     flagship = orientation(
         title="Initial orientation: flagship track",
+        title_ja="初期オリエンテーション（フラッグシップ）",
         track=Track.FLAGSHIP,
         description="Two days on teaching in Japanese schools, life in Japan and who to call.",
+        description_ja="日本の学校での授業の進め方、日本での暮らし、困ったときの連絡先を2日間で学びます。",
         start=_at(day(25), 9, 30),
         end=_at(day(26), 17, 0),
         place=head_office,
@@ -79,8 +86,10 @@ def seed(*, people: dict) -> None:
     _register(flagship, people["alt.predeparture"], Status.REGISTERED, invited=True, answered=False)
     orientation(
         title="Initial orientation: alternate track",
+        title_ja="初期オリエンテーション（別日程）",
         track=Track.ALTERNATE,
         description="For ALTs who arrive after the flagship orientation.",
+        description_ja="フラッグシップのオリエンテーションより後に来日するALT向けの回です。",
         start=_at(day(60), 10, 0),
         end=_at(day(60), 16, 0),
         online_link="https://meet.example.com/alt-orientation-alternate",
@@ -91,6 +100,7 @@ def seed(*, people: dict) -> None:
     )
     past_orientation = orientation(
         title="Initial orientation: flagship track (last intake)",
+        title_ja="初期オリエンテーション（フラッグシップ・前回）",
         track=Track.FLAGSHIP,
         start=_at(day(-57), 9, 30),
         end=_at(day(-56), 17, 0),
@@ -106,9 +116,11 @@ def seed(*, people: dict) -> None:
 
     for code, branch, offset in (("tokyo", tokyo, 0), ("osaka", osaka, 2)):
         trainer, alt, name = people[f"trainer.{code}"], people[f"alt.{code}"], branch.name_en
+        name_ja = branch.name_ja
         branch_session = partial(_session, branch=branch, trainer=trainer)
         training = branch_session(
             title=f"{name} branch training: classroom management",
+            title_ja=f"{name_ja}研修：クラスルームマネジメント",
             kind=Kind.BRANCH_TRAINING,
             start=_at(day(10 + offset), 14, 0),
             end=_at(day(10 + offset), 17, 0),
@@ -120,6 +132,7 @@ def seed(*, people: dict) -> None:
         _register(training, alt, Status.REGISTERED, invited=True, answered=code == "osaka")
         meeting = branch_session(
             title=f"{name} ALT meeting",
+            title_ja=f"{name_ja} ALTミーティング",
             kind=Kind.ALT_MEETING,
             start=_at(day(3 + offset), 18, 0),
             end=_at(day(3 + offset), 19, 30),
@@ -134,6 +147,7 @@ def seed(*, people: dict) -> None:
                                              (3, 13, Status.ABSENT), (4, 6, Status.ATTENDED)):  # fmt: skip
                 earlier = branch_session(
                     title=f"{name} ALT meeting: check-in {number}",
+                    title_ja=f"{name_ja} ALTミーティング：近況報告 第{number}回",
                     kind=Kind.ALT_MEETING,
                     start=_at(day(-days_ago), 18, 0),
                     end=_at(day(-days_ago), 19, 30),
@@ -144,6 +158,7 @@ def seed(*, people: dict) -> None:
                 _register(earlier, alt, status)
         branch_session(
             title=f"{name} workshop: team teaching with JTEs",
+            title_ja=f"{name_ja}ワークショップ：JTEとのティームティーチング",
             kind=Kind.BRANCH_TRAINING,
             start=_at(day(17 + offset), 10, 0),
             end=_at(day(17 + offset), 12, 0),
@@ -155,11 +170,13 @@ def seed(*, people: dict) -> None:
             # In its check-in window all day: the trainer shows the QR code, the ALT checks in.
             drop_in = _todays_session(
                 title=f"{name} open day: lesson planning drop-in",
+                title_ja=f"{name_ja}オープンデー：授業準備の相談会",
                 branch=branch,
                 today=today,
                 trainer=trainer,
                 kind=Kind.BRANCH_TRAINING,
                 description="Bring a lesson plan; trainers are in the room all day.",
+                description_ja="指導案をお持ちください。トレーナーが終日会場にいます。",
                 place=f"{name} branch office, meeting room A",
                 capacity=30,
                 required=False,
@@ -168,6 +185,7 @@ def seed(*, people: dict) -> None:
         # Last week's meeting, whose roll nobody took: on the trainer's worklist (it moves with the day too).
         unmarked = _session_kept_at(
             title=f"{name} ALT meeting (last week)",
+            title_ja=f"{name_ja} ALTミーティング（先週）",
             branch=branch,
             trainer=trainer,
             kind=Kind.ALT_MEETING,
@@ -180,6 +198,7 @@ def seed(*, people: dict) -> None:
         _register(unmarked, alt, Status.REGISTERED)
         past = branch_session(
             title=f"{name} branch training: first term review",
+            title_ja=f"{name_ja}研修：1学期の振り返り",
             kind=Kind.BRANCH_TRAINING,
             start=_at(day(-20 - offset), 14, 0),
             end=_at(day(-20 - offset), 17, 0),

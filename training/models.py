@@ -14,9 +14,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, Branch, OrientationTrack
+from core.formats import format_datetime
 from core.labels import choice_label
 from core.validators import validate_date_in_range
 
@@ -26,6 +28,10 @@ from .display import SessionTime, date_text, date_time_text, session_time
 ATTENDANCE_OPENS_BEFORE = timedelta(hours=24)
 # ALTs check themselves in with the QR code at the door from this long before the start until the end.
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
+
+
+def _reads_japanese() -> bool:
+    return (get_language() or "").startswith("ja")
 
 
 class TrainingSession(models.Model):
@@ -52,7 +58,17 @@ class TrainingSession(models.Model):
         help_text=_("Initial orientation only: the flagship track, or the alternate one for later arrivals."),
     )
     title = models.CharField(_("title"), max_length=200, blank=True)
+    title_ja = models.CharField(
+        _("title (Japanese)"),
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("Shown to readers of the Japanese pages."),
+    )
     description = models.TextField(_("description"), blank=True)
+    # db_default: rows written without them (a bulk COPY) read as "no Japanese text".
+    description_ja = models.TextField(_("description (Japanese)"), blank=True, default="", db_default="")
     branch = models.ForeignKey(
         Branch,
         on_delete=models.PROTECT,
@@ -140,18 +156,25 @@ class TrainingSession(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.display_title} · {timezone.localtime(self.start):%Y-%m-%d %H:%M}"
+        return f"{self.display_title} · {format_datetime(self.start)}"
 
     def get_absolute_url(self):
         return reverse("training:index") + f"#session-{self.pk}"
 
     @property
     def display_title(self) -> str:
-        if self.title:
-            return self.title
+        """The title in the reader's language: the Japanese one for a Japanese reader when there is one."""
+        title = self.title_ja if self.title_ja and _reads_japanese() else self.title
+        if title:
+            return title
         if self.kind == self.Kind.INITIAL_ORIENTATION and self.track:
             return f"{self.kind_label} ({self.track_label})"
         return self.kind_label
+
+    @property
+    def display_description(self) -> str:
+        """The description in the reader's language, the English one when it has no Japanese."""
+        return self.description_ja if self.description_ja and _reads_japanese() else self.description
 
     @property
     def kind_label(self) -> str:
@@ -288,7 +311,9 @@ class Registration(models.Model):
         ]
 
     def __str__(self):
-        return f"registration #{self.pk}"
+        alt = self.alt.display_name if self.alt_id else ""
+        session = str(self.session) if self.session_id else ""
+        return gettext("%(alt)s at %(session)s") % {"alt": alt, "session": session}
 
     @property
     def is_waitlisted(self) -> bool:
@@ -322,7 +347,8 @@ class CalendarFeed(models.Model):
         verbose_name_plural = _("calendar feeds")
 
     def __str__(self):
-        return f"calendar feed #{self.pk}"
+        name = self.alt.display_name if self.alt_id else ""
+        return gettext("Calendar feed of %(name)s") % {"name": name}
 
     @staticmethod
     def new_token() -> str:

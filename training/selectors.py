@@ -36,7 +36,7 @@ PAST_SESSIONS_SHOWN = 5
 # What a session's card on the ALT's pages reads: the rest of the row (its description, the
 # trainer's account) stays in the database.
 SESSION_CARD_FIELDS = (
-    "kind", "track", "title", "start", "end", "place", "online_link", "capacity", "required",
+    "kind", "track", "title", "title_ja", "start", "end", "place", "online_link", "capacity", "required",
     "registration_deadline", "status",
     "branch__name_en", "branch__name_ja", "trainer__first_name", "trainer__last_name", "trainer__email",
 )  # fmt: skip

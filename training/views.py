@@ -4,12 +4,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from contacts.selectors import alt_profile_get_for_user
+from core.formats import format_time
 
 from . import selectors, services
 from .calendar import build_calendar, extra_entries
@@ -163,7 +164,7 @@ def _check_in_page(request, session, *, status: int = 200, error: str = "") -> H
     context = {
         "session": session,
         "registration": registration,
-        "checked_in_time": f"{timezone.localtime(checked_in_at):%H:%M}" if checked_in_at else "",
+        "checked_in_time": format_time(checked_in_at),
         "problem": error or checkin_problem(session=session, registration=registration),
     }
     return render(request, "training/check_in.jinja", context, status=status)

@@ -56,3 +56,26 @@ def test_get_does_not_change_anything(client_for, alt_tokyo):
 def test_next_pointing_to_another_site_lands_on_the_dashboard(client_for, alt_tokyo):
     response = client_for(alt_tokyo).post(URL, {"language": "en", "next": "https://evil.example.net/"})
     assert response["Location"] == reverse("dashboard")
+
+
+def _messages_shown(client) -> str:
+    return client.get("/").content.decode()
+
+
+def test_the_signed_in_and_signed_out_messages_are_in_the_users_language(client, alt_tokyo):
+    """A Japanese user logging in from a browser that reads English: allauth's message comes in Japanese."""
+    User.objects.filter(pk=alt_tokyo.pk).update(preferred_language="ja")
+    client.cookies.load({"portal_language": "en"})
+    _log_in(client, alt_tokyo)
+    page = _messages_shown(client)
+    assert "としてログインしました" in page and "Successfully signed in" not in page
+    response = client.post(reverse("account_logout"))
+    assert response.status_code == 302
+    login_page = client.get(response["Location"], follow=True).content.decode()
+    assert "ログアウトしました。" in login_page and "You have signed out." not in login_page
+
+
+def test_an_english_user_reads_them_in_english(client, alt_tokyo):
+    client.cookies.load({"portal_language": "ja"})
+    _log_in(client, alt_tokyo)
+    assert "Successfully signed in as" in _messages_shown(client)

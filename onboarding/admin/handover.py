@@ -6,7 +6,6 @@ from django.contrib.admin.utils import unquote
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from contacts.scoping import BranchScopedAdminMixin
 from core.admin import ReadOnlyAdminMixin
+from core.formats import format_datetime
 
 from ..models import Handover
 from ..selectors import HANDOVER_WAITING as WAITING
@@ -127,7 +127,7 @@ class HandoverAdmin(BranchScopedAdminMixin, ReadOnlyAdminMixin, admin.ModelAdmin
                 gettext("Already acknowledged by %(person)s on %(when)s.")
                 % {
                     "person": handover.acknowledged_by.display_name if handover.acknowledged_by else "—",
-                    "when": date_format(timezone.localtime(handover.acknowledged_at), "DATETIME_FORMAT"),
+                    "when": format_datetime(handover.acknowledged_at),
                 },
             )
         return HttpResponseRedirect(change_url)

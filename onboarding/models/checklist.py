@@ -38,7 +38,8 @@ class ChecklistItem(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.kind} #{self.pk}"
+        name = self.alt.display_name if self.alt_id else ""
+        return f"{self.get_kind_display()} — {name}"
 
     @property
     def is_past_due(self) -> bool:

@@ -6,11 +6,11 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from contacts.models import User
+from core.formats import format_date
 
 from ..models import Course, Enrolment, QuizAttempt, Task, TaskCompletion
 from ..selectors import QuizStatus, course_progress, quiz_status
@@ -192,8 +192,7 @@ def task_completion_mark_problem(*, enrolment: Enrolment, task: Task) -> str | N
     done = TaskCompletion.objects.filter(enrolment=enrolment, task=task, course_version__gte=task.version).first()
     if done is not None:
         return str(
-            _("The ALT completed this task on %(date)s: nothing to mark.")
-            % {"date": date_format(timezone.localtime(done.completed_at), "DATE_FORMAT")}
+            _("The ALT completed this task on %(date)s: nothing to mark.") % {"date": format_date(done.completed_at)}
         )
     return None
 

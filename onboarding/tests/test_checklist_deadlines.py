@@ -65,7 +65,7 @@ def test_the_dashboard_card_lists_the_steps_past_due(client_for, alt_tokyo, toky
     time_machine.move_to(at("2026-06-16"), tick=False)
     page = client_for(alt_tokyo).get(reverse("dashboard")).content.decode()
     past_due = page.split('data-testid="checklist-past-due"')[1].split("</div>")[0]
-    assert "Register your address at city hall (due 2026-06-15)" in past_due
+    assert "Register your address at city hall (due Mon 15 Jun 2026)" in past_due
     assert "Join the national pension" in past_due
     assert "Meet your Managing Consultant" not in past_due  # done
     assert "Open a bank account" not in past_due  # due 29 June
@@ -92,7 +92,7 @@ def test_the_alt_is_reminded_3_days_before_once_per_step(
         assert send_checklist_reminders() == 0
     (email,) = mailoutbox
     assert email.to == ["alt.tokyo@example.com"]
-    assert email.subject == "Due on 2026-06-08: Meet your Managing Consultant"
+    assert email.subject == "Due on Mon 8 Jun 2026: Meet your Managing Consultant"
     assert "/onboarding/#checklist" in email.body
     # City hall, health insurance and pension are due together on 15 June: three reminders on the 12th.
     time_machine.move_to(at("2026-06-12"), tick=False)

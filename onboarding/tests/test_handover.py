@@ -79,7 +79,7 @@ def test_confirming_hands_the_alt_to_the_mc_with_what_they_need(
         "SR-2026-000007 · Visa",
         "- Vegetarian.",
         "- Would like a school near a station.",
-        "2026-07-22 15:00",
+        "Wed 22 Jul 2026, 15:00",
         f"/admin/onboarding/handover/{handover.pk}/change/",
         "grm@example.com",
     ]:

@@ -53,7 +53,7 @@ def test_confirmed_alts_departing_within_30_days_are_enrolled_and_invited_once(
     assert sorted(m.to[0] for m in mailoutbox) == ["pre@example.com", "soon@example.com"]
     assert set(Enrolment.objects.values_list("alt__email", flat=True)) == {"soon@example.com", "pre@example.com"}
     invitation = next(m for m in mailoutbox if m.to == [soon.email])
-    assert "2030-03-30" in invitation.body  # due the day before departure
+    assert "Sat 30 Mar 2030" in invitation.body  # due the day before departure
     assert "/onboarding/" in invitation.body
     assert Enrolment.objects.get(alt=pre).invited_at is not None
 
@@ -81,7 +81,7 @@ def test_invitation_in_japanese_for_a_japanese_speaker(clock, course, tokyo, mai
     invitation = Notification.objects.get(recipient=alt)
     assert invitation.language == "ja"
     assert "出発前研修" in invitation.subject
-    assert "様" in invitation.body and "2030-03-10" in invitation.body
+    assert "様" in invitation.body and "2030年3月10日(日)" in invitation.body
 
 
 def test_no_course_no_invitations(clock, tokyo, db):

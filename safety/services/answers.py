@@ -122,14 +122,13 @@ def _ask_branch_for_help(answer: SafetyAnswer) -> None:
     with translation.override(alt.preferred_language):
         # The title early: the admin list shows the first 60 characters.
         subject = gettext("I need help: %(title)s (safety check)") % {"title": check.localized_title}
-        details = "\n".join(
-            [
-                gettext('Answer to the safety check "%(title)s": I need help.') % {"title": check.localized_title},
-                gettext("Note: %(note)s") % {"note": answer.note or "—"},
-                gettext("Prefecture: %(prefecture)s") % {"prefecture": profile.prefecture_name or "—"},
-                gettext("Phone: %(phone)s") % {"phone": alt.phone or "—"},
-            ]
-        )
+        # Only what the ALT gave: no "Note: —" line without a note.
+        lines = [gettext('Answer to the safety check "%(title)s": I need help.') % {"title": check.localized_title}]
+        if answer.note:
+            lines.append(gettext("Note: %(note)s") % {"note": answer.note})
+        lines.append(gettext("Prefecture: %(prefecture)s") % {"prefecture": profile.prefecture_name or "—"})
+        lines.append(gettext("Phone: %(phone)s") % {"phone": alt.phone or "—"})
+        details = "\n".join(lines)
     changes = answer.changes.count()
     try:
         support_request, _created = support_request_create(

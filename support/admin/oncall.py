@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from django.contrib import admin, messages
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from contacts.models import Branch
 from contacts.scoping import BranchScopedAdminMixin
 from core.admin import LightChangelistMixin
+from core.formats import format_datetime
 
 from .. import selectors, services
 from ..forms import OnCallShiftAdminForm
@@ -37,11 +37,11 @@ class OnCallShiftAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.Model
 
     @admin.display(description=pgettext_lazy("on-call shift", "from"), ordering="starts_at")
     def starts_display(self, obj):
-        return date_format(timezone.localtime(obj.starts_at), "Y-m-d (D) H:i")
+        return format_datetime(obj.starts_at)
 
     @admin.display(description=pgettext_lazy("on-call shift", "to"), ordering="ends_at")
     def ends_display(self, obj):
-        return date_format(timezone.localtime(obj.ends_at), "Y-m-d (D) H:i")
+        return format_datetime(obj.ends_at)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
@@ -69,10 +69,7 @@ class OnCallShiftAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.Model
         now = timezone.now()
         branch_ids = Branch.objects.values("pk") if scope.all_branches else scope.branch_ids
         for branch, gaps in selectors.rota_gaps(branch_ids=branch_ids, start=now, end=now + GAP_WINDOW):
-            shown = ", ".join(
-                f"{timezone.localtime(begin):%m-%d %H:%M}–{timezone.localtime(end):%m-%d %H:%M}"
-                for begin, end in gaps[:GAPS_SHOWN]
-            )
+            shown = ", ".join(f"{format_datetime(begin)}–{format_datetime(end)}" for begin, end in gaps[:GAPS_SHOWN])
             more = len(gaps) - GAPS_SHOWN
             text = _("%(branch)s: nobody is on call out of hours in the next 14 days at %(gaps)s.") % {
                 "branch": branch.name,

@@ -20,6 +20,8 @@ from contacts.models import StaffRole
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
+from core.formats import format_datetime, format_time
+from core.history import ReadableHistoryMixin
 from core.params import parse_int
 
 from .. import selectors, services
@@ -138,7 +140,7 @@ class MessageInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHistoryAdmin):
+class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
     form = SupportRequestAdminForm
     list_display = [
         "reference",
@@ -332,7 +334,7 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
 
     @admin.display(description=_("due"), ordering="due_at")
     def due_display(self, obj):
-        when = timezone.localtime(obj.due_at).strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(obj.due_at)
         if obj.is_overdue:
             return format_html('<strong class="support-overdue">{} · {}</strong>', when, _("overdue"))
         return when
@@ -362,7 +364,7 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         parts = [
             format_html(
                 "{} {} · {}",
-                timezone.localtime(alert.created).strftime("%Y-%m-%d %H:%M"),
+                format_datetime(alert.created),
                 _("on call:"),
                 alert.on_call.display_name if alert.on_call else _("nobody on the rota"),
             )
@@ -371,7 +373,7 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
             parts.append(
                 format_html(
                     "{} {} → {}",
-                    timezone.localtime(alert.escalated_at).strftime("%H:%M"),
+                    format_time(alert.escalated_at),
                     _("escalated"),
                     ", ".join(filter(None, [alert.escalated_to.display_name if alert.escalated_to else "", "SESPS"])),
                 )
@@ -380,7 +382,7 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
             parts.append(
                 format_html(
                     '<strong class="support-acknowledged">{} {} {}</strong>',
-                    timezone.localtime(alert.acknowledged_at).strftime("%H:%M"),
+                    format_time(alert.acknowledged_at),
                     _("acknowledged by"),
                     alert.acknowledged_by.display_name if alert.acknowledged_by else "—",
                 )
@@ -403,7 +405,7 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
             (
                 (
                     reverse("admin:support_visit_change", args=[visit.pk]),
-                    timezone.localtime(visit.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    format_datetime(visit.starts_at),
                     visit.meeting_point,
                     visit.staff.display_name,
                     visit.get_status_display(),
@@ -459,7 +461,7 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, SimpleHi
         lines, previous = [], None
         for record in records:
             who = record.history_user.display_name if record.history_user_id else _("the portal")
-            when = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
+            when = format_datetime(record.history_date)
             if previous is None:
                 what = _("created")
             else:

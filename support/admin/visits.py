@@ -2,13 +2,12 @@
 
 from django.contrib import admin, messages
 from django.db.models import Q
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from contacts.scoping import BranchScopedAdminMixin
 from core.admin import LightChangelistMixin
+from core.formats import format_datetime, format_time
 
 from .. import selectors, services
 from ..forms import VisitAdminForm
@@ -79,11 +78,11 @@ class VisitAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.ModelAdmin)
 
     @admin.display(description=_("starts"), ordering="starts_at")
     def starts_display(self, obj):
-        return date_format(timezone.localtime(obj.starts_at), "Y-m-d (D) H:i")
+        return format_datetime(obj.starts_at)
 
     @admin.display(description=_("ends"), ordering="ends_at")
     def ends_display(self, obj):
-        return timezone.localtime(obj.ends_at).strftime("%H:%M")
+        return format_time(obj.ends_at)
 
     @admin.display(description=_("request"))
     def reference(self, obj):
@@ -103,7 +102,7 @@ class VisitAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.ModelAdmin)
     def alt_answer(self, obj):
         if obj.alt_answered_at is None:
             return "—"
-        when = timezone.localtime(obj.alt_answered_at).strftime("%Y-%m-%d %H:%M")
+        when = format_datetime(obj.alt_answered_at)
         return f"{when} · {obj.get_status_display()}" + (f" · {obj.alt_note}" if obj.alt_note else "")
 
     def save_model(self, request, obj, form, change):
@@ -130,7 +129,7 @@ class VisitAdmin(BranchScopedAdminMixin, LightChangelistMixin, admin.ModelAdmin)
                 % {
                     "name": obj.staff.display_name,
                     "reference": clash.support_request.reference,
-                    "start": timezone.localtime(clash.starts_at).strftime("%Y-%m-%d %H:%M"),
+                    "start": format_datetime(clash.starts_at),
                 },
                 messages.WARNING,
             )

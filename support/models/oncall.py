@@ -4,10 +4,11 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from contacts.models import Branch
+from core.formats import format_datetime
 from core.validators import validate_date_in_range
 
 from .requests import SupportRequest
@@ -47,8 +48,8 @@ class OnCallShift(models.Model):
         ]
 
     def __str__(self):
-        start = timezone.localtime(self.starts_at) if self.starts_at else None
-        return f"{self.branch_id} · {start:%Y-%m-%d %H:%M}" if start else f"Shift #{self.pk}"
+        name = self.person.display_name if self.person_id else ""
+        return gettext("%(name)s on call from %(when)s") % {"name": name, "when": format_datetime(self.starts_at)}
 
 
 class UrgentAlert(models.Model):
@@ -109,7 +110,8 @@ class UrgentAlert(models.Model):
         ]
 
     def __str__(self):
-        return f"Call-out #{self.pk}"
+        reference = str(self.support_request) if self.support_request_id else ""
+        return gettext("Urgent call-out for %(reference)s") % {"reference": reference}
 
     @property
     def is_acknowledged(self) -> bool:

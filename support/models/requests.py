@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -318,7 +319,12 @@ class Message(models.Model):
         indexes = [models.Index(fields=["support_request", "created"], name="support_msg_request_created")]
 
     def __str__(self):
-        return f"Message #{self.pk}"
+        # Who wrote on which request, never the text: the admin log keeps this.
+        name = self.author.display_name if self.author_id else gettext("Branch staff")
+        reference = str(self.support_request) if self.support_request_id else ""
+        if self.is_internal:
+            return gettext("Internal note from %(name)s on %(reference)s") % {"name": name, "reference": reference}
+        return gettext("Reply from %(name)s on %(reference)s") % {"name": name, "reference": reference}
 
 
 def attachment_path(instance, filename: str) -> str:
@@ -370,7 +376,8 @@ class Attachment(models.Model):
         ordering = ["created", "pk"]
 
     def __str__(self):
-        return f"Attachment #{self.pk}"
+        reference = str(self.support_request) if self.support_request_id else ""
+        return gettext("Attachment to %(reference)s") % {"reference": reference}
 
     def get_absolute_url(self):
         return reverse("support:attachment", args=[self.support_request_id, self.pk])

@@ -5,9 +5,11 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Branch
+from core.formats import format_datetime
 from core.validators import validate_date_in_range
 
 from .requests import SupportRequest
@@ -72,7 +74,8 @@ class Visit(models.Model):
         ]
 
     def __str__(self):
-        return f"Visit #{self.pk}"
+        name = self.staff.display_name if self.staff_id else ""
+        return gettext("Visit with %(name)s, %(when)s") % {"name": name, "when": format_datetime(self.starts_at)}
 
     def get_absolute_url(self):
         return reverse("support:detail", args=[self.support_request_id]) + f"#visit-{self.pk}"

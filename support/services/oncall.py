@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import Branch, User
 from contacts.services import notify
+from core.formats import format_datetime
 
 from ..due import OfficeHours, is_office_open
 from ..models import OnCallShift, SupportRequest, Urgency, UrgentAlert
@@ -155,8 +156,8 @@ def on_call_shift_problem(
             _("This shift overlaps %(name)s's shift from %(start)s to %(end)s. Change the times of one of them.")
             % {
                 "name": clash.person.display_name,
-                "start": timezone.localtime(clash.starts_at).strftime("%Y-%m-%d %H:%M"),
-                "end": timezone.localtime(clash.ends_at).strftime("%Y-%m-%d %H:%M"),
+                "start": format_datetime(clash.starts_at),
+                "end": format_datetime(clash.ends_at),
             }
         )
     return None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, User
 from contacts.services import notify
+from core.formats import format_time
 
 from ..files import CheckedFile
 from ..models import (
@@ -286,7 +287,7 @@ def stale_message(current: SupportRequest) -> str:
             )
             % {
                 "name": last.history_user.display_name,
-                "time": timezone.localtime(last.history_date).strftime("%H:%M"),
+                "time": format_time(last.history_date),
             }
         )
     return str(

@@ -60,12 +60,12 @@ def test_list_shows_last_activity_and_puts_the_most_recently_active_open_request
     rows = _rows(client.get(URL).content.decode())
     # Subject and the "Last activity" column (Japan time), in the order the page shows them.
     assert [(row[1], row[4]) for row in rows] == [
-        ("Busy one", "2026-06-10 14:30"),
-        ("Quiet one", "2026-06-08 15:00"),
-        ("Older one", "2026-06-04 15:00"),
-        ("Done one", "2026-06-10 14:55"),
-        ("Done earlier", "2026-06-07 15:00"),
-        ("Closed one", "2026-05-21 15:00"),
+        ("Busy one", "Wed 10 Jun 2026, 14:30"),
+        ("Quiet one", "Mon 8 Jun 2026, 15:00"),
+        ("Older one", "Thu 4 Jun 2026, 15:00"),
+        ("Done one", "Wed 10 Jun 2026, 14:55"),
+        ("Done earlier", "Sun 7 Jun 2026, 15:00"),
+        ("Closed one", "Thu 21 May 2026, 15:00"),
     ]
     assert [row[2] for row in rows] == [
         "Waiting for your reply",
@@ -81,9 +81,9 @@ def test_list_shows_last_activity_and_puts_the_most_recently_active_open_request
     message_post_by_alt(support_request=replied, author=alt_tokyo, body="Any news?")
     rows = _rows(client.get(URL).content.decode())
     assert [(row[1], row[4]) for row in rows][:3] == [
-        ("Older one", "2026-06-10 16:00"),
-        ("Busy one", "2026-06-10 14:30"),
-        ("Quiet one", "2026-06-08 15:00"),
+        ("Older one", "Wed 10 Jun 2026, 16:00"),
+        ("Busy one", "Wed 10 Jun 2026, 14:30"),
+        ("Quiet one", "Mon 8 Jun 2026, 15:00"),
     ]
 
 

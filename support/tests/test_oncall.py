@@ -294,8 +294,8 @@ def test_the_rota_warns_about_gaps_in_the_next_14_days(client_for, tokyo, mc_tok
     )
     page = client_for(staff_tokyo).get(ROTA).content.decode()
     assert "nobody is on call out of hours in the next 14 days" in page
-    assert "06-02 18:00–06-03 09:00" in page  # Tuesday night is open
-    assert "06-01 18:00–06-02 09:00" not in page
+    assert "Tue 2 Jun 2026, 18:00–Wed 3 Jun 2026, 09:00" in page  # Tuesday night is open
+    assert "Mon 1 Jun 2026, 18:00–Tue 2 Jun 2026, 09:00" not in page
 
 
 def test_rota_gaps_cover_nights_weekends_and_holidays(tokyo, mc_tokyo, django_assert_num_queries):

@@ -49,7 +49,7 @@ def test_staff_schedule_a_visit_from_the_request_and_the_alt_is_emailed(
     assert visit.branch == bank_request.branch and visit.status == Visit.Status.PROPOSED
     (mail,) = mailoutbox
     assert mail.to == [alt_tokyo.email]
-    assert "2030-06-04" in mail.subject
+    assert "Tue 4 Jun 2030" in mail.subject
     assert "North exit of Shinjuku station" in mail.body and staff_tokyo.display_name in mail.body
 
 
@@ -90,7 +90,7 @@ def test_the_alt_sees_the_visit_and_confirms_it(
     visit = VisitFactory(support_request=bank_request, staff=staff_tokyo, starts_at=jst("2030-06-04 10:00"))
     client = client_for(alt_tokyo)
     page = client.get(bank_request.get_absolute_url()).content.decode()
-    assert "Going with you" in page and "2030-06-04" in page and staff_tokyo.display_name in page
+    assert "Going with you" in page and "Tue 4 Jun 2030" in page and staff_tokyo.display_name in page
     assert "Waiting for the ALT to confirm" in page
     dashboard = client.get(reverse("dashboard")).content.decode()
     assert 'id="support-card-visits"' in dashboard and "Ward office, main entrance" in dashboard
@@ -135,7 +135,7 @@ def test_the_alt_asks_for_another_time_with_a_note(
         assert staff.post(change, data).status_code == 302
     visit.refresh_from_db()
     assert visit.status == Visit.Status.PROPOSED and visit.starts_at == jst("2030-06-06 14:00")
-    assert mailoutbox[-1].to == [alt_tokyo.email] and "2030-06-06" in mailoutbox[-1].subject
+    assert mailoutbox[-1].to == [alt_tokyo.email] and "Thu 6 Jun 2030" in mailoutbox[-1].subject
 
 
 def test_a_past_visit_can_no_longer_be_answered(client_for, bank_request, staff_tokyo, alt_tokyo, time_machine):

@@ -34,7 +34,7 @@ def test_orientation_waiting_list_and_attendance_journey(
     page.goto(f"{live_server.url}/admin/training/trainingsession/add/")
     page.get_by_label("Kind").select_option("INITIAL_ORIENTATION")
     page.get_by_label("Track").select_option("FLAGSHIP")
-    page.get_by_label("Title").fill(TITLE)
+    page.locator("#id_title").fill(TITLE)  # "Title", not "Title (Japanese)"
     now = timezone.now().replace(second=0, microsecond=0)
     for field, moment in (
         ("start", now + timedelta(hours=3)),

@@ -321,8 +321,8 @@ def test_times_show_in_japan_time_with_the_end_date_only_when_it_differs(client_
     with time_machine.travel(one_day - timedelta(days=10)):
         page = client_for(alt_tokyo).get(INDEX).content.decode()
     # Stored in UTC (01:00), shown at 10:00 in Japan.
-    assert '<time datetime="2031-03-04T10:00:00+09:00">Tue March 4, 2031 10:00</time>–12:00' in page
-    overnight = '<time datetime="2031-03-11T10:00:00+09:00">Tue March 11, 2031 10:00</time>–Wed March 12, 2031 10:00'
+    assert '<time datetime="2031-03-04T10:00:00+09:00">Tue 4 Mar 2031, 10:00</time>–12:00' in page
+    overnight = '<time datetime="2031-03-11T10:00:00+09:00">Tue 11 Mar 2031, 10:00</time>–Wed 12 Mar 2031, 10:00'
     assert overnight in page
 
 
