@@ -95,6 +95,15 @@ def _own_redis_cache_per_worker():
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the portal's default language, whatever the one before it activated."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache (Redis in CI): no test inherits another's."""
     from django.core.cache import cache

@@ -78,8 +78,9 @@ def adopt_language_chosen_before_login(sender, request, user, **kwargs):
     if language:
         services.user_set_language(user=user, language=language)
     # The rest of the login request speaks the user's language: allauth's "Signed in as ..." message
-    # is written now, before the next request's middleware would switch to it.
-    if user.preferred_language in dict(settings.LANGUAGES):
+    # is written now, before the next request's middleware would switch to it. Only within a request
+    # being served (a resolved view): a login made outside one (the test client's) changes nothing.
+    if getattr(request, "resolver_match", None) is not None and user.preferred_language in dict(settings.LANGUAGES):
         translation.activate(user.preferred_language)
         if request is not None:
             request.LANGUAGE_CODE = user.preferred_language

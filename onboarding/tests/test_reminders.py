@@ -70,7 +70,7 @@ def test_a_departure_moved_on_the_placement_moves_the_invitation(
         assert send_elearning_invitations() == 1
     (invitation,) = mailoutbox
     assert invitation.to == ["sooner@example.com"]
-    assert "2030-03-20" in invitation.body  # due the day before the new departure
+    assert "Wed 20 Mar 2030" in invitation.body  # due the day before the new departure
 
 
 def test_invitation_in_japanese_for_a_japanese_speaker(clock, course, tokyo, mailoutbox):

@@ -229,6 +229,6 @@ def test_on_a_phone_who_handles_a_request_and_its_last_activity_are_under_the_su
     page = client_for(alt_tokyo).get(URL).content.decode()
     phone_line = re.search(r'<div class="small d-md-none">(.*?)</div>', page, re.DOTALL).group(1)
     assert "Not yet assigned" in phone_line
-    assert re.search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", phone_line)
+    assert re.search(r"[A-Z][a-z]{2} \d{1,2} [A-Z][a-z]{2} \d{4}, \d{2}:\d{2}", phone_line)  # "Thu 3 Dec 2026, 20:11"
     # The columns that line repeats are hidden on a phone.
     assert '<th scope="col" class="d-none d-md-table-cell">Handled by</th>' in page
