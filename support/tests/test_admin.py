@@ -772,3 +772,32 @@ def test_new_staff_member_gets_the_roles_permissions(tokyo):
     assert not scheduler.has_perm("support.view_confidential_request")
     mc = make_staff(role="MC", branch=tokyo, email="new.mc@example.com")
     assert mc.has_perm("support.view_confidential_request")
+
+
+def test_the_history_page_reads_the_same_queries_for_three_changes_or_twelve(client_for, staff_tokyo, tokyo_request):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    colleagues = [make_staff(branch=tokyo_request.branch, role="SCHEDULER") for _ in range(4)]
+    client = client_for(staff_tokyo)
+    url = reverse("admin:support_supportrequest_history", args=[tokyo_request.pk])
+
+    def change(times):
+        for n in range(times):
+            tokyo_request.assignee = colleagues[n % len(colleagues)]
+            tokyo_request.urgency = [Urgency.NORMAL, Urgency.HIGH][n % 2]
+            tokyo_request.save()
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url)
+        assert page.status_code == 200
+        return len(captured)
+
+    change(2)
+    queries()  # the first page of a session loads what later pages find cached
+    few = queries()
+    change(9)
+    page = client.get(url).content.decode()
+    assert all(colleague.display_name in page for colleague in colleagues)
+    assert queries() == few
