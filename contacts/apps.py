@@ -42,7 +42,9 @@ class ContactsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import people_cache
         from .views import adopt_language_chosen_before_login
 
         post_migrate.connect(_sync_roles_after_last_app, dispatch_uid="contacts.sync_role_groups")
         user_logged_in.connect(adopt_language_chosen_before_login, dispatch_uid="contacts.language_at_login")
+        people_cache.connect_signals()

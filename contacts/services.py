@@ -18,6 +18,7 @@ from .models import AltProfile, Branch, Notification, OrientationTrack, StaffRol
 
 # Writing to the outbox, for the other apps' services (contacts.outbox also has the sending).
 from .outbox import notify, notify_many, task_publish  # noqa: F401
+from .people_cache import people_changed
 from .roles import group_name_for_role
 
 # Registered by contacts.tasks; queued by name (see contacts.outbox.task_publish).
@@ -69,6 +70,7 @@ def user_invite(*, user: User, invited_by: User | None = None) -> Notification:
         recipient=user,
     )
     AltProfile.objects.filter(user=user).update(invited_at=now, version=F("version") + 1)
+    people_changed(user_ids=[user.pk])
     return notification
 
 
@@ -135,17 +137,22 @@ def alt_profile_update(*, user_id: int, **fields) -> int:
     if not fields:
         return 0
     # The version moves too: a profile form open meanwhile is refused rather than undoing this.
-    return AltProfile.objects.filter(user_id=user_id).update(**fields, version=F("version") + 1)
+    changed = AltProfile.objects.filter(user_id=user_id).update(**fields, version=F("version") + 1)
+    people_changed(user_ids=[user_id])
+    return changed
 
 
 def alt_profiles_set_orientation_track(*, user_ids, track: str) -> int:
     """Put many ALTs on an orientation track at once (an admin action); returns the profiles changed."""
     _check_track(track)
-    return (
-        AltProfile.objects.filter(user_id__in=list(user_ids))
+    user_ids = list(user_ids)
+    changed = (
+        AltProfile.objects.filter(user_id__in=user_ids)
         .exclude(orientation_track=track)
         .update(orientation_track=track, version=F("version") + 1)
     )
+    people_changed(user_ids=user_ids)
+    return changed
 
 
 def user_update(*, user_id: int, **fields) -> int:
@@ -155,7 +162,9 @@ def user_update(*, user_id: int, **fields) -> int:
         raise TypeError(f"user_update() cannot change {sorted(unknown)}")
     if not fields:
         return 0
-    return User.objects.filter(pk=user_id).update(**fields)
+    changed = User.objects.filter(pk=user_id).update(**fields)
+    people_changed(user_ids=[user_id], everyone=True)
+    return changed
 
 
 class ProfileChangedError(ValidationError):
@@ -195,6 +204,8 @@ def alt_profile_update_by_alt(
     if user.phone != phone:
         User.objects.filter(pk=profile.user_id).update(phone=phone)
         changed = True
+    if changed:
+        people_changed(user_ids=[profile.user_id])
     profile.prefecture = prefecture
     profile.user.phone = phone
     return changed
@@ -234,6 +245,7 @@ def user_set_language(*, user: User, language: str) -> None:
     """Remember the interface language for a logged-in user."""
     if language in dict(settings.LANGUAGES) and user.preferred_language != language:
         User.objects.filter(pk=user.pk).update(preferred_language=language)
+        people_changed(user_ids=[user.pk])
         user.preferred_language = language
 
 
@@ -253,6 +265,7 @@ def staff_roles_sync(*, user: User) -> None:
     is_staff = bool(roles) or user.is_superuser
     if user.is_staff != is_staff:
         User.objects.filter(pk=user.pk).update(is_staff=is_staff)
+        people_changed(user_ids=[user.pk])
         user.is_staff = is_staff
 
 
@@ -269,5 +282,6 @@ def staff_role_grant(*, user: User, role: str, branch: Branch | None = None, is_
 def user_deactivate(*, user: User) -> None:
     """Lock an account out and end every session it has (in the database and the cache)."""
     User.objects.filter(pk=user.pk).update(is_active=False)
+    people_changed(user_ids=[user.pk], everyone=True)
     user.is_active = False
     sessions_end_for_user(user_id=user.pk)

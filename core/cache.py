@@ -84,6 +84,10 @@ class FallbackRedisCache(RedisCache):
         locals()[_name] = _fail_soft(_name)
     del _name
 
+    def reaches_shared_store(self) -> bool:
+        """False while this process answers from its own memory (Redis was unreachable a moment ago)."""
+        return time.monotonic() >= self._down_until
+
     def clear(self):
         self._local.clear()
         return _fail_soft("clear")(self)

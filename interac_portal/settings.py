@@ -220,6 +220,10 @@ SESSION_ENGINE = env.str(
     "SESSION_ENGINE",
     default="core.sessions.cached_db" if _shared_cache else "core.sessions.db",
 )
+# The logged-in user (with an ALT's profile, branch and contacts) kept in the shared cache under
+# version tokens that every write of those rows renews (contacts/people_cache.py). Never with a
+# per-process cache, whose copies the other processes' writes could not mark.
+PEOPLE_CACHE = env.bool("PEOPLE_CACHE", default=_shared_cache)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

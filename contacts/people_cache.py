@@ -1,0 +1,123 @@
+"""The logged-in user, as every request loads it, kept in the shared cache under versions.
+
+Every request of a logged-in person loads the user, and for an ALT the profile
+with the branch and the two contacts (`contacts.auth_backends`). Building and
+planning that joined query cost more than the rest of a small page's work. The
+loaded user is therefore kept in the shared cache (Redis), tagged with two
+version tokens read in the same round trip:
+
+- the person's own token, given a new value whenever their User row or their
+  AltProfile is written;
+- the people token, given a new value whenever a Branch or any User row is
+  written through the ORM (an ALT's kept user carries the branch, the MC and
+  the GRM contact), but for a login's last_login, and by writes that touch
+  many profiles at once.
+
+A kept user is used only while both tokens are still the ones it was stored
+with. A write gives the tokens a new value when it happens and again after its
+transaction commits, so that a user read before the commit is never kept under
+a token that is current after it. Tokens are random, never counters: a token
+lost with Redis comes back as a value no kept user carries.
+
+Writes through the ORM (save, delete) are seen by signals (`connect_signals`);
+`contacts.services` marks its `update()` calls itself. Nothing else writes
+these tables. While the cache is unreachable (`core.cache` then answers from
+the process's own memory, which other processes cannot mark), every request
+loads the user from the database.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+PEOPLE_TOKEN = "people:token"
+# How long a loaded user is kept at most, whatever the tokens say.
+KEEP_SECONDS = 600
+
+
+def _person_token_key(user_id) -> str:
+    return f"people:token:{user_id}"
+
+
+def _entry_key(user_id) -> str:
+    return f"people:user:{user_id}"
+
+
+def enabled() -> bool:
+    """On where the cache is shared by every process (settings.PEOPLE_CACHE)."""
+    return settings.PEOPLE_CACHE
+
+
+def _reaches_shared_cache() -> bool:
+    reaching = getattr(cache, "reaches_shared_store", None)
+    return reaching() if reaching is not None else True
+
+
+def user_load(user_id, load):
+    """The user `user_id` as `load()` returns it from the database, or as kept while nothing about them changed."""
+    if not enabled():
+        return load()
+    keys = [PEOPLE_TOKEN, _person_token_key(user_id), _entry_key(user_id)]
+    found = cache.get_many(keys)
+    if not _reaches_shared_cache():
+        return load()
+    people, person, entry = (found.get(key) for key in keys)
+    if people is None or person is None:
+        # First request since Redis started (or lost the token): a new token, nothing kept matches it.
+        cache.add(PEOPLE_TOKEN, secrets.token_hex(8), None)
+        cache.add(_person_token_key(user_id), secrets.token_hex(8), None)
+        return load()
+    if entry is not None and entry[0] == people and entry[1] == person:
+        return entry[2]
+    user = load()
+    if user is not None:
+        cache.set(_entry_key(user_id), (people, person, user), KEEP_SECONDS)
+    return user
+
+
+def _renew(user_ids, everyone: bool) -> None:
+    if not enabled():
+        return
+    fresh = {_person_token_key(user_id): secrets.token_hex(8) for user_id in user_ids}
+    if everyone:
+        fresh[PEOPLE_TOKEN] = secrets.token_hex(8)
+    if fresh:
+        cache.set_many(fresh, None)
+
+
+def people_changed(*, user_ids=(), everyone: bool = False) -> None:
+    """Users `user_ids` (or, with `everyone`, anyone) changed: their kept copies are not used again.
+
+    Call it where a write bypasses the ORM's signals (`update()`), inside the
+    write's transaction: the tokens change now and again after the commit.
+    """
+    user_ids = list(user_ids)
+    _renew(user_ids, everyone)
+    transaction.on_commit(lambda: _renew(user_ids, everyone))
+
+
+def _user_saved(sender, instance, update_fields=None, **kwargs):
+    # A login writes last_login alone, which no one else's copy carries. Any other write of a
+    # user may be that of someone's MC or GRM contact, whose name and phone ALTs' pages show.
+    alone = update_fields is not None and set(update_fields) <= {"last_login"}
+    people_changed(user_ids=[instance.pk], everyone=not alone)
+
+
+def _profile_saved(sender, instance, **kwargs):
+    people_changed(user_ids=[instance.user_id])
+
+
+def _branch_saved(sender, instance, **kwargs):
+    people_changed(everyone=True)
+
+
+def connect_signals() -> None:
+    from .models import AltProfile, Branch, User
+
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        signal.connect(_user_saved, sender=User, dispatch_uid=f"people_cache.user_{name}")
+        signal.connect(_profile_saved, sender=AltProfile, dispatch_uid=f"people_cache.profile_{name}")
+        signal.connect(_branch_saved, sender=Branch, dispatch_uid=f"people_cache.branch_{name}")
