@@ -62,8 +62,10 @@ restore:
 	pg_restore --clean --if-exists --no-owner --exit-on-error --single-transaction \
 	  --dbname "$${TARGET_DATABASE_URL:-$$DATABASE_URL}" "$(FILE)"
 
+# Bytecode is written (into the git-ignored __pycache__): the workers and the processes the tests start
+# (web, worker, manage.py) then load the portal's modules rather than compile them each time.
 test: $(VENV)/.dev
-	$(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} --maxprocesses=6 --dist loadgroup $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} --maxprocesses=6 --dist loadgroup $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

@@ -94,6 +94,17 @@ def _own_redis_cache_per_worker():
             os.environ["CACHE_URL"] = previous
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _people_cache_off():
+    """Tests write users and profiles with update() to stand for another person's change, which the
+    portal's own code never does without renewing the kept users' tokens (contacts.people_cache):
+    the kept users are off here and tested on their own (contacts/tests/test_people_cache.py)."""
+    from django.test.utils import override_settings
+
+    with override_settings(PEOPLE_CACHE=False):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the portal's default language, whatever the one before it activated."""
@@ -309,6 +320,43 @@ def browser_login(live_server):
         return page
 
     return login
+
+
+# --- the order: the longest tests first ---------------------------------------------------------
+
+
+def _database_order(item) -> int:
+    """pytest-django's order (Django's): tests in a rolled-back transaction, then those that commit (their
+    flush empties the tables, data migrations' rows included), then those without a database."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", [])
+    kwargs = marker.kwargs if marker else {}
+    if (
+        kwargs.get("transaction")
+        or kwargs.get("reset_sequences")
+        or {"transactional_db", "live_server"} & set(fixtures)
+    ):
+        return 1
+    return 0 if marker or "db" in fixtures else 2
+
+
+def _weight(item) -> int:
+    """0 for the longest kinds of test, then 1, 2, 3: the production processes and the worker (one group,
+    run in a row), the crawls, the browser journeys, the tests of services; then the rest."""
+    if item.get_closest_marker("xdist_group"):
+        return 0
+    for weight, marker in enumerate(("crawl", "browser", "services"), start=1):
+        if item.get_closest_marker(marker):
+            return weight
+    return 4
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """pytest-xdist hands tests to its workers in this order. Within pytest-django's order, the longest
+    first: the last minute is then short tests on both workers, rather than one crawl or browser walk on
+    one of them while the other idles."""
+    items.sort(key=lambda item: (_database_order(item), _weight(item)))
 
 
 # --- the crawl's figures -------------------------------------------------------------

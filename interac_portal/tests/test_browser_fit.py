@@ -43,6 +43,11 @@ def demo(settings):
     settings.DEBUG = False
 
 
+# Full pages as JPEG: Chromium encodes a long page's PNG several times slower, and the screenshots are for
+# people to look at.
+SHOT = {"full_page": True, "type": "jpeg", "quality": 80}
+
+
 def _report(found: dict) -> str:
     return "\n".join(f"{page}: {problems}" for page, problems in found.items())
 
@@ -62,7 +67,7 @@ def test_admin_lists_fit_a_laptop_scroll_in_their_box_on_a_phone_and_pass_axe(
     for name, path in admin_changelists().items():
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
-        page.screenshot(path=folder / f"{name}.png", full_page=True)
+        page.screenshot(path=folder / f"{name}.jpg", **SHOT)
         overflow = result_table_overflow(page)
         if overflow["scroll"] > 0 or overflow["table"] > 0:
             found[path] = overflow
@@ -75,7 +80,7 @@ def test_admin_lists_fit_a_laptop_scroll_in_their_box_on_a_phone_and_pass_axe(
     page.set_viewport_size(PHONE)
     for name in ADMIN_MAIN_LISTS:
         page.goto(live_server.url + reverse(name))
-        page.screenshot(path=folder / f"{name.removeprefix('admin:')}.png", full_page=True)
+        page.screenshot(path=folder / f"{name.removeprefix('admin:')}.jpg", **SHOT)
         assert result_table_overflow(page)["scroll"] == 0, name
         box = page.locator("#changelist-form .results")
         assert box.evaluate("el => getComputedStyle(el).overflowX") == "auto"
@@ -104,11 +109,11 @@ def test_alt_pages_fit_a_phone_keep_phone_numbers_whole_and_pass_axe(
         response = page.goto(live_server.url + path)
         assert response.status == 200, path
         assert page.locator("html").get_attribute("lang") == language
-        page.screenshot(path=laptop / f"{name}.png", full_page=True)
+        page.screenshot(path=laptop / f"{name}.jpg", **SHOT)
         if language == "en" and (violations := axe_violations(page)):
             found[f"{path} (axe)"] = violations
         page.set_viewport_size(PHONE)
-        page.screenshot(path=phone / f"{name}.png", full_page=True)
+        page.screenshot(path=phone / f"{name}.jpg", **SHOT)
         overflow = sideways_overflow(page)
         if overflow["scroll"] > 0 or overflow["past"]:
             found[path] = overflow

@@ -6,8 +6,10 @@ the parameters it reads: list filters and the date hierarchy (found in what
 the admin list rendered), search, ordering, the page number, the fields an add
 form prefills from the query string, and the ids in the path; each admin
 action is posted with odd ids. `thorough` asks one parameter at a time (every
-parameter meets every odd value on its own); otherwise every parameter takes
-the same odd value at once, one request per value, and fewer values (QUICK_VALUES).
+parameter a page reads of its own meets every odd value on its own; the admin's
+generic parameters of change, history and delete pages take each odd value all
+at once); otherwise every parameter takes the same odd value at once, one
+request per value, and fewer values (QUICK_VALUES).
 """
 
 from dataclasses import dataclass, field
@@ -109,12 +111,18 @@ class Crawler:
         self.report.urls += 1
         response = self.ask("get", url)
         reached = response.status_code == 200
-        names = list(dict.fromkeys([*extra, *(_params_read(response) or PAGE_PARAMS)]))
-        if reached and self.thorough:
+        own = [*extra, *_params_read(response)]
+        names = list(dict.fromkeys(own or PAGE_PARAMS))
+        if reached and self.thorough and own:
             for name in names:
                 for value in ODD_VALUES:
                     self.ask("get", url, {name: value})
             for value in MORE_ODD_VALUES:
+                self.ask("get", url, dict.fromkeys(names, value))
+        elif reached and self.thorough:
+            # An admin change, history or delete page reads only the admin's own PAGE_PARAMS, in the same
+            # code for every model: every odd value in all of them at once.
+            for value in ODD_VALUES + MORE_ODD_VALUES:
                 self.ask("get", url, dict.fromkeys(names, value))
         else:
             for value in QUICK_VALUES if reached else QUICK_VALUES[:1]:

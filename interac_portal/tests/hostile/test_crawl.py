@@ -1,6 +1,6 @@
 """Every URL of the portal, for every person, with odd parameters: none answers 500 or more.
 
-The superuser reaches every page: each parameter a page reads meets each odd value on its own (the pages
+The superuser reaches every page: each parameter a page reads of its own meets each odd value on its own (the pages
 are split into PARTS tests so that pytest-xdist spreads them). Everyone else asks every page with all of
 its parameters odd at once: their own branch's rows, what they may not see, and the refusals.
 
@@ -25,6 +25,12 @@ PEOPLE = [
 ]
 
 pytestmark = pytest.mark.crawl
+
+
+@pytest.fixture(autouse=True)
+def _people_cache_on(settings):
+    """As in production: the logged-in user kept in the cache (contacts.people_cache)."""
+    settings.PEOPLE_CACHE = True
 
 
 def _record(report, record_property) -> None:

@@ -1,4 +1,4 @@
-"""50 ALTs at once for ten seconds: no 5xx, and the rows saved are exactly the requests acknowledged.
+"""50 ALTs at once for five seconds: no 5xx, and the rows saved are exactly the requests acknowledged.
 
 gunicorn runs as in production (gunicorn.conf.py, debug off) on 127.0.0.1,
 against PostgreSQL, with Redis as the broker. Fifty threads, one per ALT,
@@ -32,7 +32,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ALTS = 50
 SESSIONS = 12
 CAPACITY = 15
-SECONDS = float(os.environ.get("LOAD_SECONDS", "10"))
+SECONDS = float(os.environ.get("LOAD_SECONDS", "5"))
 
 
 @dataclass
