@@ -65,7 +65,8 @@ restore:
 # Bytecode is written (into the git-ignored __pycache__): the workers and the processes the tests start
 # (web, worker, manage.py) then load the portal's modules rather than compile them each time.
 test: $(VENV)/.dev
-	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} --maxprocesses=6 --dist loadgroup $(PYTEST_ARGS)
+	env -u PYTHONDONTWRITEBYTECODE $(VENV)/bin/pytest -n $${PYTEST_WORKERS:-auto} --maxprocesses=6 --dist loadgroup \
+	  --durations=$${PYTEST_DURATIONS:-15} $(PYTEST_ARGS)
 
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .

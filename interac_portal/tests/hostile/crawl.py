@@ -20,16 +20,16 @@ from ..security.pages import admin_urls, site_urls
 
 # Each parameter of a page meets each of these on its own in a thorough crawl.
 ODD_VALUES = [
-    "abc",
     "-1",
     "99999999999999999999",  # beyond a bigint: PostgreSQL refuses it in a write, SQLite overflows
-    "9999-12",
+    "9999-12",  # not a number, not a date or a choice, and a month at the calendar's end
     "0001-01-01",
     "\x00",
     "1,2",
 ]
-# And these in every parameter at once.
-MORE_ODD_VALUES = ["9999-12-31T23:59:59", "x" * 300, "", "0"]
+# And these in every parameter at once ("abc" is refused wherever "9999-12" is: neither is a number,
+# a date or a choice).
+MORE_ODD_VALUES = ["abc", "9999-12-31T23:59:59", "x" * 300, "", "0"]
 # Read by every admin list whatever its filters; and by other admin pages.
 LIST_PARAMS = ["q", "o", "p", "_to_field", "_popup"]
 PAGE_PARAMS = ["_changelist_filters", "_to_field", "_popup", "next"]
