@@ -38,6 +38,25 @@ hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "portal"))
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def _flush_by_delete(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+    """After each test that commits, Django empties every table; on PostgreSQL with one TRUNCATE of all of
+    them, which makes new files for each table and index: about 140 ms, against 10 ms for a DELETE of each
+    table of a test's few rows. The foreign keys are deferred (Django makes them so): the order is free."""
+    if reset_sequences or not tables:
+        return _truncate_flush(self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade)
+    delete_from = f"{style.SQL_KEYWORD('DELETE')} {style.SQL_KEYWORD('FROM')}"
+    return [f"{delete_from} {style.SQL_FIELD(self.quote_name(table))};" for table in tables]
+
+
+try:
+    from django.db.backends.postgresql.operations import DatabaseOperations as _PostgresOperations
+except ImportError:  # no psycopg: SQLite only
+    _PostgresOperations = None
+if _PostgresOperations is not None:
+    _truncate_flush = _PostgresOperations.sql_flush
+    _PostgresOperations.sql_flush = _flush_by_delete
+
+
 def service_missing(reason: str):
     """Skip the test, or fail it when the CI run promises every service."""
     if REQUIRE_SERVICES:

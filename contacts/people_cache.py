@@ -20,7 +20,8 @@ a token that is current after it. Tokens are random, never counters: a token
 lost with Redis comes back as a value no kept user carries.
 
 Writes through the ORM (save, delete) are seen by signals (`connect_signals`);
-`contacts.services` marks its `update()` calls itself. Nothing else writes
+`contacts.services` marks its `update()` calls itself; a `migrate` renews the
+people token. Nothing else writes
 these tables. While the cache is unreachable (`core.cache` then answers from
 the process's own memory, which other processes cannot mark), every request
 loads the user from the database.
@@ -31,7 +32,7 @@ import secrets
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 
 PEOPLE_TOKEN = "people:token"
 # How long a loaded user is kept at most, whatever the tokens say.
@@ -114,8 +115,16 @@ def _branch_saved(sender, instance, **kwargs):
     people_changed(everyone=True)
 
 
+def _migrated(sender, **kwargs):
+    # A deploy's migrations may change these rows without the ORM's signals (a data migration), or
+    # their columns: nothing kept before them is used after.
+    people_changed(everyone=True)
+
+
 def connect_signals() -> None:
     from .models import AltProfile, Branch, User
+
+    post_migrate.connect(_migrated, dispatch_uid="people_cache.migrated")
 
     for name, signal in (("saved", post_save), ("deleted", post_delete)):
         signal.connect(_user_saved, sender=User, dispatch_uid=f"people_cache.user_{name}")

@@ -6,6 +6,7 @@ On in production with Redis; here on for each test, with the test run's cache (R
 import pytest
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
@@ -134,3 +135,10 @@ def test_with_redis_unreachable_every_request_reads_the_user(client_for, alt_tok
         client = client_for(alt_tokyo)
         counts = [_queries(client)[0] for _ in range(4)]
     assert counts[1] == counts[2] == counts[3]
+
+
+def test_a_migrate_keeps_nothing_from_before(client_for, alt_tokyo):
+    client = client_for(alt_tokyo)
+    kept = _settled(client)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as `migrate` ends
+    assert _queries(client)[0] == kept + 1

@@ -7,9 +7,10 @@ the admin list rendered), search, ordering, the page number, the fields an add
 form prefills from the query string, and the ids in the path; each admin
 action is posted with odd ids. `thorough` asks one parameter at a time (every
 parameter a page reads of its own meets every odd value on its own; the admin's
-generic parameters of change, history and delete pages take each odd value all
-at once); otherwise every parameter takes the same odd value at once, one
-request per value, and fewer values (QUICK_VALUES).
+generic parameters of change, history and delete pages, and the fields an add
+form prefills, take each odd value all at once); otherwise every parameter
+takes the same odd value at once, one request per value, and fewer values
+(QUICK_VALUES).
 """
 
 from dataclasses import dataclass, field
@@ -66,6 +67,12 @@ def _params_read(response) -> list[str]:
     return names
 
 
+def _prefills_only(response) -> bool:
+    """An admin add form: what it reads of the query string is its fields' first values."""
+    context = getattr(response, "context_data", None) or {}
+    return context.get("adminform") is not None and bool(context.get("add")) and context.get("cl") is None
+
+
 def _actions(response) -> list[str]:
     context = getattr(response, "context_data", None) or {}
     form = context.get("action_form")
@@ -113,7 +120,7 @@ class Crawler:
         reached = response.status_code == 200
         own = [*extra, *_params_read(response)]
         names = list(dict.fromkeys(own or PAGE_PARAMS))
-        if reached and self.thorough and own:
+        if reached and self.thorough and own and not _prefills_only(response):
             for name in names:
                 for value in ODD_VALUES:
                     self.ask("get", url, {name: value})
@@ -121,7 +128,9 @@ class Crawler:
                 self.ask("get", url, dict.fromkeys(names, value))
         elif reached and self.thorough:
             # An admin change, history or delete page reads only the admin's own PAGE_PARAMS, in the same
-            # code for every model: every odd value in all of them at once.
+            # code for every model; an add form takes each field's first value from the query string
+            # without validating it, so no field's refusal hides another's: every odd value in all of
+            # them at once.
             for value in ODD_VALUES + MORE_ODD_VALUES:
                 self.ask("get", url, dict.fromkeys(names, value))
         else:
