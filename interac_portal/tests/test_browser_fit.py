@@ -43,7 +43,7 @@ def demo(settings):
     settings.DEBUG = False
 
 
-# Full pages as JPEG: Chromium encodes a long page's PNG several times slower, and the screenshots are for
+# Full pages as JPEG: Chromium takes about twice as long over a long page's PNG, and the screenshots are for
 # people to look at.
 SHOT = {"full_page": True, "type": "jpeg", "quality": 80}
 
