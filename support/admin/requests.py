@@ -119,7 +119,8 @@ class MessageInline(ReadOnlyInlineMixin, admin.TabularInline):
     verbose_name_plural = _("conversation")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("author").prefetch_related("attachments")
+        # Each row is named (Message.__str__) by its author and its request's reference.
+        return super().get_queryset(request).select_related("author", "support_request").prefetch_related("attachments")
 
     @admin.display(description=_("seen by"))
     def visibility(self, obj):

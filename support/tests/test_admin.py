@@ -214,6 +214,25 @@ def test_changelist_query_count_is_the_same_for_1_and_50_requests(
 # --- the change page ----------------------------------------------------------------
 
 
+def test_the_change_page_reads_the_same_queries_for_2_or_12_messages(
+    client_for, staff_tokyo, alt_tokyo, mc_tokyo, django_assert_max_num_queries
+):
+    """Each message of the thread is named by its author and its request (the rows' names are read along)."""
+    support_request = SupportRequestFactory(alt=alt_tokyo)
+    url = reverse("admin:support_supportrequest_change", args=[support_request.pk])
+    client = client_for(staff_tokyo)
+    client.get(url)  # the first request of a session also refreshes the session's expiry
+    counts = []
+    for messages in (2, 12):
+        while Message.objects.filter(support_request=support_request).count() < messages:
+            MessageFactory(support_request=support_request, author=mc_tokyo)
+        with django_assert_max_num_queries(20) as captured:
+            page = client.get(url).content.decode()
+        assert page.count(f"on {support_request.reference}") == messages
+        counts.append(len(captured.captured_queries))
+    assert counts[0] == counts[1]
+
+
 def test_change_page_shows_the_thread_with_internal_notes(client_for, staff_tokyo, tokyo_request):
     MessageFactory(support_request=tokyo_request, body="From the ALT")
     MessageFactory(support_request=tokyo_request, author=staff_tokyo, from_staff=True, is_internal=True, body="Note")
