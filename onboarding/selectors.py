@@ -21,12 +21,11 @@ from contacts.models import AltProfile, OrientationTrack, User
 from contacts.selectors import Contact, alt_profile_for_user, branch_scope_for_user, support_team_summary_for_alt
 from core.dates import add_days
 from core.formats import format_date
-from core.labels import choice_label
+from core.labels import choice_label, pick
 
 from .checklist import STEPS, STEPS_BY_KIND, help_url_for
 from .handover import HandoverSection, sections_from_other_apps
 from .models import ChecklistItem, Course, Enrolment, Handover, Placement, QuizAttempt, Stage, Task, TaskCompletion
-from .models._i18n import pick
 from .models.placement import BRANCH_STAGES, PIPELINE
 
 # --- placement ------------------------------------------------------------------

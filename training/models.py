@@ -14,12 +14,12 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile, Branch, OrientationTrack
 from core.formats import format_datetime
-from core.labels import choice_label
+from core.labels import choice_label, pick
 from core.validators import validate_date_in_range
 
 from .display import SessionTime, date_text, date_time_text, session_time
@@ -28,10 +28,6 @@ from .display import SessionTime, date_text, date_time_text, session_time
 ATTENDANCE_OPENS_BEFORE = timedelta(hours=24)
 # ALTs check themselves in with the QR code at the door from this long before the start until the end.
 CHECKIN_OPENS_BEFORE = timedelta(minutes=30)
-
-
-def _reads_japanese() -> bool:
-    return (get_language() or "").startswith("ja")
 
 
 class TrainingSession(models.Model):
@@ -164,7 +160,7 @@ class TrainingSession(models.Model):
     @property
     def display_title(self) -> str:
         """The title in the reader's language: the Japanese one for a Japanese reader when there is one."""
-        title = self.title_ja if self.title_ja and _reads_japanese() else self.title
+        title = pick(self.title, self.title_ja)
         if title:
             return title
         if self.kind == self.Kind.INITIAL_ORIENTATION and self.track:
@@ -174,7 +170,7 @@ class TrainingSession(models.Model):
     @property
     def display_description(self) -> str:
         """The description in the reader's language, the English one when it has no Japanese."""
-        return self.description_ja if self.description_ja and _reads_japanese() else self.description
+        return pick(self.description, self.description_ja)
 
     @property
     def kind_label(self) -> str:

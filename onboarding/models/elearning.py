@@ -6,9 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.labels import choice_label
-
-from ._i18n import pick
+from core.labels import choice_label, pick
 
 
 class Course(models.Model):

@@ -70,7 +70,7 @@ def _params_read(response) -> list[str]:
 def _prefills_only(response) -> bool:
     """An admin add form: what it reads of the query string is its fields' first values."""
     context = getattr(response, "context_data", None) or {}
-    return context.get("adminform") is not None and bool(context.get("add")) and context.get("cl") is None
+    return context.get("adminform") is not None and bool(context.get("add"))
 
 
 def _actions(response) -> list[str]:
