@@ -40,6 +40,17 @@ class ContactsConfig(AppConfig):
     }
 
     def ready(self):
+        from core import versions
+
+        from .models import AltProfile, Branch, Notification, StaffRole, User
+
+        # What ALTs' pages show of these rows is also kept under contacts.people_cache's tokens.
+        # A login's mark, a password, an account locked out (which ends its sessions): no page shows them.
+        versions.register(User, alt="id", unseen_fields=("last_login", "password", "is_active"))
+        versions.register(AltProfile, alt="user_id")
+        versions.register(Branch, everyone=True)
+        versions.unseen(StaffRole, Notification)
+
         from django.contrib.auth.signals import user_logged_in
 
         from . import people_cache

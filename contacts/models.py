@@ -10,6 +10,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from core.validators import validate_date_in_range
+from core.versions import VersionedManager, VersionedQuerySet
 
 from . import prefectures
 
@@ -19,7 +20,7 @@ class Language(models.TextChoices):
     JA = "ja", _("Japanese")
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager.from_queryset(VersionedQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
@@ -99,6 +100,8 @@ class Branch(models.Model):
     # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
     # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("branch")
@@ -272,6 +275,8 @@ class AltProfile(models.Model):
     # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
     # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("ALT profile")

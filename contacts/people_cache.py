@@ -7,7 +7,8 @@ loaded user is therefore kept in the shared cache (Redis), tagged with two
 version tokens read in the same round trip:
 
 - the person's own token, given a new value whenever their User row or their
-  AltProfile is written;
+  AltProfile is written (the token of their rows in `core.versions`, which
+  also sees `update()` and bulk writes of them);
 - the people token, given a new value whenever a Branch or any User row is
   written through the ORM (an ALT's kept user carries the branch, the MC and
   the GRM contact), but for a login's last_login, and by writes that touch
@@ -33,6 +34,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.shortcuts import render
+from django.utils.translation import get_language
+
+from core import versions
+from core.jinja2 import render_part, with_csrf
 
 PEOPLE_TOKEN = "people:token"
 # How long a loaded user is kept at most, whatever the tokens say.
@@ -40,7 +46,8 @@ KEEP_SECONDS = 600
 
 
 def _person_token_key(user_id) -> str:
-    return f"people:token:{user_id}"
+    # The person's token is the one of their rows in core.versions: any write of them renews it, update() too.
+    return versions.token_key(versions.alt(user_id))
 
 
 def _entry_key(user_id) -> str:
@@ -130,3 +137,31 @@ def connect_signals() -> None:
         signal.connect(_user_saved, sender=User, dispatch_uid=f"people_cache.user_{name}")
         signal.connect(_profile_saved, sender=AltProfile, dispatch_uid=f"people_cache.profile_{name}")
         signal.connect(_branch_saved, sender=Branch, dispatch_uid=f"people_cache.branch_{name}")
+
+
+def kept_for_alt(user_id, key: str, build, *, names=()):
+    """`build()` for a part of the ALT `user_id`'s pages, kept while nothing it may show changed (core.versions).
+
+    Its tokens: the ALT's rows, everyone's, `names`, and the people's of this
+    module (their profile, branch and contacts), which is why it is kept only
+    where those are.
+    """
+    if not enabled():
+        return build()
+    names = (versions.alt(user_id), versions.EVERYONE, *names)  # the first is the person's token here
+    tokens = [PEOPLE_TOKEN, *(versions.token_key(name) for name in names)]
+    return versions.kept(tokens, f"{key}:{user_id}:{get_language()}", build)
+
+
+def render_alt_page(request, template_name: str, key: str, build_context, *, names=(), keep=True, status=200):
+    """An ALT's page whose content, the template `<folder>/_<name>_body.jinja`, is kept while nothing it shows
+    changed (`kept_for_alt`). `build_context()` gives the content's context; `keep=False` for a page that
+    shows more than the rows (a form's errors)."""
+    folder, _slash, name = template_name.rpartition("/")
+    body_name = f"{folder}/_{name.removesuffix('.jinja')}_body.jinja"
+
+    def build():
+        return render_part(request, body_name, build_context())
+
+    body = kept_for_alt(request.user.pk, key, build, names=names) if keep else build()
+    return render(request, template_name, {"body": with_csrf(request, body)}, status=status)

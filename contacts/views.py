@@ -11,14 +11,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import selectors, services
 from .forms import AltProfileForm, LanguageForm
+from .people_cache import render_alt_page
 
 
 @login_required
 @require_GET
 def support_team(request: HttpRequest) -> HttpResponse:
     profile = selectors.alt_profile_get_for_user(user=request.user)
-    team = selectors.support_team_for_alt(profile=profile)
-    return render(request, "contacts/support_team.jinja", {"profile": profile, "team": team})
+
+    def build_context():
+        return {"profile": profile, "team": selectors.support_team_for_alt(profile=profile)}
+
+    return render_alt_page(request, "contacts/support_team.jinja", "support-team", build_context)
 
 
 @login_required

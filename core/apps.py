@@ -10,6 +10,12 @@ class CoreConfig(AppConfig):
     verbose_name = "Platform"
 
     def ready(self):
+        from . import versions
+        from .models import SubmittedForm, UserSession
+
+        versions.connect_signals()
+        versions.unseen(SubmittedForm, UserSession)
+
         from django.contrib.auth.signals import user_login_failed
 
         from . import checks  # noqa: F401 (registers the deploy checks)

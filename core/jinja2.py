@@ -128,3 +128,31 @@ def environment(**options) -> Environment:
     )
     env.filters.update({"linebreaksbr": linebreaksbr, "linebreaks": linebreaks})
     return env
+
+
+# Where a kept part (core.versions) had its CSRF field: each page puts its own in (`with_csrf`).
+_CSRF_MARK = "<!--csrf-->"
+
+
+def render_part(request, template_name: str, context: dict) -> str:
+    """A part of a page, rendered to be kept (core.versions): the page's context, with a mark for the CSRF field.
+
+    A kept part is shown to the same person in every session and language it
+    is kept for: the CSRF field, which is the session's, goes in at each request.
+    """
+    from django.template import engines
+
+    engine = engines["jinja2"]
+    variables = {"request": request}
+    for processor in engine.template_context_processors:
+        variables.update(processor(request))
+    variables.update(context)
+    variables["csrf_input"] = Markup(_CSRF_MARK)  # noqa: S704 (a constant)
+    return engine.env.get_template(template_name).render(variables)
+
+
+def with_csrf(request, part: str) -> Markup:
+    """A kept part with this request's CSRF field."""
+    if _CSRF_MARK in part:
+        part = part.replace(_CSRF_MARK, str(csrf_input(get_token(request))))
+    return Markup(part)  # noqa: S704 (rendered by the autoescaping engine)

@@ -18,6 +18,12 @@ class InteracPortalConfig(AppConfig):
     }
 
     def ready(self):
+        from core import versions
+
+        from .models import ChecklistHelp
+
+        versions.register(ChecklistHelp, alt="item__alt_id")
+
         # The flows that cross two feature apps are wired here, in the layer above them: the feature
         # apps never import each other.
         from django.core import checks

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versions import VersionedManager
+
 
 class ChecklistHelp(models.Model):
     """An arrived ALT asked for help with a checklist step (onboarding) through a support request (support).
@@ -21,6 +23,8 @@ class ChecklistHelp(models.Model):
     category = models.CharField(_("category"), max_length=16)
     subject = models.CharField(_("subject"), max_length=200)
     asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("checklist step help")

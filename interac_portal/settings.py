@@ -224,6 +224,11 @@ SESSION_ENGINE = env.str(
 # version tokens that every write of those rows renews (contacts/people_cache.py). Never with a
 # per-process cache, whose copies the other processes' writes could not mark.
 PEOPLE_CACHE = env.bool("PEOPLE_CACHE", default=_shared_cache)
+# What ALTs' pages show (the dashboard's cards, the lists) kept in the shared cache under version
+# tokens that every write of those rows renews (core/versions.py); the same rule as above.
+KEPT_PARTS = env.bool("KEPT_PARTS", default=_shared_cache)
+# Each kept part is also built afresh and compared (a check for the tests; never in production).
+KEPT_PARTS_VERIFY = env.bool("KEPT_PARTS_VERIFY", default=False)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ja", _("Japanese"))]

@@ -37,3 +37,19 @@ class OnboardingConfig(AppConfig):
         "SCHEDULER": [*_PROGRESS_VIEW, "onboarding.add_taskcompletion", "onboarding.export_progress"],
         "TRAINER": [*_PROGRESS_VIEW, "onboarding.export_progress"],
     }
+
+    def ready(self):
+        from core import versions
+
+        from . import models
+
+        for model in (models.Course, models.Module, models.Task, models.Question, models.Choice):
+            versions.register(model, everyone=True)
+        # The reminders' marks are no page's: their runs leave every kept page as it is.
+        versions.register(models.ChecklistItem, alt="alt_id", unseen_fields=("reminded_at",))
+        versions.register(models.Enrolment, alt="alt_id", unseen_fields=("invited_at", "last_nudged_at"))
+        versions.register(models.Placement, alt="alt_id")
+        versions.register(models.TaskCompletion, alt="enrolment__alt_id")
+        versions.register(models.QuizAttempt, alt="enrolment__alt_id")
+        versions.register(models.PlacementEvent, alt="placement__alt_id")
+        versions.register(models.Handover, alt="placement__alt_id", unseen_fields=("reminded_at",))

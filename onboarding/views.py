@@ -13,6 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from contacts.people_cache import render_alt_page
 from contacts.selectors import alt_profile_get_for_user
 from core.formats import format_date
 from core.spreadsheet import csv_response
@@ -27,20 +28,23 @@ from .models import Stage, Task
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     profile = alt_profile_get_for_user(user=request.user)
-    stage = selectors.placement_stage_for_alt(user=request.user)
-    enrolment = selectors.enrolment_for_alt(user=request.user)
-    progress = (
-        selectors.course_progress(enrolment=enrolment, departure_date=profile.departure_date) if enrolment else None
-    )
-    context = {
-        "profile": profile,
-        "timeline": selectors.placement_timeline(stage=stage) if stage else None,
-        "helper": selectors.who_to_ask(profile=profile, stage=stage),
-        "progress": progress,
-        "course_waiting": progress is None and stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE),
-        "checklist": selectors.checklist_for_alt(user=request.user) if stage == Stage.ARRIVED else None,
-    }
-    return render(request, "onboarding/index.jinja", context)
+
+    def build_context():
+        stage = selectors.placement_stage_for_alt(user=request.user)
+        enrolment = selectors.enrolment_for_alt(user=request.user)
+        progress = (
+            selectors.course_progress(enrolment=enrolment, departure_date=profile.departure_date) if enrolment else None
+        )
+        return {
+            "profile": profile,
+            "timeline": selectors.placement_timeline(stage=stage) if stage else None,
+            "helper": selectors.who_to_ask(profile=profile, stage=stage),
+            "progress": progress,
+            "course_waiting": progress is None and stage in (Stage.CONFIRMED, Stage.PRE_DEPARTURE),
+            "checklist": selectors.checklist_for_alt(user=request.user) if stage == Stage.ARRIVED else None,
+        }
+
+    return render_alt_page(request, "onboarding/index.jinja", "onboarding", build_context)
 
 
 def _task_context(page, *, quiz=None, form=None) -> dict:

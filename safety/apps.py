@@ -15,3 +15,13 @@ class SafetyConfig(AppConfig):
         "MC": [*_CHECKS, "safety.view_wellbeingcheckin"],
         "SCHEDULER": [*_CHECKS, "safety.view_wellbeingcheckin"],
     }
+
+    def ready(self):
+        from core import versions
+
+        from .models import SafetyAnswer, SafetyAnswerChange, SafetyCheck, WellbeingCheckin
+
+        versions.register(SafetyCheck, everyone=True)
+        versions.register(SafetyAnswer, alt="alt_id")
+        versions.register(SafetyAnswerChange, alt="answer__alt_id")
+        versions.register(WellbeingCheckin, alt="alt_id")

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from contacts import prefectures as prefecture_names
 from contacts.models import Branch
+from core.versions import VersionedManager
 
 
 def _japanese_active() -> bool:
@@ -86,6 +87,8 @@ class SafetyCheck(models.Model):
         verbose_name=_("closed by"),
     )
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("safety check")
         verbose_name_plural = _("safety checks")
@@ -153,6 +156,8 @@ class SafetyAnswer(models.Model):
     )
     created = models.DateTimeField(_("asked"), default=timezone.now)
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("safety answer")
         verbose_name_plural = _("safety answers")
@@ -182,6 +187,8 @@ class SafetyAnswerChange(models.Model):
     note = models.TextField(_("note"), max_length=1000, blank=True)
     channel = models.CharField(_("answered through"), max_length=16, choices=Channel.choices)
     at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("safety answer change")
@@ -229,6 +236,8 @@ class WellbeingCheckin(models.Model):
         related_name="+",
         verbose_name=_("support request"),
     )
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("well-being check-in")

@@ -54,6 +54,21 @@ class SupportConfig(AppConfig):
     }
 
     def ready(self):
+        from core import versions
+
+        from . import models
+
+        versions.register(models.SupportRequest, alt="alt_id")
+        for model in (models.Message, models.Attachment, models.Visit, models.UrgentAlert):
+            versions.register(model, alt="support_request__alt_id")
+        versions.register(models.CounterCard, everyone=True)
+        versions.register(models.OnCallShift, everyone=True)
+        # Staff's alone: the history, the reference counter, canned replies and the inbound emails (a
+        # reply by email is posted as a Message).
+        versions.unseen(
+            models.SupportRequest.history.model, models.ReferenceCounter, models.CannedReply, models.InboundEmail
+        )
+
         from anymail.signals import inbound
 
         from .inbound.webhook import inbound_received

@@ -1,14 +1,16 @@
 """The number beside "Support requests" in the navigation: the ALT's requests with a new reply.
 
-The dashboard, /support/ and a request's page count it with the rows they read
-anyway and say so (`new_replies_counted`); any other page counts it with one
-query, and only when the navigation shows it (an ALT's page; never staff's).
+The dashboard and a request's page count it with the rows they read anyway and
+say so (`new_replies_counted`); any other page counts it with one query, kept
+while none of the ALT's rows changed, and only when the navigation shows it (an
+ALT's page; never staff's).
 """
 
 from functools import cached_property
 
 from django.http import HttpRequest
 
+from contacts.people_cache import kept_for_alt
 from contacts.selectors import is_alt
 
 from .selectors import new_reply_count_for_alt
@@ -35,4 +37,5 @@ class NewReplies:
         user = getattr(self.request, "user", None)
         if user is None or not user.is_authenticated or user.is_staff or not is_alt(user):
             return 0
-        return new_reply_count_for_alt(user_id=user.pk)
+        # Kept while none of the ALT's rows changed (core.versions), as the pages are.
+        return kept_for_alt(user.pk, "new-replies", lambda: new_reply_count_for_alt(user_id=user.pk))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contacts.people_cache import render_alt_page
 from contacts.selectors import alt_profile_get_for_user
 
 from . import selectors, services
@@ -30,11 +31,14 @@ def request_list(request: HttpRequest) -> HttpResponse:
         page = int(request.GET.get("page", 1))
     except ValueError:
         raise Http404("No such page") from None
-    listing = selectors.support_requests_for_alt(user=request.user, page=page)
-    if listing.new_reply_count is not None:
-        new_replies_counted(request, listing.new_reply_count)
-    context = {"profile": profile, "listing": listing, "status_labels": selectors.status_labels_for_alt()}
-    return render(request, "support/list.jinja", context)
+
+    def build_context():
+        listing = selectors.support_requests_for_alt(user=request.user, page=page)
+        if listing.new_reply_count is not None:
+            new_replies_counted(request, listing.new_reply_count)
+        return {"profile": profile, "listing": listing, "status_labels": selectors.status_labels_for_alt()}
+
+    return render_alt_page(request, "support/list.jinja", f"support-list:{page}", build_context)
 
 
 @login_required

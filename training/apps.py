@@ -31,3 +31,16 @@ class TrainingConfig(AppConfig):
         ],
         "SCHEDULER": ["training.view_trainingsession", "training.view_registration"],
     }
+
+    def ready(self):
+        from core import versions
+
+        from .models import CalendarFeed, Registration, TrainingSession
+
+        # A session's places left show on every ALT's page: each registration renews "training".
+        versions.register(TrainingSession, also=("training",))
+        # The reminders' marks are no page's: their runs leave every kept page as it is.
+        versions.register(
+            Registration, alt="alt_id", also=("training",), unseen_fields=("reminded_7d_for", "reminded_1d_for")
+        )
+        versions.register(CalendarFeed, alt="alt_id")

@@ -21,6 +21,7 @@ from contacts.models import AltProfile, Branch, OrientationTrack
 from core.formats import format_datetime
 from core.labels import choice_label, pick
 from core.validators import validate_date_in_range
+from core.versions import VersionedManager
 
 from .display import SessionTime, date_text, date_time_text, session_time
 
@@ -117,6 +118,8 @@ class TrainingSession(models.Model):
     # Every save bumps it (django-concurrency): an admin form loaded at an older version is refused
     # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("training session")
@@ -289,6 +292,8 @@ class Registration(models.Model):
     reminded_7d_for = models.DateTimeField(null=True, blank=True, editable=False)
     reminded_1d_for = models.DateTimeField(null=True, blank=True, editable=False)
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("registration")
         verbose_name_plural = _("registrations")
@@ -337,6 +342,8 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(_("token"), max_length=64, unique=True)
     created = models.DateTimeField(_("created"), default=timezone.now)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("calendar feed")

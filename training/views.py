@@ -9,6 +9,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from contacts.people_cache import render_alt_page
 from contacts.selectors import alt_profile_get_for_user
 from core.formats import format_time
 
@@ -27,20 +28,27 @@ def _session_anchor(pk: int) -> str:
 def _render_index(request: HttpRequest, profile, *, status: int = 200, error: str = "", failed=None):
     """The ALT's training page; `failed` is (session id, WithdrawForm) to show again with its errors
     (the other sessions' reason fields are empty: plain markup, no form each)."""
-    overview = selectors.training_overview_for_alt(profile=profile)
-    feed = selectors.calendar_feed_for_alt(alt=request.user)
-    # The public address, never the request's Host header: the link goes into calendar apps.
-    feed_url = f"{settings.SITE_URL}{reverse('training:calendar_feed', args=[feed.token])}" if feed else ""
-    context = {
-        "profile": profile,
-        "overview": overview,
-        "error": error,
-        "failed_session_id": failed[0] if failed else None,
-        "failed_form": failed[1] if failed else None,
-        "feed_url": feed_url,
-        "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed else "",
-    }
-    return render(request, "training/index.jinja", context, status=status)
+
+    def build_context():
+        overview = selectors.training_overview_for_alt(profile=profile)
+        feed = selectors.calendar_feed_for_alt(alt=request.user)
+        # The public address, never the request's Host header: the link goes into calendar apps.
+        feed_url = f"{settings.SITE_URL}{reverse('training:calendar_feed', args=[feed.token])}" if feed else ""
+        return {
+            "profile": profile,
+            "overview": overview,
+            "error": error,
+            "failed_session_id": failed[0] if failed else None,
+            "failed_form": failed[1] if failed else None,
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed else "",
+        }
+
+    # Kept while nothing it shows changed, but for a page showing an error or a form's answers.
+    keep = not error and failed is None
+    return render_alt_page(
+        request, "training/index.jinja", "training", build_context, names=("training",), keep=keep, status=status
+    )
 
 
 @login_required

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versions import VersionedManager
+
 
 class ChecklistItem(models.Model):
     """One step of an ALT's first weeks in Japan. What each step means lives in `onboarding.checklist`."""
@@ -26,6 +28,8 @@ class ChecklistItem(models.Model):
     done_at = models.DateTimeField(_("done"), null=True, blank=True)
     # The "due in 3 days" email went out for this due date (cleared when the date moves).
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("arrival checklist item")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.labels import choice_label, pick
+from core.versions import VersionedManager
 
 
 class Course(models.Model):
@@ -28,6 +29,8 @@ class Course(models.Model):
         default=False,
         help_text=_("New ALTs are enrolled in the current course. Only one course is current."),
     )
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("course")
@@ -55,6 +58,8 @@ class Module(models.Model):
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_ja = models.CharField(_("title (Japanese)"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("module")
@@ -111,6 +116,8 @@ class Task(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("task")
         verbose_name_plural = _("tasks")
@@ -163,6 +170,8 @@ class Question(models.Model):
     explanation_en = models.TextField(_("explanation (English)"), blank=True)
     explanation_ja = models.TextField(_("explanation (Japanese)"), blank=True)
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
@@ -186,6 +195,8 @@ class Choice(models.Model):
     text_en = models.CharField(_("answer (English)"), max_length=300)
     text_ja = models.CharField(_("answer (Japanese)"), max_length=300, blank=True)
     is_correct = models.BooleanField(_("correct"), default=False)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("choice")
@@ -211,6 +222,8 @@ class Enrolment(models.Model):
     invited_at = models.DateTimeField(_("invited"), null=True, blank=True)
     last_nudged_at = models.DateTimeField(_("last reminder"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -245,6 +258,8 @@ class TaskCompletion(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("task completion")
         verbose_name_plural = _("task completions")
@@ -274,6 +289,8 @@ class QuizAttempt(models.Model):
     passed = models.BooleanField(_("passed"))
     answers = models.JSONField(_("answers"), default=dict)
     created = models.DateTimeField(_("submitted"), default=timezone.now)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("quiz attempt")

@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versions import VersionedManager
+
 from .placement import Placement, PlacementEvent
 
 
@@ -52,6 +54,8 @@ class Handover(models.Model):
     reminded_at = models.DateTimeField(_("reminder sent"), null=True, blank=True)
     # The placement went back to PLACEMENT or was withdrawn before the MC acknowledged it.
     cancelled_at = models.DateTimeField(_("called off"), null=True, blank=True)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("handover to the MC")

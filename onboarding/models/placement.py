@@ -5,6 +5,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.versions import VersionedManager
+
 
 class Stage(models.TextChoices):
     APPLIED = "APPLIED", _("Applied")
@@ -99,6 +101,8 @@ class Placement(models.Model):
     # instead of overwriting someone else's change (core.adminsite.StaleEditAdminMixin).
     version = AutoIncVersionField()
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
@@ -148,6 +152,8 @@ class PlacementEvent(models.Model):
     )
     at = models.DateTimeField(_("when"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("placement event")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from contacts.models import AltProfile
+from core import versions
 from support.models import Category, Urgency
 from support.services import message_post_by_alt, support_request_create
 
@@ -98,7 +99,10 @@ def _record_safe_in_one_statement(*, check_id: int, alt_id: int, note: str, chan
     with connection.cursor() as cursor:
         cursor.execute(_SAFE_IN_ONE_STATEMENT, {**values, "check": check_id, "alt": alt_id})
         changed = cursor.rowcount == 1
-    if not changed:
+    if changed:
+        # The statement bypasses the models' writes: the ALT's kept pages are renewed here (core.versions).
+        versions.renew(versions.alt(alt_id))
+    else:
         # Closed in the meantime, or the same answer from a second tap that came first.
         answer.safety_check.refresh_from_db(fields=["closed_at"])
         if answer.safety_check.closed_at is not None:

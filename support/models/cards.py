@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from core.versions import VersionedManager
+
 
 class CounterCard(models.Model):
     class Place(models.TextChoices):
@@ -22,6 +24,8 @@ class CounterCard(models.Model):
     bring_ja = models.TextField(_("what I bring (Japanese)"), max_length=2_000, help_text=_("One item per line."))
     bring_en = models.TextField(_("what I bring (English)"), max_length=2_000, help_text=_("One item per line."))
     updated = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("counter card")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Branch
 from core.formats import format_datetime
 from core.validators import validate_date_in_range
+from core.versions import VersionedManager
 
 from .requests import SupportRequest
 
@@ -33,6 +34,8 @@ class OnCallShift(models.Model):
     )
     # Optimistic locking: every change bumps it; an admin form loaded before a change is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("on-call shift")
@@ -96,6 +99,8 @@ class UrgentAlert(models.Model):
         related_name="+",
         verbose_name=_("escalated to"),
     )
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("urgent call-out")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from contacts.models import Branch, StaffRole
+from core.versions import VersionedManager
 
 CONFIDENTIAL_PERMISSION = "support.view_confidential_request"
 REPORT_PERMISSION = "support.view_support_report"
@@ -207,6 +208,8 @@ class SupportRequest(models.Model):
         verbose_name=_("historical support request"),
     )
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("support request")
         verbose_name_plural = _("support requests")
@@ -312,6 +315,8 @@ class Message(models.Model):
     # later (no answer came, the page was reloaded), finds this message instead of posting another.
     submit_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("message")
         verbose_name_plural = _("messages")
@@ -369,6 +374,8 @@ class Attachment(models.Model):
         verbose_name=_("uploaded by"),
     )
     created = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("attachment")

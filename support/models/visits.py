@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from contacts.models import Branch
 from core.formats import format_datetime
 from core.validators import validate_date_in_range
+from core.versions import VersionedManager
 
 from .requests import SupportRequest
 
@@ -54,6 +55,8 @@ class Visit(models.Model):
         related_name="+",
         verbose_name=_("scheduled by"),
     )
+
+    objects = VersionedManager()
 
     class Meta:
         verbose_name = _("visit")

@@ -1,0 +1,304 @@
+"""What a page shows, kept in the shared cache under version tokens that every write renews.
+
+A page of an ALT reads a dozen queries' worth of rows that change rarely next
+to how often the page is opened. Its parts are therefore kept in the shared
+cache (Redis), each with the version tokens it was built under, read in the
+same round trip as the tokens' current values: a kept part is used only while
+every token is still the one it was built under.
+
+The tokens are named by what the writes change:
+
+- `everyone`: anything any ALT's page may show (a course, a training session,
+  a safety check), and writes too wide to name each ALT;
+- `alt:<id>`: anything of one ALT (their requests and messages, checklist,
+  placement, registrations, answers);
+- more, named by the apps (`training`: the places left in a session).
+
+Which writes renew which tokens is declared once per model (`register`): its
+saves, deletes and many-to-many writes are seen by signals, and its queryset (`VersionedQuerySet`,
+the model's default manager) renews them for `update()`, `bulk_create()` and
+`bulk_update()`. A model whose rows no ALT's page shows says so (`unseen`); the
+system check `core.W010` names any model of the portal's apps that does
+neither. A write renews its tokens when it happens and again after its
+transaction commits, so that a part built from rows read before the commit is
+never kept under a token that is current after it. Tokens are random, never
+counters: a token lost with Redis comes back as a value no kept part carries.
+
+What changes with the clock alone (a due date passed, a visit begun) is kept
+for at most five minutes: the clock's five-minute step is part of each key.
+While the shared cache is unreachable (`core.cache` then answers from the
+process's own memory), every part is built afresh.
+"""
+
+import secrets
+from collections.abc import Callable, Iterable
+
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import cache
+from django.db import models, transaction
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils import timezone
+
+EVERYONE = "everyone"
+# How long a kept part is kept at most, whatever the tokens say.
+KEEP_SECONDS = 900
+# What the clock alone changes shows within this many seconds.
+CLOCK_STEP = 300
+# An update of more ALTs than this renews everyone's token rather than each of theirs.
+MANY = 200
+
+_registry: dict[type[models.Model], "_Declared"] = {}
+_unseen: set[type[models.Model]] = set()
+
+
+class _Declared:
+    def __init__(self, alt: str | None, names: tuple[str, ...], unseen_fields: frozenset[str]):
+        self.alt = alt
+        self.names = names
+        self.unseen_fields = unseen_fields
+
+    def unseen(self, fields) -> bool:
+        """Writes of `fields` alone change nothing a page shows (a reminder's bookkeeping)."""
+        return fields is not None and set(fields) <= self.unseen_fields
+
+
+def enabled() -> bool:
+    """On where the cache is shared by every process (settings.KEPT_PARTS)."""
+    return settings.KEPT_PARTS
+
+
+def token_key(name: str) -> str:
+    return f"version:{name}"
+
+
+def alt(alt_id) -> str:
+    return f"alt:{alt_id}"
+
+
+def _reaches_shared_cache() -> bool:
+    reaching = getattr(cache, "reaches_shared_store", None)
+    return reaching() if reaching is not None else True
+
+
+def _renew_now(names: Iterable[str]) -> None:
+    fresh = {token_key(name): secrets.token_hex(8) for name in names}
+    if fresh:
+        cache.set_many(fresh, None)
+
+
+def renew(*names: str) -> None:
+    """What the tokens `names` stand for changed: no part kept under them is used again.
+
+    For a write no model declares (raw SQL): call it inside the write's
+    transaction; the tokens change now and again after the commit.
+    """
+    if not enabled() or not names:
+        return
+    names = tuple(dict.fromkeys(names))
+    _renew_now(names)
+    transaction.on_commit(lambda: _renew_now(names))
+
+
+def renew_alts(alt_ids: Iterable) -> None:
+    """The rows of the ALTs `alt_ids` changed (everyone's, when they are many)."""
+    alt_ids = {alt_id for alt_id in alt_ids if alt_id is not None}
+    if len(alt_ids) > MANY:
+        renew(EVERYONE)
+    else:
+        renew(*(alt(alt_id) for alt_id in alt_ids))
+
+
+def clock_step() -> int:
+    return int(timezone.now().timestamp()) // CLOCK_STEP
+
+
+def kept(tokens: list[str], key: str, build: Callable[[], object]):
+    """`build()`, or what it returned before under the same current `tokens` (cache keys of version tokens).
+
+    `key` names the part and everything it depends on beyond the tokens (the
+    person, the language); the clock's step is added here.
+    """
+    if not enabled():
+        return build()
+    key = f"kept:{key}:{clock_step()}"
+    found = cache.get_many([*tokens, key])
+    if not _reaches_shared_cache():
+        return build()
+    current = tuple(found.get(token) for token in tokens)
+    if None in current:
+        # First use since Redis started (or lost a token): new tokens, nothing kept carries them.
+        for token, value in zip(tokens, current, strict=True):
+            if value is None:
+                cache.add(token, secrets.token_hex(8), None)
+        return build()
+    entry = found.get(key)
+    if entry is not None and entry[0] == current:
+        if settings.KEPT_PARTS_VERIFY:
+            _verify(key, entry[1], build())
+        return entry[1]
+    value = build()
+    cache.set(key, (current, value), KEEP_SECONDS)
+    return value
+
+
+class StalePart(AssertionError):
+    pass
+
+
+def _verify(key: str, kept_value, fresh) -> None:
+    if kept_value != fresh:
+        raise StalePart(f"{key}: the kept part differs from the rows (a write renewed no token)")
+
+
+# Declaring the writes
+
+
+def _follow(instance, lookup: str):
+    value = instance
+    for part in lookup.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            return None
+    return value
+
+
+def _instance_names(declared: _Declared, instance) -> list[str]:
+    names = list(declared.names)
+    if declared.alt is not None:
+        try:
+            alt_id = _follow(instance, declared.alt)
+        except models.ObjectDoesNotExist:
+            alt_id = None
+        # A row whose ALT cannot be told (its parent already gone): anyone's page may have shown it.
+        names.append(alt(alt_id) if alt_id is not None else EVERYONE)
+    return names
+
+
+def _declared_for(model) -> "_Declared | None":
+    return _registry.get(model) or _registry.get(model._meta.concrete_model)
+
+
+def _saved(sender, instance, update_fields=None, **kwargs):
+    if not enabled():
+        return
+    declared = _declared_for(sender)
+    if declared is not None and not declared.unseen(update_fields):
+        renew(*_instance_names(declared, instance))
+
+
+def _related_changed(sender, instance, action, model, **kwargs):
+    """A many-to-many field written (`check.branches.set(...)`): the rows on both sides changed."""
+    if not enabled() or action not in ("post_add", "post_remove", "post_clear"):
+        return
+    declared = _declared_for(type(instance))
+    if declared is not None:
+        renew(*_instance_names(declared, instance))
+    other = _declared_for(model) if model is not None else None
+    if other is not None:
+        # The rows of the other side are named by pk only: anyone's page may show them.
+        renew(*other.names, *((EVERYONE,) if other.alt is not None else ()))
+
+
+def connect_signals() -> None:
+    m2m_changed.connect(_related_changed, dispatch_uid="versions.related_changed")
+
+
+def _connect(model) -> None:
+    # Per model, never for all: a delete() of rows no receiver listens to stays one statement.
+    uid = f"versions.{model._meta.label_lower}"
+    post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}.saved")
+    post_delete.connect(_saved, sender=model, dispatch_uid=f"{uid}.deleted")
+
+
+def register(
+    model: type[models.Model], *, alt: str | None = None, everyone: bool = False, also=(), unseen_fields=()
+) -> None:
+    """Writes of `model` change what ALTs' pages show.
+
+    `alt`: the lookup from a row to its ALT's id ("alt_id", "support_request__alt_id"): its writes renew
+    that ALT's token. `everyone`: they renew everyone's. `also`: more tokens they renew. `unseen_fields`:
+    columns no page shows (a reminder's mark): a write of those alone renews nothing.
+    """
+    names = tuple(also) + ((EVERYONE,) if everyone else ())
+    _registry[model] = _Declared(alt, names, frozenset(unseen_fields))
+    # A proxy's writes are sent under the proxy's name.
+    for each in apps.get_models():
+        if each is model or (each._meta.proxy and each._meta.concrete_model is model):
+            _connect(each)
+
+
+def unseen(*models_: type[models.Model]) -> None:
+    """Rows of `models_` are shown on no ALT's page: their writes renew no token."""
+    _unseen.update(models_)
+
+
+def is_declared(model: type[models.Model]) -> bool:
+    concrete = model._meta.concrete_model
+    return model in _registry or model in _unseen or concrete in _registry or concrete in _unseen
+
+
+def registered(model: type[models.Model]) -> bool:
+    return model in _registry
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Renews the tokens its model declares for the writes no signal reports."""
+
+    def _declared(self) -> _Declared | None:
+        return _declared_for(self.model)
+
+    def update(self, **kwargs):
+        declared = self._declared()
+        if declared is None or not enabled() or declared.unseen(kwargs):
+            return super().update(**kwargs)
+        names = list(declared.names)
+        alt_ids = ()
+        if declared.alt is not None:
+            if declared.alt.split("__")[0] in kwargs or declared.alt in kwargs:
+                names.append(EVERYONE)  # the rows change ALT: the page of either may have shown them
+            else:
+                rows = self.order_by()
+                rows.query.select_for_update = False
+                alt_ids = set(rows.values_list(declared.alt, flat=True).distinct()[: MANY + 1])
+        count = super().update(**kwargs)
+        if count:
+            renew(*names)
+            renew_alts(alt_ids)
+        return count
+
+    update.alters_data = True
+
+    def _objects_written(self, objs, fields=None) -> None:
+        declared = self._declared()
+        if declared is None or not enabled() or not objs or declared.unseen(fields):
+            return
+        renew(*declared.names)
+        if declared.alt is None:
+            return
+        if len(objs) > MANY:
+            renew(EVERYONE)
+            return
+        names = set()
+        for obj in objs:
+            names.update(_instance_names(declared, obj))
+        renew(*names)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        self._objects_written(list(created))
+        return created
+
+    bulk_create.alters_data = True
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        count = super().bulk_update(objs, fields, *args, **kwargs)
+        if count:
+            self._objects_written(objs, fields)
+        return count
+
+    bulk_update.alters_data = True
+
+
+VersionedManager = models.Manager.from_queryset(VersionedQuerySet)
