@@ -139,6 +139,22 @@ def connect_signals() -> None:
         signal.connect(_branch_saved, sender=Branch, dispatch_uid=f"people_cache.branch_{name}")
 
 
+# What the navigation of every ALT page shows beyond the page ({name: (build(request), use(request, value))}),
+# registered by the apps above: kept and read along with each page's content.
+_navigation_parts: dict = {}
+
+
+def register_navigation_part(name: str, build, use) -> None:
+    """`build(request)` gives a value the navigation shows on every ALT page; `use(request, value)` hands it
+    to the navigation. It is kept with each page's content (`render_alt_page`), read in the same round trip."""
+    _navigation_parts[name] = (build, use)
+
+
+def _tokens(user_id, names) -> list[str]:
+    names = (versions.alt(user_id), versions.EVERYONE, *names)  # the first is the person's token here
+    return [PEOPLE_TOKEN, *(versions.token_key(name) for name in names)]
+
+
 def kept_for_alt(user_id, key: str, build, *, names=()):
     """`build()` for a part of the ALT `user_id`'s pages, kept while nothing it may show changed (core.versions).
 
@@ -148,20 +164,33 @@ def kept_for_alt(user_id, key: str, build, *, names=()):
     """
     if not enabled():
         return build()
-    names = (versions.alt(user_id), versions.EVERYONE, *names)  # the first is the person's token here
-    tokens = [PEOPLE_TOKEN, *(versions.token_key(name) for name in names)]
-    return versions.kept(tokens, f"{key}:{user_id}:{get_language()}", build)
+    return versions.kept(_tokens(user_id, names), f"{key}:{user_id}:{get_language()}", build)
+
+
+def kept_page_for_alt(request, key: str, build, *, names=()):
+    """`build()` for the content of an ALT's page, kept with the navigation's parts (read in one round trip)."""
+    if not enabled():
+        return build()
+    # Keyed by the page's tokens too: a part kept under other tokens would be built again each time.
+    suffix = ":".join((str(request.user.pk), get_language(), *names))
+    builds = {f"{key}:{suffix}": build}
+    for part, (build_part, _use) in _navigation_parts.items():
+        builds[f"{part}:{suffix}"] = lambda build_part=build_part: build_part(request)
+    values = versions.kept_many(_tokens(request.user.pk, names), builds)
+    for part, (_build, use) in _navigation_parts.items():
+        use(request, values[f"{part}:{suffix}"])
+    return values[f"{key}:{suffix}"]
 
 
 def render_alt_page(request, template_name: str, key: str, build_context, *, names=(), keep=True, status=200):
     """An ALT's page whose content, the template `<folder>/_<name>_body.jinja`, is kept while nothing it shows
-    changed (`kept_for_alt`). `build_context()` gives the content's context; `keep=False` for a page that
-    shows more than the rows (a form's errors)."""
+    changed (`kept_page_for_alt`). `build_context()` gives the content's context; `keep=False` for a page
+    that shows more than the rows (a form's errors)."""
     folder, _slash, name = template_name.rpartition("/")
     body_name = f"{folder}/_{name.removesuffix('.jinja')}_body.jinja"
 
     def build():
         return render_part(request, body_name, build_context())
 
-    body = kept_for_alt(request.user.pk, key, build, names=names) if keep else build()
+    body = kept_page_for_alt(request, key, build, names=names) if keep else build()
     return render(request, template_name, {"body": with_csrf(request, body)}, status=status)

@@ -37,7 +37,7 @@ from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import models, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
 from django.utils import timezone
 
 EVERYONE = "everyone"
@@ -119,27 +119,38 @@ def kept(tokens: list[str], key: str, build: Callable[[], object]):
     `key` names the part and everything it depends on beyond the tokens (the
     person, the language); the clock's step is added here.
     """
+    return kept_many(tokens, {key: build})[key]
+
+
+def kept_many(tokens: list[str], builds: dict[str, Callable[[], object]]) -> dict[str, object]:
+    """`kept()` for several parts under the same tokens, read in one round trip: {key: value}."""
     if not enabled():
-        return build()
-    key = f"kept:{key}:{clock_step()}"
-    found = cache.get_many([*tokens, key])
+        return {key: build() for key, build in builds.items()}
+    step = clock_step()
+    keys = {key: f"kept:{key}:{step}" for key in builds}
+    found = cache.get_many([*tokens, *keys.values()])
     if not _reaches_shared_cache():
-        return build()
+        return {key: build() for key, build in builds.items()}
     current = tuple(found.get(token) for token in tokens)
     if None in current:
         # First use since Redis started (or lost a token): new tokens, nothing kept carries them.
         for token, value in zip(tokens, current, strict=True):
             if value is None:
                 cache.add(token, secrets.token_hex(8), None)
-        return build()
-    entry = found.get(key)
-    if entry is not None and entry[0] == current:
-        if settings.KEPT_PARTS_VERIFY:
-            _verify(key, entry[1], build())
-        return entry[1]
-    value = build()
-    cache.set(key, (current, value), KEEP_SECONDS)
-    return value
+        return {key: build() for key, build in builds.items()}
+    values, fresh = {}, {}
+    for key, build in builds.items():
+        entry = found.get(keys[key])
+        if entry is not None and entry[0] == current:
+            if settings.KEPT_PARTS_VERIFY:
+                _verify(key, entry[1], build())
+            values[key] = entry[1]
+        else:
+            values[key] = build()
+            fresh[keys[key]] = (current, values[key])
+    if fresh:
+        cache.set_many(fresh, KEEP_SECONDS)
+    return values
 
 
 class StalePart(AssertionError):
@@ -184,7 +195,22 @@ def _saved(sender, instance, update_fields=None, **kwargs):
         return
     declared = _declared_for(sender)
     if declared is not None and not declared.unseen(update_fields):
-        renew(*_instance_names(declared, instance))
+        names = _instance_names(declared, instance)
+        loaded = instance.__dict__.get(_LOADED_ALT)
+        if loaded is not None:
+            # A row given to another ALT (a placement corrected in the admin): the page of the first showed it.
+            names.append(alt(loaded))
+        renew(*names)
+
+
+_LOADED_ALT = "_versions_loaded_alt"
+
+
+def _loaded(sender, instance, **kwargs):
+    """The ALT a row had when it was read, for a model whose row names its ALT itself (`alt="alt_id"`)."""
+    declared = _declared_for(sender)
+    if declared is not None and declared.alt is not None and "__" not in declared.alt:
+        instance.__dict__[_LOADED_ALT] = instance.__dict__.get(declared.alt)
 
 
 def _related_changed(sender, instance, action, model, **kwargs):
@@ -209,6 +235,7 @@ def _connect(model) -> None:
     uid = f"versions.{model._meta.label_lower}"
     post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}.saved")
     post_delete.connect(_saved, sender=model, dispatch_uid=f"{uid}.deleted")
+    post_init.connect(_loaded, sender=model, dispatch_uid=f"{uid}.loaded")
 
 
 def register(

@@ -54,6 +54,13 @@ class SupportConfig(AppConfig):
     }
 
     def ready(self):
+        from contacts.people_cache import register_navigation_part
+
+        from .nav import new_replies_counted, new_replies_for_navigation
+
+        # Beside "Support requests" on every ALT page: kept and read with each page's content.
+        register_navigation_part("new-replies", new_replies_for_navigation, new_replies_counted)
+
         from core import versions
 
         from . import models

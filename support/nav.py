@@ -1,9 +1,10 @@
 """The number beside "Support requests" in the navigation: the ALT's requests with a new reply.
 
 The dashboard and a request's page count it with the rows they read anyway and
-say so (`new_replies_counted`); any other page counts it with one query, kept
-while none of the ALT's rows changed, and only when the navigation shows it (an
-ALT's page; never staff's).
+say so (`new_replies_counted`); the pages whose content is kept keep it along
+with that content (`new_replies_for_navigation`, contacts.people_cache); any
+other page counts it with one query, kept while none of the ALT's rows changed,
+and only when the navigation shows it (an ALT's page; never staff's).
 """
 
 from functools import cached_property
@@ -16,6 +17,12 @@ from contacts.selectors import is_alt
 from .selectors import new_reply_count_for_alt
 
 _COUNTED = "_support_new_replies"
+
+
+def new_replies_for_navigation(request: HttpRequest) -> int:
+    """The count as an ALT's kept page keeps it along with its content (contacts.people_cache)."""
+    counted = getattr(request, _COUNTED, None)
+    return counted if counted is not None else new_reply_count_for_alt(user_id=request.user.pk)
 
 
 def new_replies_counted(request: HttpRequest, count: int) -> None:

@@ -1,5 +1,7 @@
 """The ALT's support pages. Staff work in the admin; they reach files through `attachment_download`."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -10,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from contacts.people_cache import render_alt_page
+from contacts.people_cache import kept_page_for_alt, render_alt_page
 from contacts.selectors import alt_profile_get_for_user
+from core.jinja2 import render_part, with_csrf
 
 from . import selectors, services
 from .forms import ReplyForm, SeenForm, SupportRequestForm, VisitNewTimeForm
@@ -85,7 +88,8 @@ def request_sent(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "support/sent.jinja", {"support_request": support_request, "alert": alert})
 
 
-def _detail(request, pk: int, reply_form, status=200, new_time_form=None, visit_pk=None) -> HttpResponse:
+def _detail_content(request, pk: int, reply_form, new_time_form=None, visit_pk=None) -> tuple[str, str, bool]:
+    """The request's page content, its title and whether it shows a new reply; 404 for anyone else's."""
     support_request = selectors.support_request_page_for_alt(user=request.user, pk=pk)
     visits = selectors.visits_for_request(support_request=support_request) if support_request.has_visits else []
     context = {
@@ -97,13 +101,36 @@ def _detail(request, pk: int, reply_form, status=200, new_time_form=None, visit_
         "new_time_form": new_time_form or VisitNewTimeForm(),
         "new_time_visit_pk": visit_pk,
     }
+    body = render_part(request, "support/_detail_body.jinja", context)
+    return body, support_request.reference, support_request.has_new_reply_for_alt
+
+
+def _detail_page(request, content: tuple[str, str, bool], status=200) -> HttpResponse:
+    body, reference, has_new_reply = content
+    context = {"body": with_csrf(request, body), "reference": reference, "has_new_reply": has_new_reply}
     return render(request, "support/detail.jinja", context, status=status)
+
+
+def _detail(request, pk: int, reply_form, status=200, new_time_form=None, visit_pk=None) -> HttpResponse:
+    return _detail_page(request, _detail_content(request, pk, reply_form, new_time_form, visit_pk), status)
+
+
+# The reply form's token in a kept page: each page gets a new one (one per rendered form).
+_TOKEN_MARK = "00000000-0000-0000-0000-000000000000"
 
 
 @login_required
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, pk, ReplyForm())
+    # Kept per ALT and request while nothing it shows changed (core.versions). Built only for the request's
+    # own ALT (anyone else's answers 404 and nothing is kept); a request given to another ALT renews both.
+    content = kept_page_for_alt(
+        request,
+        f"support-request:{pk}",
+        lambda: _detail_content(request, pk, ReplyForm(initial={"submit_token": _TOKEN_MARK})),
+    )
+    body, reference, has_new_reply = content
+    return _detail_page(request, (body.replace(_TOKEN_MARK, str(uuid.uuid4())), reference, has_new_reply))
 
 
 def _mark_seen(request: HttpRequest, support_request) -> bool:

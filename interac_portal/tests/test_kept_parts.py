@@ -20,14 +20,14 @@ from django.utils import timezone
 from contacts.models import AltProfile
 from core import versions
 from core.checks import check_versions_declared
-from onboarding.models import Course
+from onboarding.models import Course, Placement, Stage
 from safety.models import AnswerStatus, SafetyAnswer
 from safety.services import safety_answer_record, safety_check_fan_out, safety_check_start
 from support.models import SupportRequest
 from support.services import message_post_by_alt, support_request_mark_seen_by_alt
 from testing.caches import UNREACHABLE
 from testing.contacts import make_alt
-from testing.onboarding import EnrolmentFactory, make_course
+from testing.onboarding import EnrolmentFactory, PlacementFactory, make_course
 from testing.support import MessageFactory, SupportRequestFactory
 from testing.training import RegistrationFactory, TrainingSessionFactory
 
@@ -203,3 +203,34 @@ def test_the_audit_tells_a_write_that_renews_no_token(client_for, alt_tokyo, set
         cursor.execute(f"UPDATE {table} SET subject = %s WHERE id = %s", ["Post office account", request.pk])
     with pytest.raises(versions.StalePart):
         client.get(SUPPORT)
+
+
+def test_a_placement_given_to_another_alt_leaves_the_first_alts_page(client_for, alt_tokyo, tokyo, grm):
+    placement = PlacementFactory(alt=alt_tokyo, branch=tokyo, stage=Stage.CONFIRMED)
+    client = client_for(alt_tokyo)
+    before = _settled(client, ONBOARDING)[1]
+    corrected = Placement.objects.get(pk=placement.pk)  # as the admin's change form saves it
+    corrected.alt = make_alt(branch=tokyo, email="the.right.alt@example.com")
+    corrected.save()
+    assert _without_csrf(_page(client, ONBOARDING)[1]) != _without_csrf(before)
+    assert _without_csrf(_page(client, ONBOARDING)[1]) == _without_csrf(
+        _page(client_for(alt_tokyo), ONBOARDING)[1]
+    )  # as a page built afresh shows it
+
+
+def _submit_token(page: str) -> str:
+    return page.split('name="submit_token" value="', 1)[1].split('"', 1)[0]
+
+
+def test_a_kept_request_page_shows_the_next_reply_gives_each_form_its_own_token_and_no_one_else_sees_it(
+    client_for, alt_tokyo, alt_osaka, staff_tokyo
+):
+    request = SupportRequestFactory(alt=alt_tokyo, subject="Residence card")
+    url = reverse("support:detail", args=[request.pk])
+    client = client_for(alt_tokyo)
+    built = _page(client, url)[0]
+    kept, page = _settled(client, url)
+    assert kept < built and _submit_token(page) != _submit_token(_page(client, url)[1])
+    assert client_for(alt_osaka).get(url).status_code == 404
+    MessageFactory(support_request=request, author=staff_tokyo, body="Your card is ready at the ward office.")
+    assert "Your card is ready at the ward office." in _page(client, url)[1]
