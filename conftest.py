@@ -115,9 +115,11 @@ def _own_redis_cache_per_worker():
 
 @pytest.fixture(scope="session", autouse=True)
 def _people_cache_off():
-    """Tests write users and profiles with update() to stand for another person's change, which the
-    portal's own code never does without renewing the kept users' tokens (contacts.people_cache):
-    the kept users are off here and tested on their own (contacts/tests/test_people_cache.py)."""
+    """Tests write rows with update() and SQL to stand for another person's change, which the portal's
+    own code never does without renewing the kept users' and parts' tokens (contacts.people_cache,
+    core.versions): both are off here and tested on their own (contacts/tests/test_people_cache.py,
+    interac_portal/tests/test_kept_parts.py, support/tests/test_admin_kept_rows.py), and the whole suite
+    runs with them on, each kept part compared with one built afresh, under KEPT_PARTS_AUDIT=1."""
     from django.test.utils import override_settings
 
     if os.environ.get("KEPT_PARTS_AUDIT"):
@@ -125,7 +127,7 @@ def _people_cache_off():
         with override_settings(PEOPLE_CACHE=True, KEPT_PARTS=True, KEPT_PARTS_VERIFY=True):
             yield
         return
-    with override_settings(PEOPLE_CACHE=False):
+    with override_settings(PEOPLE_CACHE=False, KEPT_PARTS=False):
         yield
 
 

@@ -40,16 +40,21 @@ class ContactsConfig(AppConfig):
     }
 
     def ready(self):
+        from django.contrib.auth.models import Group
+
         from core import versions
 
         from .models import AltProfile, Branch, Notification, StaffRole, User
 
         # What ALTs' pages show of these rows is also kept under contacts.people_cache's tokens.
         # A login's mark, a password, an account locked out (which ends its sessions): no page shows them.
-        versions.register(User, alt="id", unseen_fields=("last_login", "password", "is_active"))
+        versions.register(User, alt="id", also=("staff",), unseen_fields=("last_login", "password", "is_active"))
         versions.register(AltProfile, alt="user_id")
         versions.register(Branch, everyone=True)
-        versions.unseen(StaffRole, Notification)
+        # Who staff are and what they may do: the admin's lists offer them as assignees ("staff").
+        versions.register(StaffRole, also=("staff",))
+        versions.register(Group, also=("staff",))
+        versions.unseen(Notification)
 
         from django.contrib.auth.signals import user_logged_in
 

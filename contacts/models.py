@@ -176,6 +176,8 @@ class StaffRole(models.Model):
         help_text=_("Listed on the ALTs' support team page."),
     )
 
+    objects = VersionedManager()
+
     class Meta:
         verbose_name = _("staff role")
         verbose_name_plural = _("staff roles")

@@ -124,8 +124,9 @@ def _branch_saved(sender, instance, **kwargs):
 
 def _migrated(sender, **kwargs):
     # A deploy's migrations may change these rows without the ORM's signals (a data migration), or
-    # their columns: nothing kept before them is used after.
+    # their columns, and the roles' permissions (contacts.roles): nothing kept before them is used after.
     people_changed(everyone=True)
+    versions.renew("staff", versions.EVERYONE)
 
 
 def connect_signals() -> None:
@@ -148,6 +149,15 @@ def register_navigation_part(name: str, build, use) -> None:
     """`build(request)` gives a value the navigation shows on every ALT page; `use(request, value)` hands it
     to the navigation. It is kept with each page's content (`render_alt_page`), read in the same round trip."""
     _navigation_parts[name] = (build, use)
+
+
+def kept_for_staff(user_id, key: str, build):
+    """`build()` for a part of a staff member's pages that shows staff (names, roles, permissions), kept while
+    no user, role or group was written (the people token and core.versions' "staff")."""
+    if not enabled():
+        return build()
+    tokens = [PEOPLE_TOKEN, versions.token_key("staff")]
+    return versions.kept(tokens, f"{key}:{user_id}:{get_language()}", build)
 
 
 def _tokens(user_id, names) -> list[str]:

@@ -153,6 +153,41 @@ def kept_many(tokens: list[str], builds: dict[str, Callable[[], object]]) -> dic
     return values
 
 
+def kept_each(items, *, tokens: list[str], tokens_of, key_of, build) -> list:
+    """`[build(item) for item in items]`, each kept under `tokens` and its own `tokens_of(item)`, as `kept()`
+    keeps a part: every token and kept value read in one round trip."""
+    items = list(items)
+    if not enabled() or not items:
+        return [build(item) for item in items]
+    step = clock_step()
+    own = [tokens_of(item) for item in items]
+    keys = [f"kept:{key_of(item)}:{step}" for item in items]
+    found = cache.get_many(list(dict.fromkeys([*tokens, *(token for each in own for token in each), *keys])))
+    if not _reaches_shared_cache():
+        return [build(item) for item in items]
+    values, fresh = [], {}
+    for item, item_tokens, key in zip(items, own, keys, strict=True):
+        current = tuple(found.get(token) for token in (*tokens, *item_tokens))
+        if None in current:
+            for token in (*tokens, *item_tokens):
+                if found.get(token) is None:
+                    found[token] = secrets.token_hex(8)
+                    cache.add(token, found[token], None)
+            values.append(build(item))
+            continue
+        entry = found.get(key)
+        if entry is not None and entry[0] == current:
+            if settings.KEPT_PARTS_VERIFY:
+                _verify(key, entry[1], build(item))
+            values.append(entry[1])
+        else:
+            values.append(build(item))
+            fresh[key] = (current, values[-1])
+    if fresh:
+        cache.set_many(fresh, KEEP_SECONDS)
+    return values
+
+
 class StalePart(AssertionError):
     pass
 

@@ -13,7 +13,7 @@ import pytest
 from django.core import checks
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext, override_settings
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +27,7 @@ from support.models import SupportRequest
 from support.services import message_post_by_alt, support_request_mark_seen_by_alt
 from testing.caches import UNREACHABLE
 from testing.contacts import make_alt
+from testing.kept import kept_parts_on, page_and_queries
 from testing.onboarding import EnrolmentFactory, PlacementFactory, make_course
 from testing.support import MessageFactory, SupportRequestFactory
 from testing.training import RegistrationFactory, TrainingSessionFactory
@@ -39,15 +40,11 @@ ONBOARDING = reverse("onboarding:index")
 
 @pytest.fixture(autouse=True)
 def _kept_parts_on(settings):
-    settings.PEOPLE_CACHE = True
-    settings.KEPT_PARTS = True
+    kept_parts_on(settings)
 
 
 def _page(client, url=DASHBOARD) -> tuple[int, str]:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries), response.content.decode()
+    return page_and_queries(client, url)
 
 
 def _settled(client, url=DASHBOARD) -> tuple[int, str]:

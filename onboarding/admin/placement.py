@@ -186,6 +186,8 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
     change_list_template = "admin/onboarding/placement/change_list.html"
     list_display = ["reference", "alt_name", "alt_email", "stage", "owner", "branch", "departure", "arrival"]
     list_display_links = ["reference", "alt_name"]
+    # Each row's cells kept under its ALT's token (core/templatetags/kept_admin.py).
+    kept_rows_by = "alt_id"
     list_filter = [
         "stage",
         StuckFilter,

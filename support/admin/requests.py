@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from simple_history.admin import SimpleHistoryAdmin
 
 from contacts.models import StaffRole
+from contacts.people_cache import kept_for_staff
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
 from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
@@ -38,8 +39,12 @@ class AssigneeFilter(admin.SimpleListFilter):
     parameter_name = "assignee"
 
     def lookups(self, request, model_admin):
+        # Kept while no user, role or group changed: the list's costliest query otherwise (contacts.people_cache).
+        return kept_for_staff(request.user.pk, "assignee-filter", lambda: self._lookups(request))
+
+    def _lookups(self, request):
         scope = branch_scope_for_user(user=request.user)
-        choices = [("me", _("Me")), ("none", _("Nobody yet"))]
+        choices = [("me", str(_("Me"))), ("none", str(_("Nobody yet")))]
         roles = StaffRole.objects.filter(user__is_active=True)
         if not scope.all_branches:
             # Colleagues of the user's branches, and SESPS (requests may be handed on to them).
@@ -155,6 +160,8 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, Readable
         "last_activity_at",
     ]
     list_display_links = ["reference", "subject_short"]
+    # Each row's cells kept under its ALT's token (core/templatetags/kept_admin.py).
+    kept_rows_by = "alt_id"
     list_filter = [
         "status",
         "category",
