@@ -15,7 +15,9 @@
 5. One table on stdout, bench/results.md and bench/results.json.
 
 Needs PostgreSQL and Redis as in .ci/run, and wrk (the Makefile installs it).
-Every page is rendered on every request: nothing keeps whole pages.
+Nothing keeps whole pages: every page is rendered on every request, from parts kept under version
+tokens that the writes renew (core.versions) where a part is kept, and each page loads one ALT's or one
+staff member's pages over and over (a part built after a write costs what the page cost before).
 Settings: BENCH_SECONDS (per page, default 15), BENCH_CONNECTIONS (default 4),
 BENCH_WORKERS (gunicorn workers, default one per CPU),
 BENCH_SCALE (company or tiny), BENCH_DATABASE_URL, BENCH_REDIS (host:port), BENCH_BROKER_DB and
@@ -378,7 +380,8 @@ def report(
         f"Baseline: {baseline.get('rps_at_start', baseline['rps']):.0f} req/s at the start of the run and "
         f"{baseline.get('rps_at_end', baseline['rps']):.0f} at the end; ratios are to the mean. "
         f"Targets: ALT pages {TARGETS['alt']}, admin lists {TARGETS['admin']}, p99 under {MAX_P99_MS} ms, "
-        "workers under 250 MB. Every page is rendered on every request.",
+        "workers under 250 MB. Every page is rendered on every request; parts of pages are kept under "
+        "version tokens that every write renews (core.versions).",
         "",
     ]
     lines += ["| page | req/s | p50 ms | p99 ms | ratio to baseline | queries/request | peak worker MB | targets |"]
