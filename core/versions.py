@@ -4,30 +4,38 @@ A page of an ALT reads a dozen queries' worth of rows that change rarely next
 to how often the page is opened. Its parts are therefore kept in the shared
 cache (Redis), each with the version tokens it was built under, read in the
 same round trip as the tokens' current values: a kept part is used only while
-every token is still the one it was built under.
+every token is still the one it was built under (`kept`, `kept_many`, and
+`kept_each` for the rows of a list, each under its own tokens).
 
 The tokens are named by what the writes change:
 
 - `everyone`: anything any ALT's page may show (a course, a training session,
   a safety check), and writes too wide to name each ALT;
 - `alt:<id>`: anything of one ALT (their requests and messages, checklist,
-  placement, registrations, answers);
-- more, named by the apps (`training`: the places left in a session).
+  placement, registrations, answers, their user and profile);
+- more, named by the apps (`training`: the places left in a session;
+  `staff`: users, roles and groups, which the admin's lists show).
 
 Which writes renew which tokens is declared once per model (`register`): its
-saves, deletes and many-to-many writes are seen by signals, and its queryset (`VersionedQuerySet`,
-the model's default manager) renews them for `update()`, `bulk_create()` and
-`bulk_update()`. A model whose rows no ALT's page shows says so (`unseen`); the
-system check `core.W010` names any model of the portal's apps that does
-neither. A write renews its tokens when it happens and again after its
-transaction commits, so that a part built from rows read before the commit is
-never kept under a token that is current after it. Tokens are random, never
-counters: a token lost with Redis comes back as a value no kept part carries.
+saves, deletes and many-to-many writes are seen by signals, and its queryset
+(`VersionedQuerySet`, the model's default manager) renews them for
+`update()`, `bulk_create()` and `bulk_update()`. Columns no page shows (a
+reminder's mark) are declared too: their writes renew nothing. A row given to
+another ALT renews both ALTs' tokens (the ALT a row was read with is noted
+when it is read). A model whose rows no page shows says so (`unseen`); the
+system check `core.E010` names any model of the portal's apps that does
+neither, `core.E011` one whose queryset is not versioned. A write renews its
+tokens when it happens and again after its transaction commits, so that a
+part built from rows read before the commit is never kept under a token that
+is current after it. Tokens are random, never counters: a token lost with
+Redis comes back as a value no kept part carries.
 
 What changes with the clock alone (a due date passed, a visit begun) is kept
 for at most five minutes: the clock's five-minute step is part of each key.
 While the shared cache is unreachable (`core.cache` then answers from the
-process's own memory), every part is built afresh.
+process's own memory), every part is built afresh. `KEPT_PARTS_AUDIT=1 make
+test` runs the suite with every part kept and built again at each use to
+compare (`KEPT_PARTS_VERIFY`): a write the declarations miss fails there.
 """
 
 import secrets
