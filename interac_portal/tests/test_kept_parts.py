@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import checks
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import override_settings
@@ -231,3 +232,20 @@ def test_a_kept_request_page_shows_the_next_reply_gives_each_form_its_own_token_
     assert client_for(alt_osaka).get(url).status_code == 404
     MessageFactory(support_request=request, author=staff_tokyo, body="Your card is ready at the ward office.")
     assert "Your card is ready at the ward office." in _page(client, url)[1]
+
+
+def test_a_write_renews_its_tokens_again_when_it_commits(alt_tokyo, django_capture_on_commit_callbacks):
+    """A page built from rows read before the commit is never kept under a token current after it."""
+    token = versions.token_key(versions.alt(alt_tokyo.pk))
+    with django_capture_on_commit_callbacks(execute=True):
+        SupportRequestFactory(alt=alt_tokyo, subject="Apartment")
+        at_the_write = cache.get(token)
+    assert at_the_write is not None and cache.get(token) not in (None, at_the_write)
+
+
+def test_tokens_lost_with_the_cache_keep_nothing_from_before(client_for, alt_tokyo):
+    client = client_for(alt_tokyo)
+    kept = _settled(client)[0]
+    cache.delete_many([versions.token_key(versions.EVERYONE), versions.token_key(versions.alt(alt_tokyo.pk))])
+    assert _page(client)[0] > kept  # built again, under new tokens
+    assert _settled(client)[0] == kept
