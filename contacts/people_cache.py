@@ -196,8 +196,8 @@ def render_alt_page(request, template_name: str, key: str, build_context, *, nam
     """An ALT's page whose content, the template `<folder>/_<name>_body.jinja`, is kept while nothing it shows
     changed (`kept_page_for_alt`). `build_context()` gives the content's context; `keep=False` for a page
     that shows more than the rows (a form's errors)."""
-    folder, _slash, name = template_name.rpartition("/")
-    body_name = f"{folder}/_{name.removesuffix('.jinja')}_body.jinja"
+    folder, slash, name = template_name.rpartition("/")
+    body_name = f"{folder}{slash}_{name.removesuffix('.jinja')}_body.jinja"
 
     def build():
         return render_part(request, body_name, build_context())

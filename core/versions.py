@@ -132,33 +132,14 @@ def kept(tokens: list[str], key: str, build: Callable[[], object]):
 
 def kept_many(tokens: list[str], builds: dict[str, Callable[[], object]]) -> dict[str, object]:
     """`kept()` for several parts under the same tokens, read in one round trip: {key: value}."""
-    if not enabled():
-        return {key: build() for key, build in builds.items()}
-    step = clock_step()
-    keys = {key: f"kept:{key}:{step}" for key in builds}
-    found = cache.get_many([*tokens, *keys.values()])
-    if not _reaches_shared_cache():
-        return {key: build() for key, build in builds.items()}
-    current = tuple(found.get(token) for token in tokens)
-    if None in current:
-        # First use since Redis started (or lost a token): new tokens, nothing kept carries them.
-        for token, value in zip(tokens, current, strict=True):
-            if value is None:
-                cache.add(token, secrets.token_hex(8), None)
-        return {key: build() for key, build in builds.items()}
-    values, fresh = {}, {}
-    for key, build in builds.items():
-        entry = found.get(keys[key])
-        if entry is not None and entry[0] == current:
-            if settings.KEPT_PARTS_VERIFY:
-                _verify(key, entry[1], build())
-            values[key] = entry[1]
-        else:
-            values[key] = build()
-            fresh[keys[key]] = (current, values[key])
-    if fresh:
-        cache.set_many(fresh, KEEP_SECONDS)
-    return values
+    values = kept_each(
+        builds.items(),
+        tokens=tokens,
+        tokens_of=lambda _part: (),
+        key_of=lambda part: part[0],
+        build=lambda part: part[1](),
+    )
+    return dict(zip(builds, values, strict=True))
 
 
 def kept_each(items, *, tokens: list[str], tokens_of, key_of, build) -> list:
@@ -177,6 +158,7 @@ def kept_each(items, *, tokens: list[str], tokens_of, key_of, build) -> list:
     for item, item_tokens, key in zip(items, own, keys, strict=True):
         current = tuple(found.get(token) for token in (*tokens, *item_tokens))
         if None in current:
+            # First use since Redis started (or lost a token): new tokens, nothing kept carries them.
             for token in (*tokens, *item_tokens):
                 if found.get(token) is None:
                     found[token] = secrets.token_hex(8)
@@ -312,6 +294,12 @@ def registered(model: type[models.Model]) -> bool:
     return model in _registry
 
 
+def _moves_alt(model, lookup: str, kwargs) -> bool:
+    """An update() writing the first field of the lookup to the rows' ALT (`alt=` or `alt_id=`)."""
+    field = model._meta.get_field(lookup.split("__")[0])
+    return field.name in kwargs or field.attname in kwargs
+
+
 class VersionedQuerySet(models.QuerySet):
     """Renews the tokens its model declares for the writes no signal reports."""
 
@@ -325,7 +313,7 @@ class VersionedQuerySet(models.QuerySet):
         names = list(declared.names)
         alt_ids = ()
         if declared.alt is not None:
-            if declared.alt.split("__")[0] in kwargs or declared.alt in kwargs:
+            if _moves_alt(self.model, declared.alt, kwargs):
                 names.append(EVERYONE)  # the rows change ALT: the page of either may have shown them
             else:
                 rows = self.order_by()

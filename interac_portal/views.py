@@ -12,7 +12,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from contacts import people_cache
 from contacts import selectors as contacts_selectors
-from core.jinja2 import render_part, with_csrf
 from onboarding.selectors import onboarding_dashboard_card
 from safety.selectors import safety_dashboard_card
 from support.nav import new_replies_counted
@@ -46,23 +45,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         sections = worklist.worklist_sections(user=request.user) if request.user.is_staff else []
         return render(request, "interac_portal/worklist.html", {"sections": sections})
 
-    def build():
-        team = contacts_selectors.support_team_summary_for_alt(profile=profile)
-        cards, new_reply_count = [], 0
+    def build_context():
+        cards = []
         for template, selector in DASHBOARD_CARDS:
             context = selector(profile=profile)
             if context is not None:
                 cards.append({"template": template, "context": context})
             if selector is support_dashboard_card:
-                new_reply_count = context["new_reply_count"]
-        context = {"profile": profile, "team": team, "cards": cards}
-        return render_part(request, "_dashboard_body.jinja", context), new_reply_count
+                # The support card counted the requests with a new reply: the navigation shows that number.
+                new_replies_counted(request, context["new_reply_count"])
+        team = contacts_selectors.support_team_summary_for_alt(profile=profile)
+        return {"profile": profile, "team": team, "cards": cards}
 
     # The cards, kept while nothing they show changed (core.versions); the sessions' places left are "training".
-    body, new_reply_count = people_cache.kept_for_alt(request.user.pk, "dashboard", build, names=("training",))
-    # The support card counted the requests with a new reply: the navigation shows that number.
-    new_replies_counted(request, new_reply_count)
-    return render(request, "dashboard.jinja", {"body": with_csrf(request, body)})
+    return people_cache.render_alt_page(request, "dashboard.jinja", "dashboard", build_context, names=("training",))
 
 
 @never_cache

@@ -249,3 +249,14 @@ def test_tokens_lost_with_the_cache_keep_nothing_from_before(client_for, alt_tok
     cache.delete_many([versions.token_key(versions.EVERYONE), versions.token_key(versions.alt(alt_tokyo.pk))])
     assert _page(client)[0] > kept  # built again, under new tokens
     assert _settled(client)[0] == kept
+
+
+def test_a_request_given_to_another_alt_with_update_moves_between_their_lists(client_for, alt_tokyo, tokyo):
+    SupportRequestFactory(alt=alt_tokyo, subject="Meant for someone else")
+    owner = make_alt(branch=tokyo, email="the.owner@example.com")
+    client, owners = client_for(alt_tokyo), client_for(owner)
+    assert "Meant for someone else" in _settled(client, SUPPORT)[1]
+    assert "Meant for someone else" not in _settled(owners, SUPPORT)[1]
+    SupportRequest.objects.filter(alt=alt_tokyo).update(alt=owner)
+    assert "Meant for someone else" not in _page(client, SUPPORT)[1]
+    assert "Meant for someone else" in _page(owners, SUPPORT)[1]
