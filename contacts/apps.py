@@ -47,8 +47,8 @@ class ContactsConfig(AppConfig):
         from .models import AltProfile, Branch, Notification, StaffRole, User
 
         # What ALTs' pages show of these rows is also kept under contacts.people_cache's tokens.
-        # A login's mark, a password, an account locked out (which ends its sessions): no page shows them.
-        versions.register(User, alt="id", also=("staff",), unseen_fields=("last_login", "password", "is_active"))
+        # A login's mark, a password: no page shows them.
+        versions.register(User, alt="id", also=("staff",), unseen_fields=("last_login", "password"))
         versions.register(AltProfile, alt="user_id")
         versions.register(Branch, everyone=True)
         # Who staff are and what they may do: the admin's lists offer them as assignees ("staff").

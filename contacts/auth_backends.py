@@ -17,6 +17,14 @@ ALT_PROFILE_RELATED = ("branch", "managing_consultant", "grm_contact")
 
 
 class LoadsAltProfileMixin:
+    def get_all_permissions(self, user_obj, obj=None):
+        # Kept with the user's roles while nothing about staff changed (people_cache.staff_permissions).
+        if user_obj.is_active and not user_obj.is_anonymous and obj is None and not hasattr(user_obj, "_perm_cache"):
+            kept = people_cache.staff_permissions(user_obj)
+            if kept is not None:
+                user_obj._perm_cache = kept
+        return super().get_all_permissions(user_obj, obj)
+
     def get_user(self, user_id):
         user = people_cache.user_load(user_id, lambda: self._user_from_database(user_id))
         return user if user is not None and self.user_can_authenticate(user) else None

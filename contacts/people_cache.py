@@ -160,6 +160,43 @@ def kept_for_staff(user_id, key: str, build):
     return versions.kept(tokens, f"{key}:{user_id}:{get_language()}", build)
 
 
+def staff_permissions(user) -> set | None:
+    """What `user` may do, as the ModelBackend gives it, kept with their roles (`_staff_access`); None where
+    nothing is kept (the backend reads them)."""
+    return _staff_access(user)["permissions"] if enabled() else None
+
+
+def staff_roles(user) -> list:
+    """`user`'s roles, [(role, branch_id)], kept with their permissions (`_staff_access`)."""
+    return _staff_access(user)["roles"] if enabled() else _roles_from_database(user.pk)
+
+
+def _staff_access(user) -> dict:
+    """What `user` may do and where, kept while no user, role or group was written (`kept_for_staff`), read
+    once a request. Any grant or revocation renews the tokens: a user's flags, their groups and own
+    permissions (many-to-many writes), a role, a group's permissions."""
+    access = getattr(user, "_staff_access", None)
+    if access is None:
+        access = kept_for_staff(user.pk, "access", lambda: _staff_access_from_database(user))
+        user._staff_access = access
+    return access
+
+
+def _staff_access_from_database(user) -> dict:
+    from django.contrib.auth.backends import ModelBackend
+
+    from .models import User
+
+    fresh = User(pk=user.pk, is_active=user.is_active, is_superuser=user.is_superuser)
+    return {"permissions": ModelBackend().get_all_permissions(fresh), "roles": _roles_from_database(user.pk)}
+
+
+def _roles_from_database(user_id) -> list:
+    from .models import StaffRole
+
+    return list(StaffRole.objects.filter(user_id=user_id).order_by().values_list("role", "branch_id"))
+
+
 def _tokens(user_id, names) -> list[str]:
     names = (versions.alt(user_id), versions.EVERYONE, *names)  # the first is the person's token here
     return [PEOPLE_TOKEN, *(versions.token_key(name) for name in names)]

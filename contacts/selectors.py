@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from core.formats import format_time
 
+from . import people_cache
 from .auth_backends import ALT_PROFILE_RELATED
 from .models import AltProfile, Branch, StaffRole, User
 
@@ -47,7 +48,7 @@ def branch_scope_for_user(*, user: User) -> BranchScope:
     if not user.is_authenticated or not user.is_active:
         scope = BranchScope()
     else:
-        rows = list(StaffRole.objects.filter(user=user).values_list("role", "branch_id"))
+        rows = people_cache.staff_roles(user)
         roles = frozenset(role for role, _ in rows)
         national = bool(roles & set(StaffRole.NATIONAL_ROLES))
         scope = BranchScope(

@@ -14,7 +14,10 @@ The tokens are named by what the writes change:
 - `alt:<id>`: anything of one ALT (their requests and messages, checklist,
   placement, registrations, answers, their user and profile);
 - more, named by the apps (`training`: the places left in a session;
-  `staff`: users, roles and groups, which the admin's lists show).
+  `staff`: users, roles and groups, which the admin's lists show);
+- `model:<app_label.model_name>`: any row of that model (`model_token`), which
+  every declared model's writes renew too: a part that cannot name the rows it
+  shows before reading them (an admin list) is kept under its models' tokens.
 
 Which writes renew which tokens is declared once per model (`register`): its
 saves, deletes and many-to-many writes are seen by signals, and its queryset
@@ -82,6 +85,12 @@ def token_key(name: str) -> str:
 
 def alt(alt_id) -> str:
     return f"alt:{alt_id}"
+
+
+def model_token(model_or_label) -> str:
+    """The token any write of a row of the model renews (a model, or its label "support.supportrequest")."""
+    label = model_or_label if isinstance(model_or_label, str) else model_or_label._meta.concrete_model._meta.label
+    return f"model:{label.lower()}"
 
 
 def _reaches_shared_cache() -> bool:
@@ -269,10 +278,11 @@ def register(
     """Writes of `model` change what ALTs' pages show.
 
     `alt`: the lookup from a row to its ALT's id ("alt_id", "support_request__alt_id"): its writes renew
-    that ALT's token. `everyone`: they renew everyone's. `also`: more tokens they renew. `unseen_fields`:
+    that ALT's token. `everyone`: they renew everyone's. `also`: more tokens they renew. Every write renews
+    the model's own token (`model_token`) as well. `unseen_fields`:
     columns no page shows (a reminder's mark): a write of those alone renews nothing.
     """
-    names = tuple(also) + ((EVERYONE,) if everyone else ())
+    names = (*also, *((EVERYONE,) if everyone else ()), model_token(model))
     _registry[model] = _Declared(alt, names, frozenset(unseen_fields))
     # A proxy's writes are sent under the proxy's name.
     for each in apps.get_models():

@@ -23,7 +23,7 @@ from import_export.forms import SelectableFieldsExportForm
 
 from contacts.models import OrientationTrack, StaffRole, User
 from contacts.scoping import BranchScopedAdminMixin
-from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
+from core.admin import EstimatedCountPaginator, KeptChangelistMixin, LightChangelistMixin, ReadOnlyInlineMixin
 from core.params import month_after, parse_int, parse_month
 from core.spreadsheet import SafeCSV
 from core.validators import validate_date_in_range
@@ -180,12 +180,17 @@ class PlacementExportForm(SelectableFieldsExportForm):
 
 
 @admin.register(Placement)
-class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportMixin, admin.ModelAdmin):
+class PlacementAdmin(
+    KeptChangelistMixin, BranchScopedAdminMixin, LightChangelistMixin, ImportExportMixin, admin.ModelAdmin
+):
     branch_lookup = "branch"
     form = PlacementForm
     change_list_template = "admin/onboarding/placement/change_list.html"
     list_display = ["reference", "alt_name", "alt_email", "stage", "owner", "branch", "departure", "arrival"]
     list_display_links = ["reference", "alt_name"]
+    # The list kept while none of these rows was written (core.admin.KeptChangelistMixin): the placements,
+    # the ALTs (names, travel dates) and GRM owners.
+    kept_list_models = ("onboarding.Placement", "contacts.User", "contacts.AltProfile")
     # Each row's cells kept under its ALT's token (core/templatetags/kept_admin.py).
     kept_rows_by = "alt_id"
     list_filter = [
@@ -294,12 +299,8 @@ class PlacementAdmin(BranchScopedAdminMixin, LightChangelistMixin, ImportExportM
         profile = getattr(obj.alt, "alt_profile", None)
         return profile.arrival_date if profile else None
 
-    def changelist_view(self, request, extra_context=None):
-        response = super().changelist_view(request, extra_context)
-        changelist = getattr(response, "context_data", {}).get("cl") if hasattr(response, "context_data") else None
-        if changelist is not None:
-            response.context_data["stage_chart"] = self._stage_chart(changelist)
-        return response
+    def changelist_extra(self, changelist):
+        return {"stage_chart": self._stage_chart(changelist)}
 
     def _stage_chart(self, changelist):
         """Placements per stage for the rows of the list, as bars scaled to the largest (one query)."""

@@ -326,3 +326,24 @@ def test_the_list_is_sorted_by_the_profiles_departure_dates(client_for, grm, tok
     assert page.index("early@example.com") < page.index("late@example.com")
     descending = client_for(grm).get(CHANGELIST, {"o": "-7"}).content.decode()  # the departure column
     assert descending.index("late@example.com") < descending.index("early@example.com")
+
+
+def test_the_kept_list_keeps_its_stage_chart_and_shows_a_move(settings, client_for, grm, placements):
+    """The list's content, stage chart included, is kept (core.admin.KeptChangelistMixin) until a write."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from onboarding.services import placement_move
+    from testing.kept import kept_parts_on
+
+    kept_parts_on(settings)
+    client = client_for(grm)
+    client.get(CHANGELIST)
+    client.get(CHANGELIST)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(CHANGELIST).content.decode()
+    assert len(queries) <= 1 and "Placements by stage (3 in this list)" in page
+    assert 'data-stage="PLACEMENT">1<' in page
+    placement_move(placement=placements["applicant"], to_stage=Stage.WITHDRAWN, by=grm, note="Changed plans")
+    page = client.get(CHANGELIST).content.decode()
+    assert 'data-stage="PLACEMENT">0<' in page and 'data-stage="WITHDRAWN">1<' in page

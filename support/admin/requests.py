@@ -20,7 +20,7 @@ from contacts.models import StaffRole
 from contacts.people_cache import kept_for_staff
 from contacts.scoping import BranchScopedAdminMixin
 from contacts.selectors import branch_scope_for_user
-from core.admin import EstimatedCountPaginator, LightChangelistMixin, ReadOnlyInlineMixin
+from core.admin import EstimatedCountPaginator, KeptChangelistMixin, LightChangelistMixin, ReadOnlyInlineMixin
 from core.formats import format_datetime, format_time
 from core.history import ReadableHistoryMixin
 from core.params import parse_int
@@ -146,7 +146,9 @@ class MessageInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(SupportRequest)
-class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, ReadableHistoryMixin, SimpleHistoryAdmin):
+class SupportRequestAdmin(
+    KeptChangelistMixin, BranchScopedAdminMixin, LightChangelistMixin, ReadableHistoryMixin, SimpleHistoryAdmin
+):
     form = SupportRequestAdminForm
     list_display = [
         "reference",
@@ -160,6 +162,9 @@ class SupportRequestAdmin(BranchScopedAdminMixin, LightChangelistMixin, Readable
         "last_activity_at",
     ]
     list_display_links = ["reference", "subject_short"]
+    # The list kept while none of these rows was written (core.admin.KeptChangelistMixin): the requests and
+    # their threads, the ALTs and staff named, the profiles that say whose MC someone is (confidentiality).
+    kept_list_models = ("support.SupportRequest", "support.Message", "contacts.User", "contacts.AltProfile")
     # Each row's cells kept under its ALT's token (core/templatetags/kept_admin.py).
     kept_rows_by = "alt_id"
     list_filter = [

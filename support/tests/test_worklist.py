@@ -87,9 +87,10 @@ def test_a_trainer_counts_only_what_is_handed_to_them(alt_tokyo, trainer_tokyo):
 
 
 @pytest.mark.parametrize("rows", [1, 20])
-def test_the_counts_are_one_query(alt_tokyo, mc_tokyo, rows, django_assert_num_queries):
+def test_the_counts_are_one_query(alt_tokyo, mc_tokyo, rows, django_assert_max_num_queries):
     for _ in range(rows):
         SupportRequestFactory(alt=alt_tokyo)
     mc_tokyo.has_perm("support.view_supportrequest")  # the permissions, loaded once per request anyway
-    with django_assert_num_queries(2):  # the user's roles, then the counts
+    # The user's roles (kept with the permissions where the people cache is on), then the counts.
+    with django_assert_max_num_queries(2):
         assert support_worklist(user=mc_tokyo).unassigned == rows
