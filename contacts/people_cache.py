@@ -162,13 +162,17 @@ def kept_for_staff(user_id, key: str, build):
 
 def staff_permissions(user) -> set | None:
     """What `user` may do, as the ModelBackend gives it, kept with their roles (`_staff_access`); None where
-    nothing is kept (the backend reads them)."""
-    return _staff_access(user)["permissions"] if enabled() else None
+    nothing is kept (the backend reads them), and for a superuser (who may do anything without them)."""
+    return _staff_access(user)["permissions"] if _keeps_staff() and not user.is_superuser else None
 
 
 def staff_roles(user) -> list:
     """`user`'s roles, [(role, branch_id)], kept with their permissions (`_staff_access`)."""
-    return _staff_access(user)["roles"] if enabled() else _roles_from_database(user.pk)
+    return _staff_access(user)["roles"] if _keeps_staff() else _roles_from_database(user.pk)
+
+
+def _keeps_staff() -> bool:
+    return enabled() and versions.enabled()
 
 
 def _staff_access(user) -> dict:
@@ -187,8 +191,11 @@ def _staff_access_from_database(user) -> dict:
 
     from .models import User
 
-    fresh = User(pk=user.pk, is_active=user.is_active, is_superuser=user.is_superuser)
-    return {"permissions": ModelBackend().get_all_permissions(fresh), "roles": _roles_from_database(user.pk)}
+    if user.is_superuser:
+        permissions = None
+    else:
+        permissions = ModelBackend().get_all_permissions(User(pk=user.pk, is_active=user.is_active))
+    return {"permissions": permissions, "roles": _roles_from_database(user.pk)}
 
 
 def _roles_from_database(user_id) -> list:

@@ -29,8 +29,10 @@ pytestmark = pytest.mark.crawl
 
 @pytest.fixture(autouse=True)
 def _people_cache_on(settings):
-    """As in production: the logged-in user kept in the cache (contacts.people_cache)."""
+    """As in production: the logged-in user and the parts of pages kept in the cache (contacts.people_cache,
+    core.versions), each odd parameter meeting the kept paths too."""
     settings.PEOPLE_CACHE = True
+    settings.KEPT_PARTS = True
 
 
 def _record(report, record_property) -> None:
