@@ -161,41 +161,29 @@ def kept_for_staff(user_id, key: str, build):
 
 
 def staff_permissions(user) -> set | None:
-    """What `user` may do, as the ModelBackend gives it, kept with their roles (`_staff_access`); None where
-    nothing is kept (the backend reads them), and for a superuser (who may do anything without them)."""
-    return _staff_access(user)["permissions"] if _keeps_staff() and not user.is_superuser else None
-
-
-def staff_roles(user) -> list:
-    """`user`'s roles, [(role, branch_id)], kept with their permissions (`_staff_access`)."""
-    return _staff_access(user)["roles"] if _keeps_staff() else _roles_from_database(user.pk)
-
-
-def _keeps_staff() -> bool:
-    return enabled() and versions.enabled()
-
-
-def _staff_access(user) -> dict:
-    """What `user` may do and where, kept while no user, role or group was written (`kept_for_staff`), read
-    once a request. Any grant or revocation renews the tokens: a user's flags, their groups and own
-    permissions (many-to-many writes), a role, a group's permissions."""
-    access = getattr(user, "_staff_access", None)
-    if access is None:
-        access = kept_for_staff(user.pk, "access", lambda: _staff_access_from_database(user))
-        user._staff_access = access
-    return access
-
-
-def _staff_access_from_database(user) -> dict:
+    """What `user` may do, as the ModelBackend gives it, kept while no user, role or group was written
+    (`kept_for_staff`: a user's flags, their groups and own permissions, a role, a group's permissions all
+    renew its tokens); None where nothing is kept (the backend reads them), and for a superuser (who may do
+    anything without them)."""
+    if not _keeps_staff() or user.is_superuser:
+        return None
     from django.contrib.auth.backends import ModelBackend
 
     from .models import User
 
-    if user.is_superuser:
-        permissions = None
-    else:
-        permissions = ModelBackend().get_all_permissions(User(pk=user.pk, is_active=user.is_active))
-    return {"permissions": permissions, "roles": _roles_from_database(user.pk)}
+    fresh = User(pk=user.pk, is_active=user.is_active)  # the backend's own cache stays off the request's user
+    return kept_for_staff(user.pk, "permissions", lambda: ModelBackend().get_all_permissions(fresh))
+
+
+def staff_roles(user) -> list:
+    """`user`'s roles, [(role, branch_id)], kept as their permissions are."""
+    if not _keeps_staff():
+        return _roles_from_database(user.pk)
+    return kept_for_staff(user.pk, "roles", lambda: _roles_from_database(user.pk))
+
+
+def _keeps_staff() -> bool:
+    return enabled() and versions.enabled()
 
 
 def _roles_from_database(user_id) -> list:

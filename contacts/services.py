@@ -281,7 +281,7 @@ def staff_role_grant(*, user: User, role: str, branch: Branch | None = None, is_
 
 def user_deactivate(*, user: User) -> None:
     """Lock an account out and end every session it has (in the database and the cache)."""
-    User.objects.filter(pk=user.pk).update(is_active=False)
-    people_changed(user_ids=[user.pk], everyone=True)
     user.is_active = False
+    # A save, whose signals renew every kept copy of the user (contacts.people_cache, core.versions).
+    user.save(update_fields=["is_active"])
     sessions_end_for_user(user_id=user.pk)
