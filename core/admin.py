@@ -215,6 +215,8 @@ def _take_kept_content(response) -> dict | None:
             "action_form": bool(context.get("action_form")),
             "actions_on_top": context.get("actions_on_top"),
             "actions_on_bottom": context.get("actions_on_bottom"),
+            # django-import-export's list template extends the admin's own, named here.
+            "ie_base_change_list_template": context.get("ie_base_change_list_template"),
         },
         "media": {"css": str(media["css"]), "js": str(media["js"])} if media is not None else {"css": "", "js": ""},
     }

@@ -343,6 +343,7 @@ def test_the_kept_list_keeps_its_stage_chart_and_shows_a_move(settings, client_f
     with CaptureQueriesContext(connection) as queries:
         page = client.get(CHANGELIST).content.decode()
     assert len(queries) <= 1 and "Placements by stage (3 in this list)" in page
+    assert "onboarding/admin.css" in page  # the list's own styles (its template, under import-export's)
     assert 'data-stage="PLACEMENT">1<' in page
     placement_move(placement=placements["applicant"], to_stage=Stage.WITHDRAWN, by=grm, note="Changed plans")
     page = client.get(CHANGELIST).content.decode()
