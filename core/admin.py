@@ -12,7 +12,6 @@ under version tokens (core.versions) while no row it may show was written.
 
 import hashlib
 import json
-import re
 
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import IS_POPUP_VAR, TO_FIELD_VAR
@@ -21,7 +20,6 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connections
-from django.middleware.csrf import get_token
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -31,6 +29,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
 from . import versions
+from .jinja2 import mark_csrf, with_csrf
 
 # Django's own admin string, translated by Django's catalogue: kept out of ours.
 django_admin_text = gettext
@@ -81,8 +80,6 @@ class LightChangelistMixin:
 
 # Around the content of a list as rendered to be kept (templates/admin/change_list.html); taken out after.
 KEPT_START, KEPT_END = "<!--kept-changelist-->", "<!--/kept-changelist-->"
-_CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-_CSRF_MARK = "<!--csrf-token-->"
 
 
 class _KeptChangeList:
@@ -177,7 +174,7 @@ class KeptChangelistMixin:
             "is_popup": False,
             "to_field": None,
             "media": {name: mark_safe(media) for name, media in part["media"].items()},  # noqa: S308 (as rendered)
-            "kept_changelist": mark_safe(part["content"].replace(_CSRF_MARK, get_token(request))),  # noqa: S308
+            "kept_changelist": with_csrf(request, part["content"]),
         }
         app_label, model_name = self.opts.app_label, self.opts.model_name
         return TemplateResponse(
@@ -206,7 +203,7 @@ def _take_kept_content(response) -> dict | None:
     context = response.context_data
     media = context.get("media")
     return {
-        "content": _CSRF_FIELD.sub(rf"\g<1>{_CSRF_MARK}\g<2>", content),
+        "content": mark_csrf(content),
         # What the page around the content reads (its title, styles and scripts).
         "context": {
             "title": str(context.get("title") or ""),

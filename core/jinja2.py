@@ -16,6 +16,8 @@ Dates: `|date` ("Tue 8 Dec 2026"), `|datetime` ("Tue 8 Dec 2026, 14:00"), `|time
 language (core.formats); `|isoformat` for a <time datetime="..."> attribute.
 """
 
+import re
+
 from django.contrib.messages import get_messages
 from django.middleware.csrf import get_token
 from django.template.defaultfilters import filesizeformat
@@ -149,6 +151,16 @@ def render_part(request, template_name: str, context: dict) -> str:
     variables.update(context)
     variables["csrf_input"] = Markup(_CSRF_MARK)  # noqa: S704 (a constant)
     return engine.env.get_template(template_name).render(variables)
+
+
+# The field as Django's `{% csrf_token %}` and `csrf_input` render it, whatever its token.
+_CSRF_FIELD = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+
+
+def mark_csrf(html: str) -> str:
+    """A part rendered elsewhere (a Django template's), to be kept: its CSRF fields marked as `render_part`
+    marks them, for `with_csrf`."""
+    return _CSRF_FIELD.sub(_CSRF_MARK, html)
 
 
 def with_csrf(request, part: str) -> Markup:

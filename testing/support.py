@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from support.due import JAPAN
 from support.models import CannedReply, Category, Message, OnCallShift, Status, SupportRequest, Urgency, Visit
-from support.services import reference_next, support_request_due_at
+from support.services import reference_next, support_request_create, support_request_due_at
 
 # The smallest files each check accepts.
 PDF_BYTES = (
@@ -93,6 +93,19 @@ class VisitFactory(factory.django.DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=90))
     meeting_point = "Ward office, main entrance"
     staff = None
+
+
+def request_sent_by(alt, *, subject="Help", category=Category.OTHER, urgency=Urgency.NORMAL, token=None):
+    """A request sent by `alt` through the service the new-request form calls: (the request, whether new)."""
+    return support_request_create(
+        alt=alt,
+        profile=alt.alt_profile,
+        category=category,
+        subject=subject,
+        details="Details",
+        urgency=urgency,
+        submit_token=token or uuid.uuid4(),
+    )
 
 
 def jst(text: str) -> datetime:

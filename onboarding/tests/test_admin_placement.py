@@ -330,19 +330,15 @@ def test_the_list_is_sorted_by_the_profiles_departure_dates(client_for, grm, tok
 
 def test_the_kept_list_keeps_its_stage_chart_and_shows_a_move(settings, client_for, grm, placements):
     """The list's content, stage chart included, is kept (core.admin.KeptChangelistMixin) until a write."""
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     from onboarding.services import placement_move
-    from testing.kept import kept_parts_on
+    from testing.kept import kept_parts_on, page_and_queries
 
     kept_parts_on(settings)
     client = client_for(grm)
     client.get(CHANGELIST)
     client.get(CHANGELIST)
-    with CaptureQueriesContext(connection) as queries:
-        page = client.get(CHANGELIST).content.decode()
-    assert len(queries) <= 1 and "Placements by stage (3 in this list)" in page
+    queries, page = page_and_queries(client, CHANGELIST)
+    assert queries <= 1 and "Placements by stage (3 in this list)" in page
     assert "onboarding/admin.css" in page  # the list's own styles (its template, under import-export's)
     assert 'data-stage="PLACEMENT">1<' in page
     placement_move(placement=placements["applicant"], to_stage=Stage.WITHDRAWN, by=grm, note="Changed plans")

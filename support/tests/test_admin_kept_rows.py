@@ -2,7 +2,6 @@
 write shows it, each list with its own filters in its links."""
 
 import re
-import uuid
 
 import pytest
 from django.test.utils import override_settings
@@ -12,7 +11,7 @@ from contacts.models import User
 from support.models import Status, SupportRequest
 from support.services import message_post_by_alt
 from testing.kept import kept_parts_on, page_and_queries
-from testing.support import SupportRequestFactory
+from testing.support import SupportRequestFactory, request_sent_by
 
 CHANGELIST = reverse("admin:support_supportrequest_changelist")
 
@@ -26,9 +25,12 @@ def _list(client, params=None) -> tuple[int, str]:
     return page_and_queries(client, CHANGELIST, params)
 
 
+def _csrf_free(page: str) -> str:
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
+
+
 def _rows(page: str) -> str:
-    body = page.split('id="result_list"')[1].split("</table>")[0]
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+    return _csrf_free(page.split('id="result_list"')[1].split("</table>")[0])
 
 
 def test_kept_rows_are_the_rows_built_afresh_and_show_each_write(client_for, staff_tokyo, mc_tokyo, alt_tokyo):
@@ -61,10 +63,6 @@ def test_each_filtered_list_keeps_its_own_links(client_for, staff_tokyo, alt_tok
 # --- the whole list's content kept (core.admin.KeptChangelistMixin) ---------------------------------------
 
 
-def _csrf_free(page: str) -> str:
-    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page)
-
-
 def test_the_kept_list_reads_no_rows_and_is_the_list_built_afresh(client_for, staff_tokyo, alt_tokyo):
     SupportRequestFactory(alt=alt_tokyo, subject="Bank account")
     client = client_for(staff_tokyo)
@@ -80,8 +78,7 @@ def test_the_kept_list_reads_no_rows_and_is_the_list_built_afresh(client_for, st
 
 def test_writes_of_what_the_list_shows_show_on_the_next_list(client_for, staff_tokyo, mc_tokyo, alt_tokyo):
     from contacts.services import user_deactivate
-    from support.models import Category, Urgency
-    from support.services import support_request_create
+    from support.models import Category
 
     client = client_for(staff_tokyo)
     _list(client)
@@ -89,15 +86,7 @@ def test_writes_of_what_the_list_shows_show_on_the_next_list(client_for, staff_t
     offered = f"?assignee={mc_tokyo.pk}"  # the MC, offered by the "assigned to" filter
     assert offered in _list(client)[1]
     # The ALT sends a request; the MC is renamed; then leaves (the filter no longer offers them).
-    support_request_create(
-        alt=alt_tokyo,
-        profile=alt_tokyo.alt_profile,
-        category=Category.BANK_ACCOUNT,
-        subject="Bank card lost",
-        details="Lost it.",
-        urgency=Urgency.NORMAL,
-        submit_token=uuid.uuid4(),
-    )
+    request_sent_by(alt_tokyo, category=Category.BANK_ACCOUNT, subject="Bank card lost")
     assert "Bank card lost" in _list(client)[1]
     User.objects.filter(pk=mc_tokyo.pk).update(first_name="Yukiko")
     assert "Yukiko" in _list(client)[1]

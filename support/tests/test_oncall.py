@@ -15,7 +15,7 @@ from support.tasks import escalate_urgent_requests
 from testing.concurrency import run_at_once
 from testing.contacts import make_staff
 from testing.forms import change_form_data
-from testing.support import OnCallShiftFactory, SupportRequestFactory, jst
+from testing.support import OnCallShiftFactory, SupportRequestFactory, jst, request_sent_by
 
 NEW = reverse("support:new")
 ROTA = reverse("admin:support_oncallshift_changelist")
@@ -356,18 +356,10 @@ def test_escalation_reaches_a_sesps_trainer_of_any_number(
 @pytest.mark.django_db(transaction=True)
 def test_escalations_run_at_once_escalate_once(postgres, alt_tokyo, rota, staff_tokyo, sesps, time_machine):
     from contacts.models import Notification
-    from support.services import support_request_create, urgent_alert_escalate
+    from support.services import urgent_alert_escalate
 
     time_machine.move_to(jst("2026-06-01 22:00"), tick=False)
-    support_request_create(
-        alt=alt_tokyo,
-        profile=alt_tokyo.alt_profile,
-        category=Category.HOUSING,
-        subject="Flood",
-        details="Water everywhere.",
-        urgency=Urgency.URGENT,
-        submit_token=uuid.uuid4(),
-    )
+    request_sent_by(alt_tokyo, category=Category.HOUSING, subject="Flood", urgency=Urgency.URGENT)
     alert = UrgentAlert.objects.get()
     time_machine.move_to(jst("2026-06-01 22:30"), tick=False)
     results, errors = run_at_once(6, lambda i: urgent_alert_escalate(alert_id=alert.pk))

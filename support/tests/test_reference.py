@@ -7,21 +7,14 @@ import pytest
 from django.utils import timezone
 
 from support.models import ReferenceCounter, SupportRequest
-from support.services import reference_next, support_request_create
+from support.services import reference_next
 from testing.concurrency import run_at_once
 from testing.contacts import make_alt
+from testing.support import request_sent_by
 
 
 def _create(alt, token=None, subject="Help"):
-    return support_request_create(
-        alt=alt,
-        profile=alt.alt_profile,
-        category="OTHER",
-        subject=subject,
-        details="Details",
-        urgency="NORMAL",
-        submit_token=token or uuid.uuid4(),
-    )
+    return request_sent_by(alt, subject=subject, token=token)
 
 
 def test_reference_format_and_sequence(alt_tokyo, time_machine):
